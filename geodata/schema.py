@@ -1,0 +1,126 @@
+"""Schema of the workspace layers: required columns, their kinds and geometry types.
+
+Kinds: ``int``, ``float``, ``str``, ``bool``. Loaders validate against this table and report every
+problem (see :mod:`geodata.validate`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+POLYGONAL = ("Polygon", "MultiPolygon")
+LINEAR = ("LineString", "MultiLineString")
+POINT = ("Point",)
+
+
+@dataclass(frozen=True)
+class LayerSchema:
+    name: str
+    geometry: tuple[str, ...]
+    columns: dict[str, str]
+    #: allowed values for categorical columns
+    choices: dict[str, tuple] = field(default_factory=dict)
+    #: inclusive numeric ranges (min, max); None = open
+    ranges: dict[str, tuple] = field(default_factory=dict)
+    #: column whose values must be unique
+    key: str | None = None
+    required: bool = True
+
+
+PARCEL_TYPES = ("老旧小区", "老旧厂区", "城中村", "危旧房", "预制板房屋", "低效用地")
+PROJECT_STATUSES = ("储备", "谋划", "立项", "实施", "完工")
+DECISIONS = ("留", "改", "拆")
+DANGER_GRADES = ("", "A", "B", "C", "D")
+
+LAYERS: dict[str, LayerSchema] = {
+    s.name: s
+    for s in [
+        LayerSchema(
+            "districts", POLYGONAL, {"adcode": "int", "name_zh": "str", "name_en": "str"}, key="adcode"
+        ),
+        LayerSchema(
+            "subdistricts",
+            POLYGONAL,
+            {"subdistrict_id": "str", "name": "str", "district_adcode": "int"},
+            key="subdistrict_id",
+        ),
+        LayerSchema(
+            "communities",
+            POLYGONAL,
+            {"community_id": "str", "name": "str", "subdistrict_id": "str", "district_adcode": "int"},
+            key="community_id",
+        ),
+        LayerSchema(
+            "compounds",
+            POLYGONAL,
+            {
+                "compound_id": "str",
+                "name": "str",
+                "district_adcode": "int",
+                "community_id": "str",
+                "build_year": "int",
+                "households": "int",
+                "population": "int",
+                "elderly_share": "float",
+                "parking_spaces": "int",
+            },
+            ranges={
+                "build_year": (1900, 2030),
+                "households": (0, None),
+                "population": (0, None),
+                "elderly_share": (0.0, 1.0),
+                "parking_spaces": (0, None),
+            },
+            key="compound_id",
+        ),
+        LayerSchema(
+            "population_cells",
+            POINT,
+            {
+                "cell_id": "str",
+                "population": "float",
+                "elderly": "float",
+                "district_adcode": "int",
+                "community_id": "str",
+            },
+            ranges={"population": (0, None), "elderly": (0, None)},
+            key="cell_id",
+        ),
+        LayerSchema(
+            "facilities",
+            POINT,
+            {"facility_id": "str", "type": "str", "name": "str", "district_adcode": "int", "capacity": "int"},
+            ranges={"capacity": (0, None)},
+            key="facility_id",
+        ),
+        LayerSchema("streets", LINEAR, {"street_id": "str", "kind": "str"}, key="street_id"),
+        LayerSchema(
+            "parcels",
+            POLYGONAL,
+            {
+                "parcel_id": "str",
+                "name": "str",
+                "parcel_type": "str",
+                "district_adcode": "int",
+                "build_year": "int",
+                "area_m2": "float",
+                "danger_grade": "str",
+                "precast_slab": "bool",
+                "heritage": "bool",
+                "households": "int",
+                "parking_shortage": "int",
+                "status": "str",
+                "decision": "str",
+                "budget_wan": "float",
+            },
+            choices={
+                "parcel_type": PARCEL_TYPES,
+                "status": PROJECT_STATUSES,
+                "decision": DECISIONS,
+                "danger_grade": DANGER_GRADES,
+            },
+            ranges={"build_year": (1900, 2030), "area_m2": (0, None), "budget_wan": (0, None)},
+            key="parcel_id",
+        ),
+    ]
+}

@@ -1,0 +1,32 @@
+"""Test-wide set-up: a throwaway data directory, and the bundled demo workspace built once if missing."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import pytest
+
+from geodata.paths import DEMO_GPKG
+
+# user state (project library, saved views, settings) must never land in the repo during tests
+os.environ.setdefault("RENEWAL_DATA_DIR", tempfile.mkdtemp(prefix="renewal-atlas-test-"))
+os.environ.pop("RENEWAL_WORKSPACE", None)
+os.environ.pop("RENEWAL_BASEMAP", None)
+
+
+@pytest.fixture(scope="session")
+def demo_gpkg():
+    """Path of the bundled demo workspace (``make test`` builds it; built here when run bare)."""
+    if not DEMO_GPKG.exists():
+        from geodata.demo.generate import generate
+
+        generate(DEMO_GPKG)
+    return DEMO_GPKG
+
+
+@pytest.fixture(scope="session")
+def demo_ws(demo_gpkg):
+    from geodata.workspace import load_workspace
+
+    return load_workspace(demo_gpkg)
