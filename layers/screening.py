@@ -1,0 +1,251 @@
+"""Renewal-candidate screening: transparent multi-criteria scores for renewal parcels.
+
+Method (stated in the UI): every criterion is computed per parcel in a metric CRS, then **min–max
+normalised** over the parcels screened to 0…1 (``(v - min) / (max - min)``; for "lower is better"
+criteria ``(max - v) / (max - min)``; a criterion with max = min contributes 0 to every parcel).
+Score = 100 × Σ wᵢ·nᵢ / Σ wᵢ, and each parcel's contribution of criterion i is 100 × wᵢ·nᵢ / Σ wᵢ, so the
+contributions add up to the score. Ranks are by score (descending), ties broken by ``parcel_id``.
+Criteria and their sources: ../shared/DOMAIN.md §3 (screening criteria planners use).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from scipy.spatial import cKDTree
+
+from layers.crs import require_metric
+
+#: radius within which residents around a parcel are counted (m) — a user setting in the UI
+DEFAULT_RESIDENT_RADIUS_M = 500.0
+#: dangerous-housing grade → safety points (C and D are 危房 grades; DOMAIN.md §3)
+DANGER_POINTS = {"": 0.0, "A": 0.0, "B": 0.25, "C": 0.75, "D": 1.0}
+#: extra safety points for precast-slab housing (预制板 治理改造行动, seed 001)
+PRECAST_POINTS = 0.5
+
+
+@dataclass(frozen=True)
+class Criterion:
+    key: str
+    #: +1: higher value → higher priority; -1: lower value → higher priority
+    direction: int
+    unit: str
+
+
+CRITERIA: dict[str, Criterion] = {
+    c.key: c
+    for c in [
+        Criterion("age_years", +1, "年"),
+        Criterion("safety", +1, "分"),
+        Criterion("residents_500m", +1, "人"),
+        Criterion("elderly_share_500m", +1, "%"),
+        Criterion("unserved_500m", +1, "人"),
+        Criterion("missing_items", +1, "项"),
+        Criterion("metro_distance_m", -1, "m"),
+        Criterion("parking_shortage", +1, "个"),
+        Criterion("area_m2", +1, "m²"),
+    ]
+}
+
+PRESETS: dict[str, dict[str, float]] = {
+    "民生优先": {
+        "age_years": 1,
+        "safety": 1,
+        "residents_500m": 2,
+        "elderly_share_500m": 2,
+        "unserved_500m": 3,
+        "missing_items": 2,
+        "metro_distance_m": 0,
+        "parking_shortage": 1,
+        "area_m2": 0,
+    },
+    "安全优先": {
+        "age_years": 2,
+        "safety": 4,
+        "residents_500m": 1,
+        "elderly_share_500m": 1,
+        "unserved_500m": 0.5,
+        "missing_items": 0.5,
+        "metro_distance_m": 0,
+        "parking_shortage": 0,
+        "area_m2": 0,
+    },
+    "TOD 导向": {
+        "age_years": 1,
+        "safety": 0.5,
+        "residents_500m": 1,
+        "elderly_share_500m": 0,
+        "unserved_500m": 0.5,
+        "missing_items": 0,
+        "metro_distance_m": 4,
+        "parking_shortage": 0.5,
+        "area_m2": 2,
+    },
+}
+
+
+def criteria_table(
+    parcels: gpd.GeoDataFrame,
+    cells: gpd.GeoDataFrame,
+    metro: gpd.GeoDataFrame,
+    *,
+    current_year: int,
+    radius_m: float = DEFAULT_RESIDENT_RADIUS_M,
+    extra_columns: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """Raw criterion values per parcel (index = parcel_id).
+
+    Parameters
+    ----------
+    parcels
+        Renewal parcels in a metric CRS with build_year, danger_grade, precast_slab, parking_shortage,
+        heritage, area computed from the geometry (m²).
+    cells
+        Resident points (same metric CRS) with ``population``, ``elderly`` and ``missing_types`` (number
+        of 完整社区 items the cell's residents lack — from the coverage engine; 0 when served by all).
+    metro
+        Metro station points (same CRS); empty → distance is NaN-free ``inf`` replaced by the max.
+    radius_m
+        Residents within this straight-line distance of the parcel's representative point are counted.
+    extra_columns
+        User numeric columns of ``parcels`` added as criteria (direction +1).
+    """
+    for gdf, what in ((parcels, "parcels"), (cells, "resident cells"), (metro, "metro stations")):
+        require_metric(gdf, what)
+    if radius_m <= 0:
+        raise ValueError(f"radius_m must be positive, got {radius_m}")
+    pts = parcels.geometry.representative_point()
+    pxy = np.column_stack([pts.x.to_numpy(), pts.y.to_numpy()])
+    cxy = np.column_stack([cells.geometry.x.to_numpy(), cells.geometry.y.to_numpy()])
+    pop = cells["population"].to_numpy(dtype=float)
+    eld = cells["elderly"].to_numpy(dtype=float)
+    missing = (
+        cells["missing_types"].to_numpy(dtype=float) if "missing_types" in cells else np.zeros(len(cells))
+    )
+    residents = np.zeros(len(parcels))
+    elderly = np.zeros(len(parcels))
+    unserved = np.zeros(len(parcels))
+    items = np.zeros(len(parcels))
+    if len(cells):
+        tree = cKDTree(cxy)
+        for i, idx in enumerate(tree.query_ball_point(pxy, r=radius_m)):
+            if idx:
+                p = pop[idx]
+                residents[i] = p.sum()
+                elderly[i] = eld[idx].sum()
+                unserved[i] = p[missing[idx] > 0].sum()
+                items[i] = (p * missing[idx]).sum() / p.sum() if p.sum() > 0 else 0.0
+    if len(metro):
+        mxy = np.column_stack([metro.geometry.x.to_numpy(), metro.geometry.y.to_numpy()])
+        metro_d = cKDTree(mxy).query(pxy)[0]
+    else:
+        metro_d = np.full(len(parcels), np.inf)
+    safety = parcels["danger_grade"].map(DANGER_POINTS).fillna(0.0).to_numpy() + np.where(
+        parcels["precast_slab"].astype(bool).to_numpy(), PRECAST_POINTS, 0.0
+    )
+    table = pd.DataFrame(
+        {
+            "age_years": (current_year - parcels["build_year"].astype(int)).clip(lower=0).to_numpy(),
+            "safety": safety,
+            "residents_500m": residents.round(0),
+            "elderly_share_500m": np.divide(
+                elderly, residents, out=np.zeros_like(elderly), where=residents > 0
+            )
+            * 100,
+            "unserved_500m": unserved.round(0),
+            "missing_items": items.round(2),
+            "metro_distance_m": metro_d.round(0),
+            "parking_shortage": parcels["parking_shortage"].astype(float).to_numpy(),
+            "area_m2": parcels.geometry.area.round(0).to_numpy(),
+        },
+        index=pd.Index(parcels["parcel_id"].astype(str), name="parcel_id"),
+    )
+    for col in extra_columns:
+        if col not in parcels:
+            raise ValueError(f"extra criterion column {col!r} is not in the parcels table")
+        values = pd.to_numeric(parcels[col], errors="coerce")
+        if values.isna().any():
+            raise ValueError(f"extra criterion column {col!r} has empty or non-numeric values")
+        table[col] = values.to_numpy(dtype=float)
+    table["heritage"] = parcels["heritage"].astype(bool).to_numpy()
+    return table
+
+
+def normalise(table: pd.DataFrame, *, directions: dict[str, int]) -> pd.DataFrame:
+    """Min–max normalise each criterion column to 0…1 in its direction (see module docstring)."""
+    out = pd.DataFrame(index=table.index)
+    for key, direction in directions.items():
+        v = table[key].to_numpy(dtype=float)
+        finite = np.isfinite(v)
+        if not finite.any():
+            out[key] = 0.0
+            continue
+        v = np.where(finite, v, np.nanmax(v[finite]) if direction < 0 else np.nanmin(v[finite]))
+        lo, hi = v.min(), v.max()
+        if hi == lo:
+            out[key] = 0.0
+        else:
+            out[key] = (v - lo) / (hi - lo) if direction > 0 else (hi - v) / (hi - lo)
+    return out
+
+
+def directions_for(table: pd.DataFrame) -> dict[str, int]:
+    """Directions of the criterion columns present in ``table`` (extra user columns: +1)."""
+    return {c: (CRITERIA[c].direction if c in CRITERIA else +1) for c in table.columns if c != "heritage"}
+
+
+def score(table: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:
+    """Score, rank and per-criterion contribution for every parcel.
+
+    Returns a frame indexed by parcel_id with ``score`` (0–100), ``rank`` (1 = highest priority) and one
+    ``contrib_<criterion>`` column per weighted criterion (they sum to ``score``).
+    """
+    directions = directions_for(table)
+    unknown = [k for k in weights if k not in directions]
+    if unknown:
+        raise ValueError(f"unknown criteria in weights: {', '.join(unknown)}")
+    if any(w < 0 for w in weights.values()):
+        raise ValueError("weights must be zero or positive")
+    total = float(sum(weights.values()))
+    if total <= 0:
+        raise ValueError("at least one weight must be positive")
+    norm = normalise(table, directions={k: directions[k] for k in weights})
+    out = pd.DataFrame(index=table.index)
+    for key, w in weights.items():
+        out[f"contrib_{key}"] = 100.0 * w * norm[key] / total
+    out.insert(0, "score", out.sum(axis=1))
+    order = sorted(range(len(out)), key=lambda i: (-round(out["score"].iat[i], 9), out.index[i]))
+    ranks = np.empty(len(out), dtype=int)
+    ranks[order] = np.arange(1, len(out) + 1)
+    out.insert(1, "rank", ranks)
+    return out
+
+
+def stability(
+    table: pd.DataFrame,
+    weights: dict[str, float],
+    *,
+    top_n: int = 10,
+    variation: float = 0.2,
+    draws: int = 200,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """How robust the top-N is to weight changes of ±``variation``.
+
+    Each draw multiplies every weight by an independent factor uniform in [1 - variation, 1 + variation];
+    for each parcel in the base top-N, ``stay_share`` is the share of draws in which it stays in the top-N.
+    """
+    base = score(table, weights)
+    top = base.nsmallest(top_n, "rank")
+    rng = np.random.default_rng(seed)
+    keys = list(weights)
+    counts = pd.Series(0, index=top.index)
+    for _ in range(draws):
+        factors = rng.uniform(1 - variation, 1 + variation, len(keys))
+        w = {k: weights[k] * f for k, f in zip(keys, factors)}
+        ranks = score(table, w)["rank"]
+        counts += (ranks.loc[top.index] <= top_n).astype(int)
+    return pd.DataFrame({"rank": top["rank"], "score": top["score"], "stay_share": counts / draws})
