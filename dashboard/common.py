@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import streamlit as st
-from geodata.catalogue import load_catalogue
 
 from dashboard.labels import t
 from geodata import settings
 from geodata.boundaries import load_boundaries
+from geodata.catalogue import load_catalogue
 from geodata.errors import DataValidationError
 from geodata.workspace import load_workspace, workspace_path
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import folium
 import pandas as pd
 import streamlit as st
@@ -168,8 +170,17 @@ def render_overview() -> None:
     ]
     for col, (key, value) in zip(cols, metrics):
         col.metric(t(key, L), value)
-    fmap = _cached_map(L, extent, opts["basemap"], opts["tianditu_key"], str(ws.path))
-    st_folium(fmap, key=f"overview_map_{extent}", height=640, use_container_width=True, returned_objects=[])
+    # st_folium renames element ids in place and leaves stale scripts in the figure: never hand it the
+    # cached object itself, only a copy (0.15 s vs 0.4 s to rebuild)
+    fmap = copy.deepcopy(_cached_map(L, extent, opts["basemap"], opts["tianditu_key"], str(ws.path)))
+    # one component instance per map variant: streamlit-folium cannot swap a different map into a live one
+    st_folium(
+        fmap,
+        key=f"overview_map_{extent}_{L}_{opts['basemap']}",
+        height=640,
+        use_container_width=True,
+        returned_objects=[],
+    )
     st.caption(
         t("overview.caption", L) + " " + t("overview.area", L, area=float(area_km2(bnd.province).sum()))
     )

@@ -83,7 +83,6 @@ def boundary_layer(
         data,
         name=name,
         style_function=lambda _f, s=style: s,
-        highlight_function=lambda _f: {"weight": weight + 2, "fillOpacity": max(fill_opacity, 0.15)},
         tooltip=_tooltip((name_field,), (tooltip_alias,)),
     ).add_to(group)
     return group
