@@ -54,6 +54,14 @@ def load_or_explain():
     return bnd, ws
 
 
+def workspace_or_none():
+    """The workspace when it loads, else None (pages that can work without it)."""
+    try:
+        return workspace(str(workspace_path()))
+    except DataValidationError:
+        return None
+
+
 def sidebar() -> dict:
     """Language and basemap controls; returns the map settings of this run."""
     with st.sidebar:

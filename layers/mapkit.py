@@ -70,7 +70,7 @@ def base_map(
         raise ValueError(f"unknown basemap {basemap!r}; choose one of {', '.join(BASEMAPS)}")
     m = folium.Map(location=list(center), zoom_start=zoom, tiles=None, control_scale=True, prefer_canvas=True)
     m.get_root().header.add_child(
-        Element(f"<style>.leaflet-container {{ background: {OFFLINE_BACKGROUND}; }}</style>")
+        Element(f"<style>.leaflet-container {{ background: {OFFLINE_BACKGROUND} !important; }}</style>")
     )
     if basemap == "osm":
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False).add_to(m)

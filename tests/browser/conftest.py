@@ -103,6 +103,7 @@ class BrowserPage:
         self.errors: list[str] = []
         page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         page.on("pageerror", lambda e: self.errors.append(f"page error: {e} {getattr(e, 'stack', '')}"[:600]))
+        page.on("response", lambda r: r.status >= 400 and self.errors.append(f"HTTP {r.status}: {r.url}"))
         page.context.route("**/*", self._route)
 
     def _route(self, route):

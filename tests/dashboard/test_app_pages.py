@@ -14,8 +14,9 @@ def _map_html(at) -> str:
     """HTML of the st_folium component(s) on the page (AppTest shows them as unknown elements)."""
     parts = []
     for el in at.get("component_instance"):
-        proto = getattr(el, "proto", None)
-        parts.append(json.dumps(str(proto)))
+        args = json.loads(el.proto.json_args)
+        parts += [args.get("script", ""), args.get("header", ""), args.get("html", "")]
+        parts += args.get("js_links", []) + args.get("css_links", [])
     return "\n".join(parts)
 
 
@@ -37,6 +38,7 @@ def test_overview_in_chinese(app):
     html = _map_html(app)
     assert "leaflet" in html.lower()
     assert "cdn.jsdelivr" not in html and "cdnjs" not in html, "map must not reference a CDN"
+    assert "/app/static/vendor/leaflet/leaflet.js" in html
     assert len(app.dataframe) == 1 and len(app.dataframe[0].value) == 6
 
 
@@ -52,3 +54,37 @@ def test_overview_city_extent(app):
     app.radio(key="overview_extent").set_value("city").run()
     assert not app.exception
     assert "leaflet" in _map_html(app).lower()
+
+
+def _page(render: str) -> AppTest:
+    module, func = render.rsplit(".", 1)
+    at = AppTest.from_string(f"from {module} import {func}\n{func}()\n", default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_layout_page(demo_gpkg):
+    at = _page("dashboard.layout_page.render_layout")
+    assert "一圈两带四群" in at.title[0].value
+    html = _map_html(at)
+    assert "南昌都市圈" in html and "/app/static/vendor/leaflet/leaflet.js" in html
+    assert at.subheader[0].value == "南昌市"  # default city panel
+    assert any("省会" in m.value for m in at.markdown)
+    summary = at.dataframe[-1].value
+    assert len(summary) == 7 and summary.iloc[0]["县级单元数"] == 32
+
+
+def test_layout_page_pick_city_and_edit_circle(demo_gpkg):
+    at = _page("dashboard.layout_page.render_layout")
+    at.selectbox(key="layout_city").set_value(360200).run()
+    assert at.subheader[0].value == "景德镇市"
+    assert any("陶瓷" in m.value for m in at.markdown)
+    members = at.multiselect(key="layout_members")
+    members.set_value([*members.value, 360902]).run()  # add 袁州区 (宜春) to the circle
+    at.button[0].click().run()
+    assert not at.exception
+    at2 = _page("dashboard.layout_page.render_layout")
+    assert at2.dataframe[-1].value.iloc[0]["县级单元数"] == 33
+    at2.button[1].click().run()  # reset to the bundled layout
+    assert _page("dashboard.layout_page.render_layout").dataframe[-1].value.iloc[0]["县级单元数"] == 32
