@@ -1,0 +1,413 @@
+"""Service-circle coverage engine: who lacks which facility, population-weighted (GB 50180-2018).
+
+Residents are points (100 m population cells, or representative points of polygons) with a population
+weight. For every facility type the engine computes, once, each resident's distance to the nearest
+facility of that type — straight-line with a KD-tree (``mode="euclidean"``) or along the street network
+(``mode="network"``, :mod:`layers.network`). A resident is *served* for a type when that distance is
+≤ the type's radius (catalogue or user override), so a radius change is a comparison, not a recomputation.
+All inputs in one metric CRS (metres); degrees are refused.
+
+Neighbourhood rules (stated in the UI method panel): a community counts as having a type when the
+population-weighted share of its residents within the radius is ≥ ``present_share`` (default 0.5); a
+resident is served for a life circle (5/10/15-min) only when *every* type of that circle is within radius.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from scipy.spatial import cKDTree
+
+from geodata.catalogue import Catalogue
+from layers.crs import require_metric
+
+MODES = ("euclidean", "network")
+#: default population-weighted share above which a community "has" a facility type
+PRESENT_SHARE = 0.5
+
+
+def nearest_distance_m(resident_xy: np.ndarray, facility_xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Straight-line distance (m) from each resident to its nearest facility, and that facility's index.
+
+    With no facilities every distance is ``inf`` and every index -1.
+    """
+    n = len(resident_xy)
+    if len(facility_xy) == 0:
+        return np.full(n, np.inf), np.full(n, -1, dtype=np.int64)
+    if n == 0:
+        return np.zeros(0), np.zeros(0, dtype=np.int64)
+    dist, idx = cKDTree(facility_xy).query(resident_xy, k=1)
+    return dist, idx.astype(np.int64)
+
+
+def count_within(resident_xy: np.ndarray, facility_xy: np.ndarray, radius_m: float) -> np.ndarray:
+    """Number of facilities within ``radius_m`` (straight line) of each resident."""
+    if len(facility_xy) == 0 or len(resident_xy) == 0:
+        return np.zeros(len(resident_xy), dtype=np.int64)
+    return np.asarray(cKDTree(facility_xy).query_ball_point(resident_xy, r=radius_m, return_length=True))
+
+
+def _xy(gdf: gpd.GeoDataFrame) -> np.ndarray:
+    geom = gdf.geometry
+    if len(geom) and not (geom.geom_type == "Point").all():
+        geom = geom.representative_point()
+    return shapely.get_coordinates(geom.values)
+
+
+@dataclass
+class CoverageModel:
+    """Nearest-facility distances per type for a fixed set of residents (metric CRS)."""
+
+    resident_xy: np.ndarray
+    population: np.ndarray
+    groups: pd.DataFrame
+    facilities: gpd.GeoDataFrame
+    catalogue: Catalogue
+    mode: str = "euclidean"
+    network: object | None = None
+    distance_m: dict[str, np.ndarray] = field(default_factory=dict)
+    nearest: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def total_population(self) -> float:
+        return float(self.population.sum())
+
+    def radius_m(self, ftype: str) -> float:
+        return self.catalogue.radius_m(ftype)
+
+    def served(self, ftype: str) -> np.ndarray:
+        """Boolean per resident: nearest facility of ``ftype`` within its radius (≤, inclusive)."""
+        return self.distance_m[ftype] <= self.radius_m(ftype)
+
+    def circle_served(self, circle: str) -> np.ndarray:
+        """Served for a life circle: every type of the circle within its radius."""
+        types = [t for t in self.catalogue.circle_types(circle) if t in self.distance_m]
+        if not types:
+            raise ValueError(f"no facility types of circle {circle!r} in the model")
+        out = np.ones(len(self.population), dtype=bool)
+        for t in types:
+            out &= self.served(t)
+        return out
+
+    def facility_xy(self, ftype: str) -> np.ndarray:
+        return _xy(self.facilities[self.facilities["type"] == ftype])
+
+    def with_catalogue(self, catalogue: Catalogue) -> CoverageModel:
+        """Same distances, other radii (a radius change needs no recomputation)."""
+        return replace(self, catalogue=catalogue)
+
+
+def _distances(resident_xy, facility_xy, mode, network):
+    if mode == "euclidean":
+        return nearest_distance_m(resident_xy, facility_xy)
+    from layers.network import network_nearest_distance_m
+
+    return network_nearest_distance_m(network, resident_xy, facility_xy)
+
+
+def build_model(
+    residents: gpd.GeoDataFrame,
+    facilities: gpd.GeoDataFrame,
+    *,
+    catalogue: Catalogue,
+    population_column: str = "population",
+    group_columns: tuple[str, ...] = ("community_id", "district_adcode"),
+    types: list[str] | None = None,
+    mode: str = "euclidean",
+    network=None,
+) -> CoverageModel:
+    """Compute nearest-facility distances for every type (or ``types``).
+
+    Parameters
+    ----------
+    residents
+        Points (or polygons → representative points) with a numeric population column, metric CRS.
+    facilities
+        Points with a ``type`` column of catalogue keys, same metric CRS.
+    mode
+        "euclidean" (straight line, default) or "network" (needs ``network`` from
+        :func:`layers.network.build_network`).
+    """
+    require_metric(residents, "residents")
+    require_metric(facilities, "facilities")
+    if residents.crs != facilities.crs:
+        raise ValueError(
+            f"residents ({residents.crs}) and facilities ({facilities.crs}) are in different CRSs"
+        )
+    if mode not in MODES:
+        raise ValueError(f"unknown distance mode {mode!r}; use one of {', '.join(MODES)}")
+    if mode == "network" and network is None:
+        raise ValueError("network mode needs a street network (build_network)")
+    if population_column not in residents:
+        raise ValueError(f"residents have no {population_column!r} column")
+    pop = pd.to_numeric(residents[population_column], errors="coerce")
+    if pop.isna().any():
+        raise ValueError(f"{population_column!r} has empty or non-numeric values")
+    groups = pd.DataFrame({c: residents[c].to_numpy() for c in group_columns if c in residents})
+    model = CoverageModel(
+        resident_xy=_xy(residents),
+        population=pop.to_numpy(dtype=float),
+        groups=groups,
+        facilities=facilities.reset_index(drop=True),
+        catalogue=catalogue,
+        mode=mode,
+        network=network,
+    )
+    wanted = types if types is not None else list(catalogue.types)
+    unknown = sorted(set(wanted) - set(catalogue.types))
+    if unknown:
+        raise ValueError(f"unknown facility types: {', '.join(unknown)}")
+    for t in wanted:
+        d, i = _distances(model.resident_xy, model.facility_xy(t), mode, network)
+        model.distance_m[t], model.nearest[t] = d, i
+    return model
+
+
+# ------------------------------------------------------------------------------------------ aggregates
+
+
+def _agg(pop: np.ndarray, served: np.ndarray, keys: pd.Series | None) -> pd.DataFrame:
+    df = pd.DataFrame({"population": pop, "served_pop": np.where(served, pop, 0.0)})
+    if keys is None:
+        out = df.sum().to_frame().T
+    else:
+        out = df.groupby(keys.to_numpy(), dropna=False).sum()
+        out.index.name = keys.name
+    out["unserved_pop"] = out["population"] - out["served_pop"]
+    out["served_share"] = np.divide(
+        out["served_pop"], out["population"], out=np.zeros(len(out)), where=out["population"].to_numpy() > 0
+    )
+    return out
+
+
+def type_summary(model: CoverageModel, *, by: str | None = None) -> pd.DataFrame:
+    """Residents served / unserved and share per facility type (and per ``by`` group).
+
+    Columns: [by,] type, radius_m, population, served_pop, unserved_pop, served_share, mode.
+    """
+    keys = model.groups[by].rename(by) if by else None
+    frames = []
+    for t in model.distance_m:
+        a = _agg(model.population, model.served(t), keys).reset_index(drop=by is None)
+        a.insert(0 if by is None else 1, "type", t)
+        a["radius_m"] = model.radius_m(t)
+        frames.append(a)
+    out = pd.concat(frames, ignore_index=True)
+    out["mode"] = model.mode
+    return out
+
+
+def circle_summary(model: CoverageModel, *, by: str | None = None) -> pd.DataFrame:
+    """Residents served for each life circle (all its types reached), overall or per group."""
+    keys = model.groups[by].rename(by) if by else None
+    frames = []
+    for circle in ("5min", "10min", "15min"):
+        if not [t for t in model.catalogue.circle_types(circle) if t in model.distance_m]:
+            continue
+        a = _agg(model.population, model.circle_served(circle), keys).reset_index(drop=by is None)
+        a.insert(0 if by is None else 1, "circle", circle)
+        frames.append(a)
+    out = pd.concat(frames, ignore_index=True)
+    out["mode"] = model.mode
+    return out
+
+
+def community_checklist(
+    model: CoverageModel, *, by: str = "community_id", present_share: float = PRESENT_SHARE
+) -> pd.DataFrame:
+    """完整社区 checklist per community: served share of each requirement and which ones are missing.
+
+    A requirement (tuple of acceptable types, e.g. convenience OR market) counts as present when the
+    population-weighted share of residents within radius of any of its types is ≥ ``present_share``.
+    """
+    keys = model.groups[by]
+    rows = {}
+    missing_lists = None
+    for req in model.catalogue.complete_community:
+        types = [t for t in req if t in model.distance_m]
+        if not types:
+            continue
+        served = np.zeros(len(model.population), dtype=bool)
+        for t in types:
+            served |= model.served(t)
+        share = _agg(model.population, served, keys.rename(by))["served_share"]
+        rows["/".join(req)] = share
+    table = pd.DataFrame(rows)
+    missing = table < present_share
+    table["missing"] = [[c for c in table.columns if m[c]] for _, m in missing.iterrows()]
+    missing_lists = table.pop("missing")
+    table.columns = [f"share_{c}" for c in table.columns]
+    table["missing"] = missing_lists
+    table["missing_count"] = table["missing"].map(len)
+    return table
+
+
+def resident_missing_count(model: CoverageModel) -> np.ndarray:
+    """Per resident: how many 完整社区 requirements are not within radius (0 = all reached)."""
+    count = np.zeros(len(model.population), dtype=np.int64)
+    for req in model.catalogue.complete_community:
+        types = [t for t in req if t in model.distance_m]
+        if not types:
+            continue
+        served = np.zeros(len(model.population), dtype=bool)
+        for t in types:
+            served |= model.served(t)
+        count += ~served
+    return count
+
+
+def gap_ranking(
+    model: CoverageModel,
+    *,
+    by: str = "community_id",
+    present_share: float = PRESENT_SHARE,
+    ftype: str | None = None,
+) -> pd.DataFrame:
+    """Service-gap neighbourhoods ranked by unserved residents × missing types.
+
+    ``unserved_pop`` counts residents lacking at least one 完整社区 requirement (or lacking ``ftype``
+    when given); ``missing_count`` is the number of requirements the community lacks per the checklist.
+    """
+    checklist = community_checklist(model, by=by, present_share=present_share)
+    keys = model.groups[by].rename(by)
+    lacking = (~model.served(ftype)) if ftype else resident_missing_count(model) > 0
+    agg = _agg(model.population, ~lacking, keys)
+    out = checklist.join(agg[["population", "unserved_pop"]], how="left")
+    weight = np.maximum(out["missing_count"], 1 if ftype else 0) if ftype else out["missing_count"]
+    out["gap_score"] = out["unserved_pop"] * weight
+    out = out.sort_values(["gap_score", "unserved_pop"], ascending=False)
+    out.insert(0, "gap_rank", np.arange(1, len(out) + 1))
+    out["mode"] = model.mode
+    return out
+
+
+# ------------------------------------------------------------------------------------------- what-if
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    model: CoverageModel
+    delta: pd.DataFrame  # per type: served_before, served_after, newly_served, newly_unserved
+    added: pd.DataFrame
+    removed: list[str]
+
+
+def scenario(
+    model: CoverageModel,
+    *,
+    add: list[tuple[float, float, str]] | None = None,
+    remove: list[str] | None = None,
+) -> ScenarioResult:
+    """Add proposed facilities ``(x, y, type)`` (metric CRS) and/or remove facilities by ``facility_id``,
+    recomputing only what changes: added points update residents by ``min(old, new)``; removals
+    recompute only residents whose nearest facility was removed. Returns the new model and the delta.
+    """
+    add = list(add or [])
+    remove = [str(r) for r in (remove or [])]
+    for x, y, t in add:
+        if t not in model.catalogue.types:
+            raise ValueError(f"unknown facility type {t!r}")
+        if not (np.isfinite(x) and np.isfinite(y)):
+            raise ValueError("proposed facility coordinates must be finite metres")
+    fac = model.facilities
+    if remove:
+        unknown = sorted(set(remove) - set(fac["facility_id"].astype(str)))
+        if unknown:
+            raise ValueError(f"unknown facility ids: {', '.join(unknown)}")
+    touched = sorted(
+        {t for _, _, t in add} | set(fac.loc[fac["facility_id"].astype(str).isin(remove), "type"])
+    )
+    touched = [t for t in touched if t in model.distance_m]
+    new_fac = fac[~fac["facility_id"].astype(str).isin(remove)]
+    if add:
+        added = gpd.GeoDataFrame(
+            {
+                "facility_id": [f"NEW-{i + 1}" for i in range(len(add))],
+                "type": [t for _, _, t in add],
+                "name": [f"proposed {i + 1}" for i in range(len(add))],
+            },
+            geometry=shapely.points([(x, y) for x, y, _ in add]),
+            crs=fac.crs,
+        )
+        new_fac = pd.concat([new_fac, added], ignore_index=True)
+    else:
+        added = gpd.GeoDataFrame({"facility_id": [], "type": [], "name": []}, geometry=[], crs=fac.crs)
+    new_fac = gpd.GeoDataFrame(new_fac, geometry="geometry", crs=fac.crs).reset_index(drop=True)
+    dist = dict(model.distance_m)
+    near = dict(model.nearest)
+    removed_types = set(fac.loc[fac["facility_id"].astype(str).isin(remove), "type"])
+    rows = []
+    for t in touched:
+        before = model.served(t)
+        if model.mode == "network":
+            d, i = _distances(model.resident_xy, _xy(new_fac[new_fac["type"] == t]), "network", model.network)
+        else:
+            d, i = dist[t].copy(), near[t].copy()
+            if t in removed_types:
+                d, i = _after_removal(model, t, remove)
+            n_remaining = int(((fac["type"] == t) & ~fac["facility_id"].astype(str).isin(remove)).sum())
+            axy = [(x, y) for x, y, tt in add if tt == t]
+            for k, (x, y) in enumerate(axy):
+                dk = np.hypot(model.resident_xy[:, 0] - x, model.resident_xy[:, 1] - y)
+                better = dk < d
+                d[better] = dk[better]
+                i[better] = n_remaining + k
+        dist[t], near[t] = d, i
+        after = d <= model.radius_m(t)
+        rows.append(
+            {
+                "type": t,
+                "radius_m": model.radius_m(t),
+                "served_before": float(model.population[before].sum()),
+                "served_after": float(model.population[after].sum()),
+                "newly_served": float(model.population[after & ~before].sum()),
+                "newly_unserved": float(model.population[before & ~after].sum()),
+            }
+        )
+    new_model = replace(model, facilities=new_fac, distance_m=dist, nearest=near)
+    delta = pd.DataFrame(
+        rows, columns=["type", "radius_m", "served_before", "served_after", "newly_served", "newly_unserved"]
+    )
+    delta["mode"] = model.mode
+    return ScenarioResult(new_model, delta, added, remove)
+
+
+def _after_removal(model: CoverageModel, ftype: str, remove: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Euclidean distances after removing facilities: only residents whose nearest facility was removed
+    are recomputed; indices of the others are renumbered to the remaining facilities."""
+    fac_t = model.facilities[model.facilities["type"] == ftype].reset_index(drop=True)
+    gone = fac_t["facility_id"].astype(str).isin(remove).to_numpy()
+    remap = np.full(len(fac_t), -1, dtype=np.int64)
+    remap[~gone] = np.arange(int((~gone).sum()))
+    d, i = model.distance_m[ftype].copy(), model.nearest[ftype].copy()
+    affected = (i >= 0) & np.isin(i, np.flatnonzero(gone))
+    keep = (i >= 0) & ~affected
+    i[keep] = remap[i[keep]]
+    if affected.any():
+        d2, i2 = nearest_distance_m(model.resident_xy[affected], _xy(fac_t[~gone]))
+        d[affected], i[affected] = d2, i2
+    return d, i
+
+
+# ------------------------------------------------------------------------------------------- display
+
+
+def coverage_area(
+    facilities: gpd.GeoDataFrame, radius_m: float, *, simplify_m: float = 20.0
+) -> gpd.GeoDataFrame:
+    """Dissolved straight-line service area of the given facilities — for DISPLAY only (simplified)."""
+    require_metric(facilities, "facilities")
+    if radius_m <= 0:
+        raise ValueError(f"radius_m must be positive, got {radius_m}")
+    if len(facilities) == 0:
+        return gpd.GeoDataFrame(geometry=[], crs=facilities.crs)
+    geom = shapely.union_all(shapely.buffer(_xy_points(facilities), radius_m, quad_segs=8))
+    return gpd.GeoDataFrame(geometry=[geom.simplify(simplify_m)], crs=facilities.crs)
+
+
+def _xy_points(gdf):
+    return shapely.points(_xy(gdf))
