@@ -8,7 +8,7 @@ type, a walkable street network and renewal parcels. Same seed → identical fil
 
 Magnitudes: ≈2.6 million residents in the six districts (order of magnitude of the real central city);
 metro ≈ 128.6 km of line (seed 003, DOMAIN.md §5) → ~90 stations; facility counts scaled from the seed
-figures where they exist (e.g. Nanchang's 445 urban home-care centres → ~300 daycare points here).
+figures where they exist (e.g. Nanchang's 445 urban home-care centres, seed 003 → 430 daycare points here).
 """
 
 from __future__ import annotations
@@ -41,12 +41,12 @@ DISTRICTS = {
 }
 #: urban centres (lon, lat, scale_km, weight): old core, Honggutan west bank, Xinjian seat, Yaohu east
 CENTRES = [
-    (115.895, 28.680, 6.5, 1.0),
-    (115.850, 28.695, 4.5, 0.8),
+    (115.895, 28.680, 5.5, 1.0),
+    (115.850, 28.695, 4.0, 0.8),
     (115.800, 28.690, 3.0, 0.5),
     (115.960, 28.690, 3.5, 0.4),
 ]
-URBAN_THRESHOLD = 0.2
+URBAN_THRESHOLD = 0.24
 #: target residents in compounds and in scattered villages
 COMPOUND_POPULATION = 2_200_000
 #: residents of low-rise / self-built housing scattered between compounds in the urban extent
@@ -56,25 +56,25 @@ N_COMPOUNDS = 2000
 CELL_M = 100.0
 #: facility counts by catalogue type key (DOMAIN.md §2)
 FACILITY_COUNTS = {
-    "middle_school": 70,
-    "primary_school": 150,
-    "kindergarten": 320,
-    "nursery": 110,
-    "health_center": 38,
-    "health_station": 240,
-    "elderly_home": 45,
-    "elderly_daycare": 300,
-    "culture_center": 32,
-    "sports_field": 28,
-    "pocket_park": 330,
-    "park": 55,
-    "market": 170,
-    "convenience": 850,
+    "middle_school": 90,
+    "primary_school": 190,
+    "kindergarten": 600,
+    "nursery": 260,
+    "health_center": 45,
+    "health_station": 420,
+    "elderly_home": 50,
+    "elderly_daycare": 430,
+    "culture_center": 40,
+    "sports_field": 35,
+    "pocket_park": 520,
+    "park": 80,
+    "market": 260,
+    "convenience": 1400,
     "community_service": 0,  # one per community, placed separately
-    "bus_stop": 1400,
+    "bus_stop": 1800,
     "metro_station": 0,  # along lines, placed separately
-    "parking": 140,
-    "ev_charging": 190,
+    "parking": 160,
+    "ev_charging": 220,
 }
 FACILITY_NAMES = {
     "middle_school": "中学",
@@ -401,18 +401,70 @@ def population_cells(
     return cells
 
 
+#: facilities of one type keep at least this share of their service radius apart (planned spread)
+SPACING_SHARE = 0.6
+#: service radii (m) of the catalogue defaults (DOMAIN.md §2), used only to space the synthetic sites
+RADII_M = {
+    "middle_school": 1000,
+    "primary_school": 500,
+    "kindergarten": 300,
+    "nursery": 300,
+    "health_center": 1000,
+    "health_station": 300,
+    "elderly_home": 1000,
+    "elderly_daycare": 300,
+    "culture_center": 1000,
+    "sports_field": 1000,
+    "pocket_park": 300,
+    "park": 500,
+    "market": 500,
+    "convenience": 300,
+    "community_service": 300,
+    "bus_stop": 500,
+    "metro_station": 800,
+    "parking": 300,
+    "ev_charging": 1000,
+}
+
+
+def _spread_sites(ctx: _Ctx, xy: np.ndarray, weights: np.ndarray, n: int, spacing_m: float):
+    """Up to n sites drawn from the weighted cells, each at least ``spacing_m`` from the others
+    (dart throwing on a grid hash); yields (x, y, cell index)."""
+    placed: dict[tuple[int, int], list[tuple[float, float]]] = {}
+    p = weights / weights.sum()
+    got, rounds = 0, 0
+    while got < n and rounds < 30:
+        rounds += 1
+        for ci in ctx.rng.choice(len(xy), size=4 * n, p=p):
+            x, y = xy[ci] + ctx.rng.uniform(-50, 50, 2)
+            kx, ky = int(x // spacing_m), int(y // spacing_m)
+            near = (q for dx in (-1, 0, 1) for dy in (-1, 0, 1) for q in placed.get((kx + dx, ky + dy), ()))
+            if any((x - qx) ** 2 + (y - qy) ** 2 < spacing_m**2 for qx, qy in near):
+                continue
+            placed.setdefault((kx, ky), []).append((x, y))
+            got += 1
+            yield float(x), float(y), int(ci)
+            if got >= n:
+                return
+
+
 def _gap_factor(ctx: _Ctx, xy: np.ndarray) -> np.ndarray:
     """Deliberately under-served fringe: facility probability falls off outside the denser city."""
     d = ctx.density(xy)
-    return np.where(d < 0.35, 0.12, np.where(d < 0.5, 0.55, 1.0))
+    return np.where(d < 0.25, 0.15, np.where(d < 0.3, 0.6, 1.0))
 
 
 def facilities(
-    ctx: _Ctx, comp: gpd.GeoDataFrame, comms: gpd.GeoDataFrame, urban: gpd.GeoDataFrame
+    ctx: _Ctx, cells: gpd.GeoDataFrame, comms: gpd.GeoDataFrame, urban: gpd.GeoDataFrame
 ) -> gpd.GeoDataFrame:
-    """Facilities of every catalogue type near where people live (older core denser)."""
-    cent = np.column_stack([comp.geometry.centroid.x, comp.geometry.centroid.y])
-    base_w = comp["population"].to_numpy(float) * _gap_factor(ctx, cent)
+    """Facilities of every catalogue type where people live: sampled over the populated cells (without replacement,
+    so they spread like real neighbourhood services), fewer in the deliberately
+    under-served fringe; elderly services follow the elderly population. Weight: population^0.85."""
+    cxy_cells = shapely.get_coordinates(cells.geometry.values)
+    urban_cells = ctx.density(cxy_cells) >= URBAN_THRESHOLD  # villages get no neighbourhood services
+    base_w = cells["population"].to_numpy(float) ** 0.85 * _gap_factor(ctx, cxy_cells) * urban_cells
+    elderly_ratio = cells["elderly"].to_numpy(float) / np.maximum(cells["population"].to_numpy(float), 1)
+    adcodes = cells["district_adcode"].to_numpy()
     rows = []
     region = shapely.union_all(ctx.districts.geometry.values)
     shapely.prepare(region)
@@ -421,12 +473,10 @@ def facilities(
             continue
         w = base_w.copy()
         if ftype in ("elderly_daycare", "elderly_home", "health_station"):
-            w *= comp["elderly_share"].to_numpy() * 4  # ageing compounds attract elderly services
-        idx = ctx.rng.choice(len(comp), size=n, p=w / w.sum())
-        jitter = ctx.rng.normal(0, 120, (n, 2))
-        xy = cent[idx] + jitter
-        for (x, y), ci in zip(xy, idx):
-            rows.append((ftype, x, y, int(comp.iloc[ci]["district_adcode"])))
+            w *= elderly_ratio * 4  # ageing neighbourhoods attract elderly services
+        spacing = SPACING_SHARE * RADII_M[ftype]
+        for x, y, ci in _spread_sites(ctx, cxy_cells, w, n, spacing):
+            rows.append((ftype, x, y, int(adcodes[ci])))
     # one community service station per community, except a share of fringe communities (the gap)
     cc = comms.geometry.representative_point()
     cxy = np.column_stack([cc.x, cc.y])
@@ -475,7 +525,7 @@ def streets(ctx: _Ctx, urban: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     Segments meet at shared, exactly equal endpoints (a noded network)."""
     region = shapely.union_all(urban.geometry.values).buffer(200)
     minx, miny, maxx, maxy = region.bounds
-    spacing = 200.0
+    spacing = 150.0
     nx, ny = int((maxx - minx) / spacing) + 2, int((maxy - miny) / spacing) + 2
     gx, gy = np.meshgrid(np.arange(nx) * spacing + minx, np.arange(ny) * spacing + miny)
     jx = gx + ctx.rng.uniform(-45, 45, gx.shape)
@@ -497,6 +547,17 @@ def streets(ctx: _Ctx, urban: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
                     continue  # sparser fringe
                 lines.append(LineString([a, b]))
                 kinds.append(kind)
+    # footpaths (步行道) cutting diagonally through some blocks, as paths through compounds do
+    for i in range(ny - 1):
+        for j in range(nx - 1):
+            if dens[i, j] < URBAN_THRESHOLD or ctx.rng.uniform() > 0.4:
+                continue
+            if ctx.rng.uniform() < 0.5:
+                a, b = (jx[i, j], jy[i, j]), (jx[i + 1, j + 1], jy[i + 1, j + 1])
+            else:
+                a, b = (jx[i, j + 1], jy[i, j + 1]), (jx[i + 1, j], jy[i + 1, j])
+            lines.append(LineString([a, b]))
+            kinds.append("步行道")
     gdf = gpd.GeoDataFrame({"kind": kinds}, geometry=lines, crs=ANALYSIS_CRS)
     mids = gdf.geometry.interpolate(0.5, normalized=True)
     gdf = gdf[shapely.contains_xy(region, mids.x.to_numpy(), mids.y.to_numpy())].reset_index(drop=True)
@@ -674,7 +735,7 @@ def generate(out_path: str | Path = DEMO_GPKG, seed: int = DEFAULT_SEED) -> dict
     subs, comms = partitions(ctx, urban)
     comp = compounds(ctx, urban, comms)
     cells = population_cells(ctx, comp, urban, comms)
-    fac = facilities(ctx, comp, comms, urban)
+    fac = facilities(ctx, cells, comms, urban)
     st = streets(ctx, urban)
     par = parcels(ctx, comp, urban)
     layers = {
