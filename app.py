@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from dashboard.coverage_page import render_coverage
 from dashboard.labels import t
 from dashboard.layout_page import render_layout
 from dashboard.overview import render_overview
@@ -19,6 +20,9 @@ pages = {
             default=True,
         ),
         st.Page(render_layout, title=t("nav.layout", _lang), icon=":material/hub:", url_path="layout"),
+        st.Page(
+            render_coverage, title=t("nav.coverage", _lang), icon=":material/radar:", url_path="coverage"
+        ),
     ],
 }
 st.navigation(pages).run()

@@ -279,6 +279,8 @@ def gap_ranking(
     out = checklist.join(agg[["population", "unserved_pop"]], how="left")
     weight = np.maximum(out["missing_count"], 1 if ftype else 0) if ftype else out["missing_count"]
     out["gap_score"] = out["unserved_pop"] * weight
+    # residents outside any community (villages, no key) are counted city-wide but are not a neighbourhood
+    out = out[out.index.notna() & (out.index.astype(str) != "")]
     out = out.sort_values(["gap_score", "unserved_pop"], ascending=False)
     out.insert(0, "gap_rank", np.arange(1, len(out) + 1))
     out["mode"] = model.mode
@@ -411,3 +413,36 @@ def coverage_area(
 
 def _xy_points(gdf):
     return shapely.points(_xy(gdf))
+
+
+def served_for(model: CoverageModel, selection: str) -> np.ndarray:
+    """Served flags for a selection: a facility type key, or ``circle:<5min|10min|15min>``."""
+    if selection.startswith("circle:"):
+        return model.circle_served(selection.split(":", 1)[1])
+    if selection not in model.distance_m:
+        raise ValueError(f"unknown facility type {selection!r}")
+    return model.served(selection)
+
+
+def share_by(model: CoverageModel, selection: str, *, by: str) -> pd.DataFrame:
+    """Population, served, unserved and served share per group for a selection."""
+    return _agg(model.population, served_for(model, selection), model.groups[by].rename(by))
+
+
+def headline(model: CoverageModel, selection: str) -> dict:
+    """City-wide totals for a selection."""
+    row = _agg(model.population, served_for(model, selection), None).iloc[0]
+    return {k: float(row[k]) for k in ("population", "served_pop", "unserved_pop", "served_share")} | {
+        "mode": model.mode
+    }
+
+
+SHARE_CLASSES = ((0.2, "#b2182b"), (0.4, "#ef8a62"), (0.6, "#fddbc7"), (0.8, "#d1e5f0"), (1.01, "#2166ac"))
+
+
+def share_colour(share: float) -> str:
+    """Diverging colour class of a served share (red = poorly served, blue = well served)."""
+    for upper, colour in SHARE_CLASSES:
+        if share < upper:
+            return colour
+    return SHARE_CLASSES[-1][1]

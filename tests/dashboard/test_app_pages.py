@@ -88,3 +88,32 @@ def test_layout_page_pick_city_and_edit_circle(demo_gpkg):
     assert at2.dataframe[-1].value.iloc[0]["县级单元数"] == 33
     at2.button[1].click().run()  # reset to the bundled layout
     assert _page("dashboard.layout_page.render_layout").dataframe[-1].value.iloc[0]["县级单元数"] == 32
+
+
+def test_coverage_page_and_what_if(demo_gpkg):
+    at = _page("dashboard.coverage_page.render_coverage")
+    assert "生活圈" in at.title[0].value
+    values = {m.label: m.value for m in at.metric}
+    total = float(values["居住人口"].replace(",", ""))
+    served = float(values["已覆盖人口"].replace(",", ""))
+    assert 2.0e6 < total < 3.5e6 and 0 < served < total
+    assert any("直线距离" in c.value for c in at.caption)  # the distance mode is always stated
+    gap_tables = [d.value for d in at.dataframe if "缺口排名" in d.value.columns]
+    assert len(gap_tables) == 1 and len(gap_tables[0]) == 50
+    assert gap_tables[0]["缺口排名"].tolist()[:3] == [1, 2, 3]
+    # add a proposed kindergarten by coordinates: residents newly served appear
+    at.number_input(key="cov_lon").set_value(115.95)
+    at.number_input(key="cov_lat").set_value(28.74)
+    next(b for b in at.button if b.label == "添加").click().run()
+    assert not at.exception
+    labels = [m.label for m in at.metric]
+    assert "情景新增覆盖人口" in labels
+
+
+def test_coverage_page_network_and_circle(demo_gpkg):
+    at = _page("dashboard.coverage_page.render_coverage")
+    at.radio(key="cov_mode").set_value("network").run()
+    assert not at.exception and any("步行路网" in c.value for c in at.caption)
+    at.radio(key="cov_target").set_value("circle").run()
+    assert not at.exception
+    assert any("情景模拟需选择单类设施" in c.value for c in at.caption)
