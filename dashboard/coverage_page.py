@@ -115,7 +115,12 @@ def _whatif_panel(model, selection: str, cat, L: str, result) -> list[str]:
             st.session_state.setdefault(SCENARIO_KEY, []).append((lon, lat, selection))
             st.rerun()
     ids = model.facilities.loc[model.facilities["type"] == selection, "facility_id"].astype(str).tolist()
-    removed = st.multiselect(t("cov.whatif.remove", L), ids, key=f"cov_remove_{selection}")
+    removed = st.multiselect(
+        t("cov.whatif.remove", L),
+        ids,
+        key=f"cov_remove_{selection}",
+        placeholder=t("cov.whatif.remove_hint", L),
+    )
     if result is None:
         st.caption(t("cov.whatif.none", L))
     else:

@@ -174,6 +174,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "cov.whatif.lat": ("纬度", "Latitude"),
     "cov.whatif.add": ("添加", "Add"),
     "cov.whatif.remove": ("撤销现有设施（编号）", "Remove existing facilities (id)"),
+    "cov.whatif.remove_hint": ("选择要撤销的设施编号", "Pick facility ids to remove"),
     "cov.whatif.clear": ("清空情景", "Clear scenario"),
     "cov.whatif.none": (
         "尚未设置情景。选择单类设施后点击地图即可添加拟建点。",

@@ -25,6 +25,7 @@ VENDOR_DIR = STATIC_DIR / "vendor"
 DEFAULT_ASSET_BASE = "/app/static/vendor"
 #: background of the tile-less basemap (light grey-blue "paper")
 OFFLINE_BACKGROUND = "#eef2f5"
+MIN_ZOOM, MAX_ZOOM = 5, 19
 
 #: folium / plugin asset name → vendored file (relative to static/vendor); None = drop (not needed)
 LOCAL_ASSETS: dict[str, str | None] = {
@@ -69,6 +70,9 @@ def base_map(
     if basemap not in BASEMAPS:
         raise ValueError(f"unknown basemap {basemap!r}; choose one of {', '.join(BASEMAPS)}")
     m = folium.Map(location=list(center), zoom_start=zoom, tiles=None, control_scale=True, prefer_canvas=True)
+    # a tile-less map has no zoom range; marker clustering needs one ("Map has no maxZoom specified")
+    m.options["maxZoom"] = MAX_ZOOM
+    m.options["minZoom"] = MIN_ZOOM
     m.get_root().header.add_child(
         Element(f"<style>.leaflet-container {{ background: {OFFLINE_BACKGROUND} !important; }}</style>")
     )

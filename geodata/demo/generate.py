@@ -53,6 +53,8 @@ COMPOUND_POPULATION = 2_200_000
 URBAN_BACKGROUND_POPULATION = 300_000
 VILLAGE_POPULATION = 180_000
 N_COMPOUNDS = 2000
+#: clip range of a compound's share of residents aged 60+ (older compounds have older residents)
+ELDERLY_SHARE_RANGE = (0.08, 0.35)
 CELL_M = 100.0
 #: facility counts by catalogue type key (DOMAIN.md §2)
 FACILITY_COUNTS = {
@@ -115,7 +117,8 @@ METRO_LINES = [
     [(115.83, 28.66), (115.86, 28.665), (115.92, 28.655), (115.96, 28.64), (115.99, 28.63)],
     [(115.80, 28.73), (115.84, 28.72), (115.88, 28.715), (115.93, 28.70), (115.97, 28.72)],
 ]
-STATION_SPACING_M = 1400.0
+#: ~1.2 km between stations (central-city practice) → ~80 stations on the five synthetic lines
+STATION_SPACING_M = 1200.0
 SYLLABLES = list("桂兰梅竹松柏荷菊枫桃杏柳榕樟湖江滨洪昌豫章青云象山滕阁绳金塔八一胜利解放阳明孺子丁公井冈")
 SUFFIXES = ["苑", "园", "里", "小区", "新村", "花园", "家园", "公寓"]
 
@@ -133,6 +136,7 @@ class _Ctx:
         self.seed = seed
         counties = gpd.read_file(BOUNDARIES_DIR / "jiangxi_counties.geojson")
         d = counties[counties["adcode"].isin(list(DISTRICTS))][["adcode", "name_zh", "name_en", "geometry"]]
+        d = d.astype({"adcode": "int64"})  # the schema's int kind is stored as 64-bit everywhere
         self.districts = d.sort_values("adcode").reset_index(drop=True).to_crs(ANALYSIS_CRS)
         self.centres = _metric([(c[0], c[1]) for c in CENTRES])
         self.names_used: set[str] = set()
@@ -303,7 +307,9 @@ def compounds(ctx: _Ctx, urban: gpd.GeoDataFrame, comms: gpd.GeoDataFrame) -> gp
                 "district_adcode": adcode,
                 "build_year": year,
                 "households": households,
-                "elderly_share": float(np.clip(ctx.rng.normal(0.26 if old else 0.13, 0.04), 0.06, 0.38)),
+                "elderly_share": float(
+                    np.clip(ctx.rng.normal(0.26 if old else 0.13, 0.04), *ELDERLY_SHARE_RANGE)
+                ),
                 "parking_ratio": float(ctx.rng.uniform(0.1, 0.35) if old else ctx.rng.uniform(0.6, 1.2)),
                 "geometry": poly,
             }
@@ -311,7 +317,9 @@ def compounds(ctx: _Ctx, urban: gpd.GeoDataFrame, comms: gpd.GeoDataFrame) -> gp
     gdf = gpd.GeoDataFrame(rows, crs=ANALYSIS_CRS)
     raw = gdf["households"] * ctx.rng.uniform(2.6, 3.0, len(gdf))
     gdf["population"] = np.round(raw * COMPOUND_POPULATION / raw.sum()).astype("int64")
-    gdf["households"] = np.maximum(1, np.round(gdf["population"] / 2.8)).astype("int64")
+    # household size 2.6–3.0 persons (older compounds: smaller, ageing households)
+    size = np.where(gdf["build_year"] < 2000, 2.6, 2.75) + ctx.rng.uniform(0.0, 0.25, len(gdf))
+    gdf["households"] = np.maximum(1, np.round(gdf["population"] / size)).astype("int64")
     gdf["parking_spaces"] = np.round(gdf["households"] * gdf.pop("parking_ratio")).astype("int64")
     gdf["community_id"] = _containing(gdf.geometry.centroid, comms, "community_id")
     return gdf
@@ -560,9 +568,25 @@ def streets(ctx: _Ctx, urban: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             kinds.append("步行道")
     gdf = gpd.GeoDataFrame({"kind": kinds}, geometry=lines, crs=ANALYSIS_CRS)
     mids = gdf.geometry.interpolate(0.5, normalized=True)
-    gdf = gdf[shapely.contains_xy(region, mids.x.to_numpy(), mids.y.to_numpy())].reset_index(drop=True)
+    gdf = gdf[shapely.contains_xy(region, mids.x.to_numpy(), mids.y.to_numpy())]
+    city = shapely.union_all(ctx.districts.geometry.values)
+    gdf = gdf[shapely.within(gdf.geometry.values, city)]  # nothing outside the six districts
+    gdf = _drop_crossing_footpaths(gdf).reset_index(drop=True)
     gdf.insert(0, "street_id", [f"E{i + 1:06d}" for i in range(len(gdf))])
     return gdf
+
+
+def _drop_crossing_footpaths(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Drop the rare diagonal footpath that crosses another segment away from a node.
+
+    The jittered grid itself never self-crosses, but a diagonal can clip a strongly jittered grid edge;
+    removing it keeps the network planar (segments meet only at shared endpoints).
+    """
+    geoms = gdf.geometry.values
+    i, j = STRtree(geoms).query(geoms, predicate="crosses")
+    kinds = gdf["kind"].to_numpy()
+    bad = np.unique(np.concatenate([i[kinds[i] == "步行道"], j[kinds[j] == "步行道"]]))
+    return gdf.drop(index=gdf.index[bad])
 
 
 PARCEL_MIX = {"老旧小区": 260, "城中村": 60, "老旧厂区": 50, "危旧房": 45, "预制板房屋": 40, "低效用地": 45}
