@@ -446,3 +446,35 @@ def share_colour(share: float) -> str:
         if share < upper:
             return colour
     return SHARE_CLASSES[-1][1]
+
+
+def point_coverage(
+    residents: gpd.GeoDataFrame,
+    facilities: gpd.GeoDataFrame,
+    *,
+    radius_m: float,
+    population_column: str = "population",
+    mode: str = "euclidean",
+    network=None,
+) -> pd.DataFrame:
+    """Per resident feature (input order): its attributes plus ``distance_m`` to the nearest facility and
+    ``served`` (distance_m ≤ radius_m). Both inputs in the same metric CRS. No facility → NaN, not served."""
+    require_metric(residents, "residents")
+    require_metric(facilities, "facilities")
+    if radius_m <= 0:
+        raise ValueError(f"radius must be positive metres, got {radius_m}")
+    if population_column not in residents:
+        raise ValueError(f"residents have no {population_column!r} column")
+    pop = pd.to_numeric(residents[population_column], errors="coerce")
+    if pop.isna().any():
+        rows = np.flatnonzero(pop.isna().to_numpy())[:10].tolist()
+        raise ValueError(f"{population_column!r} is empty or not a number in rows {rows}")
+    if mode not in MODES:
+        raise ValueError(f"unknown distance mode {mode!r}; use one of {', '.join(MODES)}")
+    if mode == "network" and network is None:
+        raise ValueError("network mode needs a street network (--network)")
+    d, _ = _distances(_xy(residents), _xy(facilities), mode, network)
+    out = pd.DataFrame(residents.drop(columns=residents.geometry.name))
+    out["distance_m"] = np.where(np.isfinite(d), np.round(d, 1), np.nan)
+    out["served"] = d <= radius_m
+    return out

@@ -44,3 +44,15 @@ def area_km2(gdf: gpd.GeoDataFrame):
     if gdf.crs is None:
         raise ValueError("input has no CRS; cannot compute areas")
     return gdf.geometry.to_crs(AREA_CRS).area / 1e6
+
+
+def utm_crs_for(gdf: gpd.GeoDataFrame):
+    """The data's own CRS when it is projected in metres, else the UTM zone (north) of its centre."""
+    if gdf.crs is None:
+        raise ValueError("input has no CRS; cannot choose a metric CRS")
+    crs = CRS.from_user_input(gdf.crs)
+    if crs.is_projected and crs.axis_info and crs.axis_info[0].unit_name in ("metre", "meter"):
+        return crs
+    lon = gdf.to_crs(DISPLAY_CRS).geometry.union_all().centroid.x
+    zone = int((lon + 180) // 6) + 1
+    return f"EPSG:{32600 + zone}"

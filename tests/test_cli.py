@@ -1,0 +1,141 @@
+"""CLI contracts: exact last lines, exit codes, no tracebacks on bad input."""
+
+import subprocess
+import sys
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import LineString, Point, box
+
+from geodata.paths import REPO_ROOT
+
+
+def run(*args):
+    proc = subprocess.run(
+        [sys.executable, "cli.py", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc
+
+
+@pytest.fixture
+def files(tmp_path):
+    fac = gpd.GeoDataFrame(
+        {"type": ["kindergarten", "kindergarten", "park"]},
+        geometry=[Point(0, 0), Point(1000, 0), Point(0, 0)],
+        crs=32650,
+    )
+    res = gpd.GeoDataFrame(
+        {"name": ["a", "b", "c"], "population": [100, 200, 300]},
+        geometry=[Point(300, 400), Point(0, 300), box(4900, -100, 5100, 100)],
+        crs=32650,
+    )
+    fac.to_crs(4490).to_file(tmp_path / "fac.gpkg")  # CGCS2000 degrees: the command picks metres itself
+    res.to_file(tmp_path / "res.gpkg")
+    res.drop(columns="population").to_file(tmp_path / "nopop.gpkg")
+    with pytest.warns(UserWarning, match="crs"):
+        res.iloc[:2].set_crs(None, allow_override=True).to_file(tmp_path / "nocrs.shp")
+    gpd.GeoDataFrame(
+        {"street_id": ["s"], "kind": ["支路"]},
+        geometry=[LineString([(0, 0), (0, 300), (300, 300), (300, 400)])],
+        crs=32650,
+    ).to_file(tmp_path / "roads.gpkg")
+    return tmp_path
+
+
+def test_coverage_contract(files):
+    out = files / "out.csv"
+    p = run(
+        "coverage",
+        "--facilities",
+        str(files / "fac.gpkg"),
+        "--residents",
+        str(files / "res.gpkg"),
+        "--radius-m",
+        "300",
+        "--type",
+        "kindergarten",
+        "--out",
+        str(out),
+    )
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip().splitlines()[-1] == "served_population=200 total_population=600"
+    table = pd.read_csv(out)
+    assert list(table.columns) == ["name", "population", "distance_m", "served"]
+    assert table["name"].tolist() == ["a", "b", "c"]  # input order
+    assert table["distance_m"].tolist() == pytest.approx(
+        [500.0, 300.0, 4000.0], abs=0.2
+    )  # polygon → its representative point
+    assert table["served"].tolist() == [False, True, False]  # exactly at the radius counts as served
+
+
+def test_coverage_network_mode(files):
+    out = files / "net.csv"
+    p = run(
+        "coverage",
+        "--facilities",
+        str(files / "fac.gpkg"),
+        "--residents",
+        str(files / "res.gpkg"),
+        "--radius-m",
+        "500",
+        "--type",
+        "kindergarten",
+        "--mode",
+        "network",
+        "--network",
+        str(files / "roads.gpkg"),
+        "--out",
+        str(out),
+    )
+    assert p.returncode == 0, p.stderr
+    # resident a walks 300 + 300 + 100 = 700 m along the street; b is 300 m up the first leg
+    assert pd.read_csv(out)["distance_m"].tolist()[:2] == pytest.approx([700.0, 300.0], abs=0.2)
+    assert p.stdout.strip().splitlines()[-1] == "served_population=200 total_population=600"
+
+
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ("nopop.gpkg", "no 'population' column"),
+        ("nocrs.shp", "has no CRS"),
+        ("missing.gpkg", "file not found"),
+    ],
+)
+def test_coverage_bad_input(files, bad, message):
+    p = run(
+        "coverage",
+        "--facilities",
+        str(files / "fac.gpkg"),
+        "--residents",
+        str(files / bad),
+        "--radius-m",
+        "300",
+        "--out",
+        str(files / "x.csv"),
+    )
+    assert p.returncode != 0 and message in p.stderr
+    assert not (files / "x.csv").exists()
+
+
+def test_coverage_workspace_xlsx(tmp_path, demo_gpkg):
+    out = tmp_path / "gaps.xlsx"
+    p = run("coverage", "--workspace", "--out", str(out))
+    assert p.returncode == 0, p.stderr
+    sheets = pd.read_excel(out, sheet_name=None)
+    assert {"by_type", "gap_communities", "notes"} <= set(sheets)
+    assert len(sheets["by_type"]) == 19 and set(sheets["by_type"]["mode"]) == {"euclidean"}
+
+
+def test_layout_map_html(tmp_path):
+    out = tmp_path / "layout.html"
+    p = run("layout-map", "--out", str(out))
+    assert p.returncode == 0, p.stderr
+    html = out.read_text(encoding="utf-8")
+    assert "南昌都市圈" in html and '<script src="http' not in html and "/app/static" not in html
+
+
+def test_workspace_command(demo_gpkg):
+    p = run("workspace")
+    assert p.returncode == 0 and p.stdout.strip().splitlines()[-1] == "synthetic=true layers=8"
