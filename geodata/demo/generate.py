@@ -7,7 +7,7 @@ type, a walkable street network and renewal parcels. Same seed → identical fil
     python -m geodata.demo.generate [--out PATH] [--seed 20261123]
 
 Magnitudes: ≈2.6 million residents in the six districts (order of magnitude of the real central city);
-metro ≈ 128.6 km of line (seed 003, DOMAIN.md §5) → ~90 stations; facility counts scaled from the seed
+metro ≈ 128.6 km of line (seed 003, DOMAIN.md §5) → ~80 stations at ~1.2 km; facility counts scaled from the seed
 figures where they exist (e.g. Nanchang's 445 urban home-care centres, seed 003 → 430 daycare points here).
 """
 
@@ -124,6 +124,7 @@ SUFFIXES = ["苑", "园", "里", "小区", "新村", "花园", "家园", "公寓
 
 
 def _metric(lonlat: list[tuple[float, float]]) -> np.ndarray:
+    """(lon, lat) pairs in degrees → (n, 2) array of x, y in metres (``ANALYSIS_CRS``)."""
     pts = gpd.GeoSeries([Point(x, y) for x, y in lonlat], crs=DISPLAY_CRS).to_crs(ANALYSIS_CRS)
     return np.column_stack([pts.x, pts.y])
 
@@ -200,6 +201,7 @@ def _sample_in(ctx: _Ctx, geom, n: int, weighted: bool = True) -> np.ndarray:
 
 
 def _voronoi_cells(ctx: _Ctx, region, seeds: np.ndarray) -> list:
+    """Voronoi cells of metric ``seeds`` clipped to ``region``, in seed order (polygonal parts only)."""
     if len(seeds) == 1:
         return [region]
     cells = shapely.voronoi_polygons(MultiPoint(seeds), extend_to=region)
@@ -250,6 +252,7 @@ def partitions(ctx: _Ctx, urban: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, gp
 
 
 def _build_year(ctx: _Ctx, density: float, adcode: int) -> int:
+    """Build year of a compound: 红谷滩 new (2003+), 新建 mixed (1985+), old core older the denser it is."""
     if adcode == 360113:  # Honggutan: new district, mostly after 2005
         return int(ctx.rng.integers(2003, 2024))
     if adcode == 360112:
@@ -326,6 +329,7 @@ def compounds(ctx: _Ctx, urban: gpd.GeoDataFrame, comms: gpd.GeoDataFrame) -> gp
 
 
 def _containing(points: gpd.GeoSeries, polys: gpd.GeoDataFrame, column: str, default: str = "") -> np.ndarray:
+    """``polys[column]`` of the polygon containing each point (``default`` where none does)."""
     tree = STRtree(polys.geometry.values)
     pi, gi = tree.query(points.values, predicate="within")
     out = np.full(len(points), default, dtype=object)
@@ -519,6 +523,7 @@ def facilities(
 
 
 def metro_stations(ctx: _Ctx) -> list[tuple[float, float]]:
+    """Metric (x, y) of stations every ``STATION_SPACING_M`` along the synthetic metro lines."""
     out = []
     for line in METRO_LINES:
         ls = LineString(_metric(line))
@@ -594,13 +599,28 @@ STATUS_P = {"储备": 0.45, "谋划": 0.25, "立项": 0.14, "实施": 0.10, "完
 
 
 def parcels(ctx: _Ctx, comp: gpd.GeoDataFrame, urban: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """About 500 renewal parcels of the six DOMAIN.md §3 types."""
+    """About 500 renewal parcels of the six DOMAIN.md §3 types (metric CRS).
+
+    老旧小区 and 预制板房屋 are drawn from pre-2000 compounds (same polygon, households and parking); the other
+    types are new polygons placed away from compounds (危旧房 in the old core, 城中村/低效用地 at the fringe).
+    Attributes (danger grade, decision, status, budget) follow :func:`_parcel_attributes`.
+    """
+    rows = _compound_parcels(ctx, comp)
+    rows += _free_parcels(ctx, comp, urban)
+    gdf = _parcel_attributes(ctx, gpd.GeoDataFrame(rows, crs=ANALYSIS_CRS))
+    return gdf
+
+
+def _compound_parcels(ctx: _Ctx, comp: gpd.GeoDataFrame) -> list[dict]:
+    """老旧小区 / 预制板房屋 parcel rows taken from randomly chosen pre-2000 compounds.
+
+    ``parking_shortage`` = 0.6 spaces per household (assumed demand) minus existing spaces, ≥ 0.
+    """
     rows = []
     old = comp[comp["build_year"] < 2000].reset_index(drop=True)
     pick = ctx.rng.choice(
         len(old), size=min(PARCEL_MIX["老旧小区"] + PARCEL_MIX["预制板房屋"], len(old)), replace=False
     )
-    core = _metric([(115.900, 28.680)])[0]
     for n, i in enumerate(pick):
         r = old.iloc[i]
         ptype = "老旧小区" if n < PARCEL_MIX["老旧小区"] else "预制板房屋"
@@ -614,6 +634,13 @@ def parcels(ctx: _Ctx, comp: gpd.GeoDataFrame, urban: gpd.GeoDataFrame) -> gpd.G
                 "parking_shortage": int(max(0, round(r["households"] * 0.6 - r["parking_spaces"]))),
             }
         )
+    return rows
+
+
+def _free_parcels(ctx: _Ctx, comp: gpd.GeoDataFrame, urban: gpd.GeoDataFrame) -> list[dict]:
+    """城中村, 老旧厂区, 危旧房 and 低效用地 parcel rows: new polygons sized per type (m), not overlapping
+    compounds (except 危旧房, which sit inside old blocks) nor recent parcels."""
+    rows: list[dict] = []
     comp_tree = STRtree(comp.geometry.values)
     region = shapely.union_all(urban.geometry.values)
     dtree = STRtree(urban.geometry.values)
@@ -660,7 +687,16 @@ def parcels(ctx: _Ctx, comp: gpd.GeoDataFrame, urban: gpd.GeoDataFrame) -> gpd.G
                 }
             )
             made += 1
-    gdf = gpd.GeoDataFrame(rows, crs=ANALYSIS_CRS)
+    return rows
+
+
+def _parcel_attributes(ctx: _Ctx, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Add area, danger grade, precast flag, heritage, 留改拆 decision, status, budget (万元), id and name.
+
+    Heritage: a few old compounds / factories within 1.8 km of the 东湖 core (115.90E 28.68N) → always 留.
+    Grade D → 拆. Budgets: per household for housing types, per m² of land for the others.
+    """
+    core = _metric([(115.900, 28.680)])[0]
     n = len(gdf)
     gdf["area_m2"] = gdf.geometry.area.round(1)
     cent = np.column_stack([gdf.geometry.centroid.x, gdf.geometry.centroid.y])
@@ -741,6 +777,7 @@ def parcels(ctx: _Ctx, comp: gpd.GeoDataFrame, urban: gpd.GeoDataFrame) -> gpd.G
 
 
 def _write(gpkg: Path, layers: dict[str, gpd.GeoDataFrame], metadata: dict[str, str]) -> None:
+    """Write the layers (reprojected to EPSG:4326) and the key/value ``metadata`` attribute table."""
     for name, gdf in layers.items():
         gdf.to_crs(DISPLAY_CRS).to_file(gpkg, layer=name, driver="GPKG")
     with sqlite3.connect(gpkg) as con:
@@ -752,7 +789,20 @@ def _write(gpkg: Path, layers: dict[str, gpd.GeoDataFrame], metadata: dict[str, 
 
 
 def generate(out_path: str | Path = DEMO_GPKG, seed: int = DEFAULT_SEED) -> dict[str, int]:
-    """Build the demo workspace GeoPackage at ``out_path`` (atomically) and return feature counts."""
+    """Build the demo workspace GeoPackage at ``out_path`` (atomically) and return feature counts.
+
+    Parameters
+    ----------
+    out_path : str or Path
+        Target ``.gpkg``; written to a temporary file in the same folder, then ``os.replace``-d.
+    seed : int
+        Seed of the ``numpy`` PCG64 generator; the same seed gives identical layers.
+
+    Returns
+    -------
+    dict
+        Feature count per layer, plus ``population`` (total residents in the 100 m cells).
+    """
     out_path = Path(out_path)
     ctx = _Ctx(seed)
     urban = urban_extent(ctx)

@@ -1,0 +1,162 @@
+"""Project library store: transactions, audit, undo, conflict refusal, crash mid-save, ledger round trip."""
+
+import sqlite3
+import threading
+
+import pandas as pd
+import pytest
+
+from geodata.projects import (
+    ConflictError,
+    ProjectError,
+    ProjectValidationError,
+    SQLiteProjectStore,
+    open_store,
+)
+
+PARCEL = {
+    "parcel_id": "P0001",
+    "name": "桂苑小区（示例）",
+    "parcel_type": "老旧小区",
+    "decision": "改",
+    "budget_wan": 850.0,
+    "district_adcode": 360102,
+    "geometry_wkt": "POINT (115.9 28.68)",
+}
+
+
+@pytest.fixture
+def store(tmp_path):
+    return SQLiteProjectStore(tmp_path / "projects.sqlite")
+
+
+def test_promote_and_read(store):
+    p = store.promote_parcel(PARCEL, editor="张工")
+    assert p["status"] == "储备" and p["category"] == "老旧小区改造" and p["version"] == 1
+    assert store.list()["project_id"].tolist() == [p["project_id"]]
+    with pytest.raises(ProjectError, match="已入库"):
+        store.promote_parcel(PARCEL, editor="张工")
+
+
+def test_validation_lists_every_bad_field(store):
+    with pytest.raises(ProjectValidationError) as err:
+        store.create({"name": "x", "status": "在建", "decision": "修", "budget_wan": -1}, editor="a")
+    assert len(err.value.problems) == 3
+    with pytest.raises(ProjectValidationError, match="editor"):
+        store.create({"name": "x"}, editor=" ")
+
+
+def test_update_bumps_version_and_audits_each_field(store):
+    p = store.promote_parcel(PARCEL, editor="张工")
+    q = store.update(
+        p["project_id"], {"status": "谋划", "budget_wan": 900.0}, expected_version=1, editor="李工"
+    )
+    assert q["version"] == 2 and q["status"] == "谋划" and q["updated_by"] == "李工"
+    h = store.history(p["project_id"])
+    upd = h[h["action"] == "update"].set_index("field")
+    assert upd.loc["status", "old_value"] == "储备" and upd.loc["status", "new_value"] == "谋划"
+    assert upd.loc["budget_wan", "old_value"] == "850" and upd.loc["budget_wan", "new_value"] == "900"
+    assert set(upd["editor"]) == {"李工"}
+
+
+def test_stale_edit_is_refused_not_overwritten(tmp_path):
+    a = SQLiteProjectStore(tmp_path / "p.sqlite")  # two browser sessions on one file
+    b = SQLiteProjectStore(tmp_path / "p.sqlite")
+    pid = a.promote_parcel(PARCEL, editor="张工")["project_id"]
+    a.update(pid, {"status": "谋划"}, expected_version=1, editor="张工")
+    with pytest.raises(ConflictError, match="张工") as err:
+        b.update(pid, {"status": "立项"}, expected_version=1, editor="李工")
+    assert "status" in str(err.value)
+    assert a.get(pid)["status"] == "谋划"  # the first save survives
+
+
+def test_undo_last_change(store):
+    pid = store.promote_parcel(PARCEL, editor="张工")["project_id"]
+    store.update(pid, {"status": "谋划", "budget_wan": 1000.0}, expected_version=1, editor="张工")
+    back = store.undo_last(editor="张工")
+    assert back["status"] == "储备" and back["budget_wan"] == 850.0 and back["version"] == 3
+    assert len(store.history(pid)) == 1 + 2 + 2  # create + change + its undo, append-only
+
+
+def test_crash_mid_save_keeps_previous_state(store, monkeypatch):
+    pid = store.promote_parcel(PARCEL, editor="张工")["project_id"]
+    before_audit = len(store.audit())
+
+    def crash():
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(store, "_before_commit", crash)
+    with pytest.raises(RuntimeError):
+        store.update(pid, {"status": "实施"}, expected_version=1, editor="张工")
+    monkeypatch.undo()
+    assert store.get(pid)["status"] == "储备" and store.get(pid)["version"] == 1
+    assert len(store.audit()) == before_audit
+    con = sqlite3.connect(store.path)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    con.close()
+
+
+def test_no_lost_update_under_concurrency(tmp_path):
+    path = tmp_path / "p.sqlite"
+    pid = SQLiteProjectStore(path).create({"name": "计数", "budget_wan": 0}, editor="init")["project_id"]
+    conflicts = []
+
+    def worker(k):
+        s = SQLiteProjectStore(path)
+        for _ in range(25):
+            while True:
+                cur = s.get(pid)
+                try:
+                    s.update(
+                        pid,
+                        {"budget_wan": cur["budget_wan"] + 1},
+                        expected_version=cur["version"],
+                        editor=f"user{k}",
+                    )
+                    break
+                except ConflictError:
+                    conflicts.append(k)
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(8)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    s = SQLiteProjectStore(path)
+    assert s.get(pid)["budget_wan"] == 200
+    aud = s.audit()
+    assert (aud["field"] == "budget_wan").sum() == 200
+
+
+def test_ledger_round_trip(store, tmp_path):
+    pid = store.promote_parcel(PARCEL, editor="张工")["project_id"]
+    ledger = store.ledger()
+    assert "项目名称" in ledger.columns and ledger.iloc[0]["项目编号"] == pid
+    path = tmp_path / "ledger.xlsx"
+    ledger.to_excel(path, index=False)
+    edited = pd.read_excel(path)
+    edited.loc[0, "状态"] = "立项"
+    extra = pd.DataFrame(
+        [
+            {
+                "项目名称": "停车场建设（示例）",
+                "类别": "停车设施",
+                "状态": "谋划",
+                "留改拆": "改",
+                "投资（万元）": 300,
+            }
+        ]
+    )
+    result = store.import_ledger(pd.concat([edited, extra], ignore_index=True), editor="导入")
+    assert result == {"created": 1, "updated": 1, "problems": []}
+    assert store.get(pid)["status"] == "立项" and len(store.list()) == 2
+    bad = pd.DataFrame([{"项目名称": "x", "状态": "在建"}])
+    assert len(store.import_ledger(bad, editor="导入")["problems"]) == 1
+
+
+def test_migrate_is_idempotent_and_open_store(tmp_path):
+    s = SQLiteProjectStore(tmp_path / "p.sqlite")
+    assert s.migrate() == s.migrate() == 1
+    assert isinstance(open_store(f"sqlite:///{tmp_path / 'q.sqlite'}"), SQLiteProjectStore)
+    with pytest.raises(NotImplementedError, match="PostGIS"):
+        open_store("postgresql://localhost/db")
