@@ -90,6 +90,7 @@ def sidebar() -> dict:
                     st.warning(t("sidebar.tianditu_missing", L))
                     basemap = "none"
             st.caption(f"{t('sidebar.workspace', L)}: `{workspace_path().name}`")
+        st.text_input(t("sidebar.editor", L), key="editor_name")
     return {"lang": L, "basemap": basemap, "tianditu_key": key}
 
 
@@ -97,3 +98,14 @@ def demo_badge(ws) -> None:
     """The demo-data label, shown on every page that displays the demo workspace."""
     if ws.synthetic:
         st.info(t("demo.badge", lang()), icon="ℹ️")
+
+
+def gpkg_bytes(gdf, layer: str) -> bytes:
+    """A GeoDataFrame as GeoPackage bytes (for download buttons)."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "export.gpkg"
+        gdf.to_file(path, layer=layer, driver="GPKG")
+        return path.read_bytes()

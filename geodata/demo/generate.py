@@ -340,10 +340,23 @@ def _containing(points: gpd.GeoSeries, polys: gpd.GeoDataFrame, column: str, def
 def population_cells(
     ctx: _Ctx, comp: gpd.GeoDataFrame, urban: gpd.GeoDataFrame, comms: gpd.GeoDataFrame
 ) -> gpd.GeoDataFrame:
-    """100 m grid cell centres with residents: compound residents spread over the cells they cover, plus
-    scattered village residents outside the urban extent."""
+    """100 m grid cell centres (points, metric CRS) with residents and residents aged 60+.
+
+    Three sources add up per cell: compound residents spread evenly over the cells whose centre lies in
+    the compound (``COMPOUND_POPULATION``), low-rise housing scattered over the urban extent
+    (``URBAN_BACKGROUND_POPULATION``) and villages outside it (``VILLAGE_POPULATION``). Village cells have
+    ``community_id == ""`` (no urban 社区; they belong to 村委会, not modelled).
+    """
     pop: dict[tuple[int, int], float] = {}
     eld: dict[tuple[int, int], float] = {}
+    _add_compound_residents(comp, pop, eld)
+    _add_background_residents(ctx, urban, pop, eld)
+    _add_village_residents(ctx, urban, pop, eld)
+    return _cells_frame(ctx, comms, pop, eld)
+
+
+def _add_compound_residents(comp: gpd.GeoDataFrame, pop: dict, eld: dict) -> None:
+    """Spread each compound's residents evenly over the 100 m cells whose centre it contains (in place)."""
     for geom, p, share in zip(comp.geometry.values, comp["population"], comp["elderly_share"]):
         minx, miny, maxx, maxy = geom.bounds
         ix = np.arange(np.floor(minx / CELL_M), np.ceil(maxx / CELL_M))
@@ -359,7 +372,10 @@ def population_cells(
         for k in keys:
             pop[k] = pop.get(k, 0.0) + p / len(keys)
             eld[k] = eld.get(k, 0.0) + p * share / len(keys)
-    # scattered urban housing between compounds: a random share of the urban extent's cells
+
+
+def _add_background_residents(ctx: _Ctx, urban: gpd.GeoDataFrame, pop: dict, eld: dict) -> None:
+    """Scattered urban housing between compounds: a density-weighted random share of urban cells."""
     region = shapely.union_all(urban.geometry.values)
     minx, miny, maxx, maxy = region.bounds
     gx, gy = np.meshgrid(
@@ -376,7 +392,10 @@ def population_cells(
         k = (kx, ky)
         pop[k] = pop.get(k, 0.0) + p
         eld[k] = eld.get(k, 0.0) + 0.2 * p
-    # villages: clusters of a few cells in the non-urban part of the districts
+
+
+def _add_village_residents(ctx: _Ctx, urban: gpd.GeoDataFrame, pop: dict, eld: dict) -> None:
+    """Villages: clusters of up to nine cells in the non-urban part of the districts (in place)."""
     rural = shapely.difference(
         shapely.union_all(ctx.districts.geometry.values), shapely.union_all(urban.geometry.values)
     )
@@ -391,6 +410,10 @@ def population_cells(
         for k in cells:
             pop[k] = pop.get(k, 0.0) + per_village / len(cells)
             eld[k] = eld.get(k, 0.0) + 0.22 * per_village / len(cells)
+
+
+def _cells_frame(ctx: _Ctx, comms: gpd.GeoDataFrame, pop: dict, eld: dict) -> gpd.GeoDataFrame:
+    """Cell-index dictionaries → GeoDataFrame of cell centres inside the districts, with ids."""
     keys = sorted(pop)
     xy = (np.array(keys, dtype=float) + 0.5) * CELL_M
     pts = gpd.GeoSeries(shapely.points(xy), crs=ANALYSIS_CRS)
@@ -606,7 +629,7 @@ def parcels(ctx: _Ctx, comp: gpd.GeoDataFrame, urban: gpd.GeoDataFrame) -> gpd.G
     Attributes (danger grade, decision, status, budget) follow :func:`_parcel_attributes`.
     """
     rows = _compound_parcels(ctx, comp)
-    rows += _free_parcels(ctx, comp, urban)
+    rows += _free_parcels(ctx, comp, urban, taken=[r["geometry"] for r in rows])
     gdf = _parcel_attributes(ctx, gpd.GeoDataFrame(rows, crs=ANALYSIS_CRS))
     return gdf
 
@@ -637,10 +660,13 @@ def _compound_parcels(ctx: _Ctx, comp: gpd.GeoDataFrame) -> list[dict]:
     return rows
 
 
-def _free_parcels(ctx: _Ctx, comp: gpd.GeoDataFrame, urban: gpd.GeoDataFrame) -> list[dict]:
-    """城中村, 老旧厂区, 危旧房 and 低效用地 parcel rows: new polygons sized per type (m), not overlapping
-    compounds (except 危旧房, which sit inside old blocks) nor recent parcels."""
+def _free_parcels(
+    ctx: _Ctx, comp: gpd.GeoDataFrame, urban: gpd.GeoDataFrame, *, taken: list[Polygon]
+) -> list[dict]:
+    """城中村, 老旧厂区, 危旧房 and 低效用地 parcel rows: new polygons sized per type (m), overlapping neither
+    compounds (except 危旧房, which sit inside old blocks) nor any parcel already ``taken``."""
     rows: list[dict] = []
+    taken = list(taken)
     comp_tree = STRtree(comp.geometry.values)
     region = shapely.union_all(urban.geometry.values)
     dtree = STRtree(urban.geometry.values)
@@ -672,8 +698,9 @@ def _free_parcels(ctx: _Ctx, comp: gpd.GeoDataFrame, urban: gpd.GeoDataFrame) ->
                 continue
             if ptype != "危旧房" and len(comp_tree.query(poly, predicate="intersects")):
                 continue
-            if any(p["geometry"].intersects(poly) for p in rows[-200:]):
+            if shapely.intersects(np.asarray(taken, dtype=object), poly).any():
                 continue
+            taken.append(poly)
             di = dtree.query(Point(x, y), predicate="within")
             households = int(poly.area / (60 if ptype == "城中村" else 45 if ptype == "危旧房" else 10_000))
             rows.append(
