@@ -154,6 +154,45 @@ def _coverage_workspace(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("screen")
+def cmd_screen(args: argparse.Namespace) -> int:
+    """Rank renewal parcels with transparent multi-criteria scores (one row per parcel)."""
+    import datetime as dt
+    import json
+    from pathlib import Path
+
+    import tomllib
+
+    from geodata.catalogue import load_catalogue
+    from geodata.workspace import load_workspace
+    from layers.coverage import build_model
+    from layers.crs import ANALYSIS_CRS
+    from layers.screening import PRESETS, score, workspace_criteria
+
+    weights = dict(PRESETS["民生优先"])
+    if args.weights:
+        text = Path(args.weights).read_text(encoding="utf-8")
+        try:
+            loaded = tomllib.loads(text) if args.weights.endswith(".toml") else json.loads(text)
+        except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise ValueError(f"{args.weights}: not valid JSON/TOML weights ({exc})") from None
+        if not isinstance(loaded, dict) or not all(isinstance(v, int | float) for v in loaded.values()):
+            raise ValueError(f"{args.weights}: expected a table of criterion = number")
+        weights = {k: float(v) for k, v in loaded.items()}
+    ws = load_workspace(args.workspace)
+    cells = ws["population_cells"].to_crs(ANALYSIS_CRS)
+    fac = ws["facilities"].to_crs(ANALYSIS_CRS)
+    model = build_model(cells, fac, catalogue=load_catalogue())
+    crit = workspace_criteria(
+        ws["parcels"].to_crs(ANALYSIS_CRS), cells, fac, model, current_year=dt.date.today().year
+    )
+    ranked = score(crit, weights).sort_values("rank")
+    ranked.round(4).reset_index().to_csv(args.out, index=False, encoding="utf-8")
+    print(f"weights={json.dumps(weights, ensure_ascii=False)}")
+    print(f"parcels={len(ranked)} top={ranked.index[0]}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cli.py", description="Renewal Atlas 城市更新规划一张图 — batch commands"
@@ -161,6 +200,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("workspace", help="validate a workspace GeoPackage (default: the bundled demo city)")
     p.add_argument("--workspace", default=None, help="workspace .gpkg (default: RENEWAL_WORKSPACE or demo)")
+    p = sub.add_parser("screen", help="rank renewal parcels (multi-criteria, per-criterion contributions)")
+    p.add_argument("--workspace", default=None, help="workspace .gpkg (default: the bundled demo city)")
+    p.add_argument("--weights", default=None, help="JSON or TOML file: criterion = weight")
+    p.add_argument("--out", required=True, help="output CSV")
     p = sub.add_parser("coverage", help="residents within a radius of facilities, or the workspace gap table")
     p.add_argument("--facilities", help="facility points (any vector file; optional 'type' column)")
     p.add_argument("--residents", help="resident points or polygons with a numeric 'population' column")

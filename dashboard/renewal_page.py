@@ -18,7 +18,6 @@ from geodata.paths import data_dir
 from geodata.projects import CATEGORIES, ConflictError, ProjectError, open_store
 from geodata.schema import DECISIONS, PARCEL_TYPES, PROJECT_STATUSES
 from layers import mapkit
-from layers.coverage import resident_missing_count
 from layers.crs import ANALYSIS_CRS
 from layers.overview import PARCEL_TYPE_COLOURS, boundary_layer, display_geojson
 from layers.parcels import (
@@ -30,7 +29,7 @@ from layers.parcels import (
     score_colour,
     summary,
 )
-from layers.screening import CRITERIA, PRESETS, criteria_table, score, stability
+from layers.screening import CRITERIA, PRESETS, score, stability
 
 PRESETS_FILE = "screening_presets.json"
 

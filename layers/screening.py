@@ -249,3 +249,21 @@ def stability(
         ranks = score(table, w)["rank"]
         counts += (ranks.loc[top.index] <= top_n).astype(int)
     return pd.DataFrame({"rank": top["rank"], "score": top["score"], "stay_share": counts / draws})
+
+
+def workspace_criteria(
+    parcels: gpd.GeoDataFrame,
+    cells: gpd.GeoDataFrame,
+    facilities: gpd.GeoDataFrame,
+    model,
+    *,
+    current_year: int,
+    radius_m: float = DEFAULT_RESIDENT_RADIUS_M,
+) -> pd.DataFrame:
+    """Criteria for a workspace: ``model`` is the coverage model built on the same ``cells`` (metric CRS),
+    whose 完整社区 gaps give each cell's ``missing_types``; metro stations come from ``facilities``."""
+    from layers.coverage import resident_missing_count
+
+    cells = cells.assign(missing_types=resident_missing_count(model))
+    metro = facilities[facilities["type"] == "metro_station"]
+    return criteria_table(parcels, cells, metro, current_year=current_year, radius_m=radius_m)

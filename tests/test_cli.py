@@ -139,3 +139,28 @@ def test_layout_map_html(tmp_path):
 def test_workspace_command(demo_gpkg):
     p = run("workspace")
     assert p.returncode == 0 and p.stdout.strip().splitlines()[-1] == "synthetic=true layers=8"
+
+
+def test_screen_contract(tmp_path, demo_gpkg):
+    out = tmp_path / "ranking.csv"
+    p = run("screen", "--out", str(out))
+    assert p.returncode == 0, p.stderr
+    ranking = pd.read_csv(out)
+    assert len(ranking) == 500 and list(ranking.columns[:3]) == ["parcel_id", "score", "rank"]
+    assert all(c.startswith("contrib_") for c in ranking.columns[3:])
+    assert p.stdout.strip().splitlines()[-1] == f"parcels=500 top={ranking.iloc[0]['parcel_id']}"
+    assert (ranking.filter(like="contrib_").sum(axis=1) - ranking["score"]).abs().max() < 1e-3
+
+
+def test_screen_weights_file_and_errors(tmp_path, demo_gpkg):
+    (tmp_path / "w.toml").write_text("safety = 1\n", encoding="utf-8")
+    p = run("screen", "--weights", str(tmp_path / "w.toml"), "--out", str(tmp_path / "r.csv"))
+    assert p.returncode == 0 and list(pd.read_csv(tmp_path / "r.csv").columns) == [
+        "parcel_id",
+        "score",
+        "rank",
+        "contrib_safety",
+    ]
+    (tmp_path / "bad.json").write_text('{"nope": 2}', encoding="utf-8")
+    p = run("screen", "--weights", str(tmp_path / "bad.json"), "--out", str(tmp_path / "r2.csv"))
+    assert p.returncode != 0 and "unknown criteria" in p.stderr
