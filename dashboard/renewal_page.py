@@ -37,13 +37,11 @@ PRESETS_FILE = "screening_presets.json"
 @st.cache_resource(show_spinner=False, max_entries=2)
 def criteria(ws_path: str) -> pd.DataFrame:
     ws = common.workspace(ws_path)
-    model = coverage_model(ws_path, "euclidean")
-    cells = ws["population_cells"].to_crs(ANALYSIS_CRS).assign(missing_types=resident_missing_count(model))
-    fac = ws["facilities"].to_crs(ANALYSIS_CRS)
-    return criteria_table(
+    return workspace_criteria(
         ws["parcels"].to_crs(ANALYSIS_CRS),
-        cells,
-        fac[fac["type"] == "metro_station"],
+        ws["population_cells"].to_crs(ANALYSIS_CRS),
+        ws["facilities"].to_crs(ANALYSIS_CRS),
+        coverage_model(ws_path, "euclidean"),
         current_year=dt.date.today().year,
     )
 
