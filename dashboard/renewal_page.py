@@ -29,7 +29,7 @@ from layers.parcels import (
     score_colour,
     summary,
 )
-from layers.screening import CRITERIA, PRESETS, score, stability
+from layers.screening import CRITERIA, PRESETS, score, stability, workspace_criteria
 
 PRESETS_FILE = "screening_presets.json"
 
