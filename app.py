@@ -6,23 +6,21 @@ from dashboard.coverage_page import render_coverage
 from dashboard.labels import t
 from dashboard.layout_page import render_layout
 from dashboard.overview import render_overview
+from dashboard.renewal_page import render_renewal
 
 st.set_page_config(page_title="城市更新规划一张图 Renewal Atlas", page_icon="🗺️", layout="wide")
 
 _lang = st.session_state.get("lang", "zh")
+PAGES = [
+    (render_overview, "nav.overview", ":material/map:", "overview"),
+    (render_layout, "nav.layout", ":material/hub:", "layout"),
+    (render_coverage, "nav.coverage", ":material/radar:", "coverage"),
+    (render_renewal, "nav.renewal", ":material/apartment:", "renewal"),
+]
 pages = {
     t("nav.group.main", _lang): [
-        st.Page(
-            render_overview,
-            title=t("nav.overview", _lang),
-            icon=":material/map:",
-            url_path="overview",
-            default=True,
-        ),
-        st.Page(render_layout, title=t("nav.layout", _lang), icon=":material/hub:", url_path="layout"),
-        st.Page(
-            render_coverage, title=t("nav.coverage", _lang), icon=":material/radar:", url_path="coverage"
-        ),
+        st.Page(fn, title=t(label, _lang), icon=icon, url_path=path, default=path == "overview")
+        for fn, label, icon, path in PAGES
     ],
 }
 st.navigation(pages).run()
