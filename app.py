@@ -7,6 +7,7 @@ from dashboard.labels import t
 from dashboard.layout_page import render_layout
 from dashboard.overview import render_overview
 from dashboard.renewal_page import render_renewal
+from dashboard.siting_page import render_siting
 
 st.set_page_config(page_title="城市更新规划一张图 Renewal Atlas", page_icon="🗺️", layout="wide")
 
@@ -16,6 +17,7 @@ PAGES = [
     (render_layout, "nav.layout", ":material/hub:", "layout"),
     (render_coverage, "nav.coverage", ":material/radar:", "coverage"),
     (render_renewal, "nav.renewal", ":material/apartment:", "renewal"),
+    (render_siting, "nav.siting", ":material/add_location_alt:", "siting"),
 ]
 pages = {
     t("nav.group.main", _lang): [

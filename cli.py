@@ -193,6 +193,71 @@ def cmd_screen(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("site")
+def cmd_site(args: argparse.Namespace) -> int:
+    """Choose up to k new sites for a facility type that newly serve the most residents (MCLP)."""
+    import shapely
+
+    from geodata.catalogue import load_catalogue
+    from geodata.io import read_vector
+    from geodata.workspace import load_workspace
+    from layers.coverage import build_model
+    from layers.crs import ANALYSIS_CRS
+    from layers.siting import plan_sites, siting_table
+
+    cat = load_catalogue()
+    if args.type not in cat.types:
+        raise ValueError(f"unknown facility type {args.type!r}; one of: {', '.join(cat.types)}")
+    if args.k < 1:
+        raise ValueError("--k must be at least 1")
+    ws = load_workspace(args.workspace)
+    cells = ws["population_cells"].to_crs(ANALYSIS_CRS)
+    model = build_model(cells, ws["facilities"].to_crs(ANALYSIS_CRS), catalogue=cat, types=[args.type])
+    if args.candidates:
+        cand = read_vector(args.candidates)
+        if cand.crs is None:
+            raise ValueError(f"{args.candidates} has no CRS")
+        id_col = next((c for c in ("site_id", "parcel_id", "id", "name") if c in cand.columns), None)
+        ids = cand[id_col].astype(str).tolist() if id_col else [f"C{i + 1}" for i in range(len(cand))]
+    else:
+        cand = ws["parcels"]
+        ids = cand["parcel_id"].tolist()
+    pts = cand.to_crs(ANALYSIS_CRS).geometry.representative_point()
+    xy = shapely.get_coordinates(pts.values)
+    weight = cells["elderly"].to_numpy(float) if args.weight == "elderly" else None
+    plan = plan_sites(
+        model, args.type, xy, k=args.k, method=args.method, weight=weight, time_limit_s=args.time_limit
+    )
+    table = siting_table(
+        plan.best,
+        ids,
+        total_demand=plan.demand_total,
+        already_served=plan.served_before,
+        population_total=plan.weight_total,
+    )
+    lonlat = gpd_points_lonlat(xy[plan.best.chosen])
+    table["lon"], table["lat"] = lonlat[:, 0].round(6), lonlat[:, 1].round(6)
+    table.to_csv(args.out, index=False, encoding="utf-8")
+    exact = f"{plan.exact.objective:.0f}" if plan.exact is not None else "-"
+    print(f"type={args.type} radius_m={plan.radius_m:g} candidates={len(xy)} k={args.k} weight={args.weight}")
+    print(
+        f"greedy={plan.greedy.objective:.0f} exact={exact} gap_pct={plan.gap_pct if plan.gap_pct is not None else '-'}"
+    )
+    print(f"new_served={int(round(plan.best.objective))}")
+    return 0
+
+
+def gpd_points_lonlat(xy):
+    import geopandas as gpd
+    import shapely
+
+    from layers.crs import ANALYSIS_CRS
+
+    return shapely.get_coordinates(
+        gpd.GeoSeries(shapely.points(xy), crs=ANALYSIS_CRS).to_crs("EPSG:4326").values
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cli.py", description="Renewal Atlas 城市更新规划一张图 — batch commands"
@@ -200,6 +265,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("workspace", help="validate a workspace GeoPackage (default: the bundled demo city)")
     p.add_argument("--workspace", default=None, help="workspace .gpkg (default: RENEWAL_WORKSPACE or demo)")
+    p = sub.add_parser("site", help="choose up to k new facility sites that newly serve the most residents")
+    p.add_argument("--type", required=True, help="facility type key, e.g. elderly_daycare")
+    p.add_argument("--k", type=int, required=True)
+    p.add_argument(
+        "--candidates", default=None, help="candidate points/polygons (default: the renewal parcels)"
+    )
+    p.add_argument("--workspace", default=None)
+    p.add_argument("--weight", choices=["population", "elderly"], default="population")
+    p.add_argument("--method", choices=["greedy", "exact", "both"], default="both")
+    p.add_argument("--time-limit", type=float, default=60.0, dest="time_limit", help="exact solver limit (s)")
+    p.add_argument("--out", required=True)
     p = sub.add_parser("screen", help="rank renewal parcels (multi-criteria, per-criterion contributions)")
     p.add_argument("--workspace", default=None, help="workspace .gpkg (default: the bundled demo city)")
     p.add_argument("--weights", default=None, help="JSON or TOML file: criterion = weight")

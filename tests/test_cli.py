@@ -164,3 +164,16 @@ def test_screen_weights_file_and_errors(tmp_path, demo_gpkg):
     (tmp_path / "bad.json").write_text('{"nope": 2}', encoding="utf-8")
     p = run("screen", "--weights", str(tmp_path / "bad.json"), "--out", str(tmp_path / "r2.csv"))
     assert p.returncode != 0 and "unknown criteria" in p.stderr
+
+
+def test_site_contract(tmp_path, demo_gpkg):
+    out = tmp_path / "sites.csv"
+    p = run("site", "--type", "elderly_daycare", "--k", "10", "--weight", "elderly", "--out", str(out))
+    assert p.returncode == 0, p.stderr
+    last = p.stdout.strip().splitlines()[-1]
+    assert last.startswith("new_served=") and int(last.split("=")[1]) > 0
+    sites = pd.read_csv(out)
+    assert len(sites) == 10 and sites["site"].str.startswith("P").all()
+    assert int(round(sites["newly_served"].sum())) == int(last.split("=")[1])
+    bad = run("site", "--type", "nope", "--k", "3", "--out", str(tmp_path / "x.csv"))
+    assert bad.returncode != 0 and "unknown facility type" in bad.stderr

@@ -117,3 +117,20 @@ def test_coverage_page_network_and_circle(demo_gpkg):
     at.radio(key="cov_target").set_value("circle").run()
     assert not at.exception
     assert any("情景模拟需选择单类设施" in c.value for c in at.caption)
+
+
+def test_siting_page(demo_gpkg, tmp_path, monkeypatch):
+    monkeypatch.setenv("RENEWAL_DATA_DIR", str(tmp_path))
+    at = _page("dashboard.siting_page.render_siting")
+    values = {m.label: m.value for m in at.metric}
+    assert float(values["新增覆盖"].replace(",", "")) > 0 and "贪心与最优差距" in values
+    at.session_state["editor_name"] = "张工"
+    at.button(key="site_to_library").click().run()
+    assert any("已加入项目库" in s.value for s in at.success)
+    from geodata.projects import open_store
+
+    assert len(open_store().list()) == 10
+    at.button(key="site_to_whatif").click().run()
+    assert len(at.session_state["cov_scenario_sites"]) == 10
+    at.radio(key="site_goal").set_value("target").run()
+    assert not at.exception and "选址数" in [m.label for m in at.metric]
