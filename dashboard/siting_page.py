@@ -182,17 +182,11 @@ def render_siting() -> None:
         m = st.columns(4)
         m[0].metric(t("site.metric.new", L), f"{best.objective:,.0f}")
         m[1].metric(
-            t("site.metric.greedy", L),
-            f"{plan.greedy.objective:,.0f}",
-            f"{plan.greedy.seconds:.2f} s",
-            delta_color="off",
+            f"{t('site.metric.greedy', L)} · {plan.greedy.seconds:.2f} s", f"{plan.greedy.objective:,.0f}"
         )
         if plan.exact is not None:
             m[2].metric(
-                t("site.metric.exact", L),
-                f"{plan.exact.objective:,.0f}",
-                f"{plan.exact.seconds:.2f} s",
-                delta_color="off",
+                f"{t('site.metric.exact', L)} · {plan.exact.seconds:.2f} s", f"{plan.exact.objective:,.0f}"
             )
             m[3].metric(t("site.metric.gap", L), f"{plan.gap_pct:.2f}%" if plan.gap_pct is not None else "—")
             if not plan.exact.optimal:
