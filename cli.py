@@ -258,6 +258,74 @@ def gpd_points_lonlat(xy):
     )
 
 
+@command("ledger")
+def cmd_ledger(args: argparse.Namespace) -> int:
+    """城市体检 evaluation and 问题台账 (problem ledger) to XLSX; optional comparison with another year."""
+    from geodata.catalogue import load_catalogue
+    from geodata.export import xlsx_bytes
+    from geodata.indicators import load_indicators
+    from geodata.projects import open_store
+    from geodata.workspace import load_workspace
+    from layers.healthcheck import (
+        compare_years,
+        composite,
+        evaluate,
+        ledger,
+        problems,
+        projects_without_problem,
+    )
+
+    ws = load_workspace(args.workspace)
+    years = [int(y) for y in ws.metadata.get("survey_years", "").split(",") if y.strip()]
+    year = args.year or (max(years) if years else None)
+    if year is None:
+        raise ValueError("no survey year: give --year (the workspace metadata has no survey_years)")
+    cat = load_catalogue()
+    ind = load_indicators(catalogue=cat)
+    store = open_store()
+    links = store.problem_links()
+    sheets, total = {}, None
+    for level in ("community", "subdistrict", "district"):
+        ev = evaluate(ws.layers, cat, ind, year=year, level=level)
+        sheets[f"evaluation_{level}"] = ev
+        sheets[f"score_{level}"] = composite(ev).reset_index()
+        led = ledger(problems(ev), links)
+        sheets[f"ledger_{level}"] = led
+        total = led if total is None else pd_concat(total, led)
+        if args.compare:
+            ev0 = evaluate(ws.layers, cat, ind, year=args.compare, level=level)
+            sheets[f"compare_{level}"] = compare_years(ev0, ev)
+    sheets["indicators"] = pd_frame(ind)
+    sheets["projects_without_problem"] = projects_without_problem(store.list(), links, total["problem_id"])
+    with open(args.out, "wb") as fh:
+        fh.write(
+            xlsx_bytes(
+                sheets,
+                notes={
+                    "year": str(year),
+                    "compare": str(args.compare or ""),
+                    "synthetic_demo_data": str(ws.synthetic).lower(),
+                },
+            )
+        )
+    n_linked = int(total["linked"].sum())
+    print(f"wrote {args.out}: year={year} levels=3 indicators={len(ind)}")
+    print(f"problems={len(total)} linked={n_linked} unlinked={len(total) - n_linked}")
+    return 0
+
+
+def pd_concat(a, b):
+    import pandas as pd
+
+    return pd.concat([a, b], ignore_index=True)
+
+
+def pd_frame(rows):
+    import pandas as pd
+
+    return pd.DataFrame(rows).astype(str)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cli.py", description="Renewal Atlas 城市更新规划一张图 — batch commands"
@@ -265,6 +333,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("workspace", help="validate a workspace GeoPackage (default: the bundled demo city)")
     p.add_argument("--workspace", default=None, help="workspace .gpkg (default: RENEWAL_WORKSPACE or demo)")
+    p = sub.add_parser("ledger", help="城市体检 indicators and problem ledger (XLSX)")
+    p.add_argument("--workspace", default=None)
+    p.add_argument(
+        "--year", type=int, default=None, help="survey year (default: the latest in the workspace)"
+    )
+    p.add_argument("--compare", type=int, default=None, help="earlier survey year to compare with")
+    p.add_argument("--out", required=True)
     p = sub.add_parser("site", help="choose up to k new facility sites that newly serve the most residents")
     p.add_argument("--type", required=True, help="facility type key, e.g. elderly_daycare")
     p.add_argument("--k", type=int, required=True)

@@ -103,6 +103,11 @@ MIGRATIONS = [
         version INTEGER NOT NULL, change_id INTEGER NOT NULL);
     CREATE INDEX audit_project ON audit(project_id, audit_id);
     """,
+    """
+    CREATE TABLE problem_links (
+        problem_id TEXT NOT NULL, project_id TEXT NOT NULL REFERENCES projects(project_id) ON DELETE CASCADE,
+        linked_at TEXT NOT NULL, editor TEXT NOT NULL, PRIMARY KEY (problem_id, project_id));
+    """,
 ]
 
 
@@ -413,6 +418,55 @@ class SQLiteProjectStore(ProjectStore):
         current = self.get(pid)
         revert = {r.field: _parse(r.field, r.old_value) for r in last.itertuples()}
         return self.update(pid, revert, expected_version=current["version"], editor=editor)
+
+    # -------------------------------------------------------------------------------- 问题台账 links
+    def link_problem(self, problem_id: str, project_id: str, *, editor: str) -> None:
+        """Record that ``project_id`` addresses the 城市体检 problem ``problem_id`` (idempotent, audited)."""
+        editor = _editor(editor)
+        self.get(project_id)
+
+        def work(con):
+            cur = con.execute(
+                "INSERT OR IGNORE INTO problem_links VALUES (?, ?, ?, ?)",
+                (problem_id, project_id, _now(), editor),
+            )
+            if cur.rowcount:
+                version = con.execute(
+                    "SELECT version FROM projects WHERE project_id = ?", (project_id,)
+                ).fetchone()[0]
+                con.execute(
+                    "INSERT INTO audit (ts, editor, project_id, action, field, old_value, new_value, version,"
+                    " change_id) VALUES (?, ?, ?, 'link', 'problem', NULL, ?, ?, ?)",
+                    (_now(), editor, project_id, problem_id, version, self._change_id(con)),
+                )
+
+        self._in_transaction(work)
+
+    def unlink_problem(self, problem_id: str, project_id: str, *, editor: str) -> None:
+        editor = _editor(editor)
+
+        def work(con):
+            cur = con.execute(
+                "DELETE FROM problem_links WHERE problem_id = ? AND project_id = ?", (problem_id, project_id)
+            )
+            if cur.rowcount:
+                version = con.execute(
+                    "SELECT version FROM projects WHERE project_id = ?", (project_id,)
+                ).fetchone()[0]
+                con.execute(
+                    "INSERT INTO audit (ts, editor, project_id, action, field, old_value, new_value, version,"
+                    " change_id) VALUES (?, ?, ?, 'unlink', 'problem', ?, NULL, ?, ?)",
+                    (_now(), editor, project_id, problem_id, version, self._change_id(con)),
+                )
+
+        self._in_transaction(work)
+
+    def problem_links(self) -> pd.DataFrame:
+        con = self._connect()
+        try:
+            return pd.read_sql_query("SELECT * FROM problem_links ORDER BY problem_id, project_id", con)
+        finally:
+            con.close()
 
     # -------------------------------------------------------------------------------- exchange
     def ledger(self) -> pd.DataFrame:

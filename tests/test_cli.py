@@ -177,3 +177,23 @@ def test_site_contract(tmp_path, demo_gpkg):
     assert int(round(sites["newly_served"].sum())) == int(last.split("=")[1])
     bad = run("site", "--type", "nope", "--k", "3", "--out", str(tmp_path / "x.csv"))
     assert bad.returncode != 0 and "unknown facility type" in bad.stderr
+
+
+def test_ledger_contract(tmp_path, demo_gpkg):
+    out = tmp_path / "ledger.xlsx"
+    env_dir = tmp_path / "data"
+    proc = subprocess.run(
+        [sys.executable, "cli.py", "ledger", "--compare", "2025", "--out", str(out)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**__import__("os").environ, "RENEWAL_DATA_DIR": str(env_dir)},
+    )
+    assert proc.returncode == 0, proc.stderr
+    last = proc.stdout.strip().splitlines()[-1]
+    nums = dict(kv.split("=") for kv in last.split())
+    assert set(nums) == {"problems", "linked", "unlinked"}
+    assert int(nums["problems"]) == int(nums["linked"]) + int(nums["unlinked"]) > 0
+    sheets = pd.read_excel(out, sheet_name=None)
+    assert {"ledger_community", "compare_district", "indicators"} <= set(sheets)

@@ -156,7 +156,19 @@ def test_ledger_round_trip(store, tmp_path):
 
 def test_migrate_is_idempotent_and_open_store(tmp_path):
     s = SQLiteProjectStore(tmp_path / "p.sqlite")
-    assert s.migrate() == s.migrate() == 1
+    assert s.migrate() == s.migrate() == 2
     assert isinstance(open_store(f"sqlite:///{tmp_path / 'q.sqlite'}"), SQLiteProjectStore)
     with pytest.raises(NotImplementedError, match="PostGIS"):
         open_store("postgresql://localhost/db")
+
+
+def test_problem_links(store):
+    pid = store.promote_parcel(PARCEL, editor="张工")["project_id"]
+    store.link_problem("2026|community|C0001|kindergarten_cov", pid, editor="张工")
+    store.link_problem("2026|community|C0001|kindergarten_cov", pid, editor="张工")  # idempotent
+    assert len(store.problem_links()) == 1
+    assert (store.history(pid)["action"] == "link").sum() == 1
+    store.unlink_problem("2026|community|C0001|kindergarten_cov", pid, editor="张工")
+    assert store.problem_links().empty and (store.history(pid)["action"] == "unlink").sum() == 1
+    with pytest.raises(ProjectError, match="不存在"):
+        store.link_problem("x", "P0000-0000", editor="张工")

@@ -1,0 +1,300 @@
+"""城市体检台账 page: indicators by level, grades on a map, problem ledger linked to projects, review."""
+
+from __future__ import annotations
+
+import folium
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from dashboard import common
+from dashboard.labels import t
+from geodata.export import xlsx_bytes
+from geodata.indicators import load_indicators
+from geodata.projects import ProjectError, open_store
+from layers import mapkit
+from layers.healthcheck import (
+    compare_years,
+    completed_between,
+    composite,
+    evaluate,
+    ledger,
+    problems,
+    projects_without_problem,
+    unit_names,
+)
+from layers.overview import display_geojson
+
+GRADE_COLOURS = {"green": "#1a9641", "yellow": "#fdae61", "red": "#d7191c", "none": "#bdbdbd"}
+POLYGONS = {
+    "community": ("communities", "community_id"),
+    "subdistrict": ("subdistricts", "subdistrict_id"),
+    "district": ("districts", "adcode"),
+}
+
+
+@st.cache_data(show_spinner=False, max_entries=12)
+def _evaluation(ws_path: str, year: int, level: str) -> pd.DataFrame:
+    ws = common.workspace(ws_path)
+    cat = common.catalogue()
+    return evaluate(ws.layers, cat, load_indicators(catalogue=cat), year=year, level=level)
+
+
+def _fmt(value: float, unit: str) -> str:
+    if pd.isna(value):
+        return "—"
+    return f"{value * 100:.1f}%" if unit == "%" else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _grade_map(ws, ev: pd.DataFrame, level: str, indicator: str, L: str) -> folium.Map:
+    layer, key = POLYGONS[level]
+    polys = ws[layer].copy()
+    rows = ev[ev["indicator"] == indicator].set_index("unit")
+    polys["grade"] = polys[key].map(rows["grade"]).fillna("none")
+    polys["label"] = polys["grade"].map(lambda g: t(f"hc.grade.{g}", L))
+    unit = rows["unit_of_measure"].iloc[0] if len(rows) else ""
+    polys["value_text"] = polys[key].map(rows["value"]).map(lambda v: _fmt(v, unit))
+    polys["name_text"] = polys[key].map(unit_names(ws.layers, level, L)).fillna("")
+    polys["colour"] = polys["grade"].map(GRADE_COLOURS)
+    m = mapkit.base_map()
+    folium.GeoJson(
+        display_geojson(polys, simplify_m=10, columns=("name_text", "value_text", "label", "colour")),
+        name=t(f"level.{level}", L),
+        style_function=lambda f: {
+            "color": "#555555",
+            "weight": 0.7,
+            "fillColor": f["properties"]["colour"],
+            "fillOpacity": 0.65,
+        },
+        tooltip=folium.GeoJsonTooltip(
+            ["name_text", "value_text", "label"],
+            aliases=[t("col.unit", L), t("col.value", L), t("col.grade", L)],
+            sticky=True,
+        ),
+    ).add_to(m)
+    mapkit.legend_html(
+        t("col.grade", L), [(c, t(f"hc.grade.{g}", L)) for g, c in GRADE_COLOURS.items()]
+    ).add_to(m)
+    minx, miny, maxx, maxy = ws["compounds"].total_bounds
+    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    return mapkit.finalize(m)
+
+
+def _eval_tab(ws, ev, ind, level: str, L: str) -> None:
+    names = {d["key"]: d["name_en" if L == "en" else "name_zh"] for d in ind}
+    indicator = st.selectbox(t("hc.indicator", L), list(names), format_func=names.get, key="hc_indicator")
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        st_folium(
+            _grade_map(ws, ev, level, indicator, L),
+            key=f"hc_map_{L}_{level}",
+            height=520,
+            use_container_width=True,
+            returned_objects=[],
+        )
+    unames = unit_names(ws.layers, level, L)
+    with right:
+        rows = ev[ev["indicator"] == indicator].sort_values("attainment")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("col.unit", L): rows["unit"].map(unames),
+                    t("col.value", L): [_fmt(v, u) for v, u in zip(rows["value"], rows["unit_of_measure"])],
+                    t("col.target", L): [_fmt(v, u) for v, u in zip(rows["target"], rows["unit_of_measure"])],
+                    t("col.grade", L): rows["grade"].map(lambda g: t(f"hc.grade.{g}", L)),
+                    t("col.affected", L): rows["affected"].round(0).astype(int),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            height=520,
+        )
+    st.markdown(f"**{t('hc.score', L)}**")
+    comp = composite(ev).reset_index()
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("col.unit", L): comp["unit"].map(unames),
+                t("col.score", L): comp["score"].round(1),
+                t("hc.metric.problems", L): comp["failing"],
+                t("col.population", L): comp["population"].round(0).astype(int),
+            }
+        ).head(30),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def _ledger_tab(ws, ev, ind, level: str, L: str) -> None:
+    store = open_store()
+    if st.session_state.get("hc_flash"):
+        st.success(st.session_state.pop("hc_flash"))
+    led = ledger(problems(ev), store.problem_links())
+    c = st.columns(3)
+    c[0].metric(t("hc.metric.problems", L), f"{len(led):,}")
+    c[1].metric(t("hc.metric.linked", L), f"{int(led['linked'].sum()):,}")
+    c[2].metric(t("hc.metric.unlinked", L), f"{int((~led['linked']).sum()):,}")
+    names = {d["key"]: d["name_en" if L == "en" else "name_zh"] for d in ind}
+    unames = unit_names(ws.layers, level, L)
+    shown = led[~led["linked"]] if st.toggle(t("hc.only_unlinked", L), key="hc_only_unlinked") else led
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("col.unit", L): shown["unit"].map(unames),
+                t("col.indicator", L): shown["indicator"].map(names),
+                t("col.value", L): [_fmt(v, u) for v, u in zip(shown["value"], shown["unit_of_measure"])],
+                t("col.target", L): [_fmt(v, u) for v, u in zip(shown["target"], shown["unit_of_measure"])],
+                t("col.grade", L): shown["grade"].map(lambda g: t(f"hc.grade.{g}", L)),
+                t("col.affected", L): shown["affected"].round(0).astype(int),
+                t("col.projects", L): shown["projects"],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        height=320,
+    )
+    if shown.empty:
+        return
+    pid = st.selectbox(
+        t("hc.pick_problem", L),
+        shown["problem_id"].head(300).tolist(),
+        key="hc_problem",
+        format_func=lambda p: f"{unames.get(p.split('|')[2], p.split('|')[2])} · {names[p.split('|')[3]]}",
+    )
+    lib = store.list()
+    current = set(store.problem_links().query("problem_id == @pid")["project_id"]) if len(lib) else set()
+    editor = st.session_state.get("editor_name", "")
+    chosen = st.multiselect(
+        t("hc.link", L),
+        lib["project_id"].tolist(),
+        default=sorted(current),
+        key=f"hc_links_{pid}",
+        format_func=lambda p: f"{p} · {lib.set_index('project_id').loc[p, 'name']}",
+    )
+    c1, c2 = st.columns(2)
+    try:
+        if c1.button(t("hc.save_links", L), key="hc_save_links"):
+            for p in set(chosen) - current:
+                store.link_problem(pid, p, editor=editor)
+            for p in current - set(chosen):
+                store.unlink_problem(pid, p, editor=editor)
+            st.session_state["hc_flash"] = t("hc.links_saved", L)
+            st.rerun()
+        if c2.button(t("hc.create_project", L), key="hc_create"):
+            unit, ind_key = pid.split("|")[2], pid.split("|")[3]
+            proj = store.create(
+                {
+                    "name": f"{unames.get(unit, unit)} · {names[ind_key]} 补短板",
+                    "category": "完整社区配套",
+                    "status": "储备",
+                    "decision": "改",
+                    "notes": f"城市体检问题 {pid}",
+                },
+                editor=editor,
+            )
+            store.link_problem(pid, proj["project_id"], editor=editor)
+            st.session_state["hc_flash"] = t("hc.created", L, pid=proj["project_id"])
+            st.rerun()
+    except ProjectError as err:
+        st.error(str(err))
+    st.markdown(f"**{t('hc.orphans', L)}**")
+    orphans = projects_without_problem(lib, store.problem_links(), led["problem_id"])
+    st.dataframe(orphans[["project_id", "name", "category", "status"]], hide_index=True, width="stretch")
+
+
+def _review_tab(ws, ev1, ind, year: int, years: list[int], level: str, L: str) -> None:
+    earlier = [y for y in years if y < year]
+    if not earlier:
+        st.info(t("hc.compare_with", L) + ": —")
+        return
+    y0 = st.selectbox(t("hc.compare_with", L), earlier, index=len(earlier) - 1, key="hc_y0")
+    cmp = compare_years(_evaluation(str(ws.path), y0, level), ev1)
+    names = {d["key"]: d["name_en" if L == "en" else "name_zh"] for d in ind}
+    counts = cmp.pivot_table(
+        index="indicator", columns="change", values="unit", aggfunc="count", fill_value=0
+    )
+    counts = counts.reindex(columns=["improved", "unchanged", "worse"], fill_value=0)
+    counts.index = counts.index.map(names)
+    counts.columns = [t(f"hc.{c}", L) for c in counts.columns]
+    st.dataframe(counts, width="stretch")
+    st.markdown(f"**{t('hc.completed', L)}**")
+    store = open_store()
+    st.dataframe(
+        completed_between(ws["parcels"], store.list(), store.problem_links(), y0, year),
+        hide_index=True,
+        width="stretch",
+    )
+    unames = unit_names(ws.layers, level, L)
+    better = cmp[cmp["change"] != "unchanged"]
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("col.unit", L): better["unit"].map(unames),
+                t("col.indicator", L): better["indicator"].map(names),
+                f"{y0}": better["value_y0"].round(3),
+                f"{year}": better["value_y1"].round(3),
+                t("col.change", L): better["change"].map(lambda c: t(f"hc.{c}", L)),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def _defs_tab(ind, L: str) -> None:
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("col.indicator", L): [d["name_en" if L == "en" else "name_zh"] for d in ind],
+                t("col.dimension", L): [d.get("dimension", "") for d in ind],
+                t("col.definition", L): [
+                    d["kind"] + (f" · {d.get('type', '')}" if d.get("type") else "") for d in ind
+                ],
+                t("col.target", L): [
+                    f"{'≥' if d['direction'] == 'higher' else '≤'} {d['target']}" for d in ind
+                ],
+                t("col.source", L): [d["source_en" if L == "en" else "source_zh"] for d in ind],
+                t("col.assumption", L): ["✓" if d.get("assumption") else "" for d in ind],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def render_healthcheck() -> None:
+    opts = common.sidebar()
+    L = opts["lang"]
+    st.title(t("hc.title", L))
+    st.caption(t("hc.caption", L))
+    loaded = common.load_or_explain()
+    if loaded is None:
+        return
+    _, ws = loaded
+    common.demo_badge(ws)
+    ind = load_indicators(catalogue=common.catalogue())
+    years = sorted(int(y) for y in ws.metadata.get("survey_years", "2026").split(",") if y.strip())
+    c1, c2 = st.columns(2)
+    year = c1.selectbox(t("hc.year", L), years, index=len(years) - 1, key="hc_year")
+    level = c2.radio(
+        t("hc.level", L),
+        ["community", "subdistrict", "district"],
+        horizontal=True,
+        key="hc_level",
+        format_func=lambda v: t(f"level.{v}", L),
+    )
+    ev = _evaluation(str(ws.path), year, level)
+    tabs = st.tabs([t("hc.tab.eval", L), t("hc.tab.ledger", L), t("hc.tab.review", L), t("hc.tab.defs", L)])
+    with tabs[0]:
+        _eval_tab(ws, ev, ind, level, L)
+    with tabs[1]:
+        _ledger_tab(ws, ev, ind, level, L)
+    with tabs[2]:
+        _review_tab(ws, ev, ind, year, years, level, L)
+    with tabs[3]:
+        _defs_tab(ind, L)
+    st.download_button(
+        t("hc.export", L),
+        xlsx_bytes({"evaluation": ev, "ledger": ledger(problems(ev), open_store().problem_links())}),
+        f"health_check_{year}_{level}.xlsx",
+    )

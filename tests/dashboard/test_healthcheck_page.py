@@ -1,0 +1,40 @@
+"""城市体检 page (AppTest): evaluation, linking a problem to a new project, review of two survey years."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geodata.projects import open_store
+
+SCRIPT = "from dashboard.healthcheck_page import render_healthcheck\nrender_healthcheck()\n"
+
+
+@pytest.fixture
+def at(demo_gpkg, tmp_path, monkeypatch):
+    monkeypatch.setenv("RENEWAL_DATA_DIR", str(tmp_path))
+    app = AppTest.from_string(SCRIPT, default_timeout=180)
+    app.session_state["editor_name"] = "张工"
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _metric(app, label):
+    return int(next(m.value for m in app.metric if m.label == label).replace(",", ""))
+
+
+def test_ledger_links_a_problem_to_a_new_project(at):
+    before = _metric(at, "尚无项目")
+    assert _metric(at, "问题数") == before > 0
+    at.button(key="hc_create").click().run()
+    assert not at.exception
+    assert any("已新建项目" in s.value for s in at.success)
+    assert _metric(at, "已对应项目") == 1 and _metric(at, "尚无项目") == before - 1
+    links = open_store().problem_links()
+    assert len(links) == 1 and links.iloc[0]["problem_id"].startswith("2026|community|")
+
+
+def test_levels_and_review(at):
+    at.radio(key="hc_level").set_value("district").run()
+    assert not at.exception and 0 < _metric(at, "问题数") <= 60  # at most 10 indicators × 6 districts
+    review = [d.value for d in at.dataframe if "改善" in d.value.columns]
+    assert review and review[0]["改善"].sum() > 0  # facilities opened in 2026 improve some districts
