@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard.coverage_page import render_coverage
 from dashboard.healthcheck_page import render_healthcheck
+from dashboard.import_page import render_import
 from dashboard.labels import t
 from dashboard.layout_page import render_layout
 from dashboard.overview import render_overview
@@ -20,6 +21,7 @@ PAGES = [
     (render_renewal, "nav.renewal", ":material/apartment:", "renewal"),
     (render_siting, "nav.siting", ":material/add_location_alt:", "siting"),
     (render_healthcheck, "nav.health", ":material/health_and_safety:", "health-check"),
+    (render_import, "nav.import", ":material/upload_file:", "import"),
 ]
 pages = {
     t("nav.group.main", _lang): [

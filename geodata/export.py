@@ -37,3 +37,36 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame], *, notes: dict[str, str] | None 
 def csv_bytes(df: pd.DataFrame) -> bytes:
     """CSV in UTF-8 with BOM (Excel-friendly for Chinese text)."""
     return df.to_csv(index=False).encode("utf-8-sig")
+
+
+def geodata_bytes(gdf, fmt: str, *, layer: str = "layer") -> tuple[bytes, str, str]:
+    """A GeoDataFrame as download bytes: ``gpkg`` | ``geojson`` | ``shp`` (zipped, UTF-8 with .cpg) | ``xlsx``.
+
+    Returns (bytes, file name, MIME type).
+    """
+    import tempfile
+    import zipfile
+    from pathlib import Path
+
+    if fmt == "xlsx":
+        table = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).assign(wkt=gdf.geometry.to_wkt())
+        return xlsx_bytes({layer: table}), f"{layer}.xlsx", "application/vnd.ms-excel"
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        if fmt == "gpkg":
+            gdf.to_file(tmp / f"{layer}.gpkg", layer=layer, driver="GPKG")
+            return (tmp / f"{layer}.gpkg").read_bytes(), f"{layer}.gpkg", "application/geopackage+sqlite3"
+        if fmt == "geojson":
+            gdf.to_crs("EPSG:4326").to_file(tmp / f"{layer}.geojson", driver="GeoJSON")
+            return (tmp / f"{layer}.geojson").read_bytes(), f"{layer}.geojson", "application/geo+json"
+        if fmt == "shp":
+            folder = tmp / "shp"
+            folder.mkdir()
+            gdf.to_file(folder / f"{layer}.shp", encoding="UTF-8")
+            (folder / f"{layer}.cpg").write_text("UTF-8", encoding="ascii")
+            buf = io.BytesIO()
+            with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+                for p in sorted(folder.iterdir()):
+                    zf.write(p, p.name)
+            return buf.getvalue(), f"{layer}.zip", "application/zip"
+    raise ValueError(f"unknown export format {fmt!r}; use gpkg, geojson, shp or xlsx")

@@ -15,7 +15,7 @@ import pandas as pd
 import pyogrio
 
 from geodata.errors import DataValidationError, Problem
-from geodata.paths import DEMO_GPKG
+from geodata.paths import DEMO_GPKG, data_dir
 from geodata.schema import LAYERS
 from geodata.validate import validate_layer
 
@@ -23,8 +23,13 @@ _KIND_DTYPES = {"int": "int64", "float": "float64", "str": "str", "bool": "bool"
 
 
 def workspace_path() -> Path:
-    """The workspace GeoPackage in use: ``RENEWAL_WORKSPACE`` or the bundled demo city."""
-    return Path(os.environ.get("RENEWAL_WORKSPACE", DEMO_GPKG))
+    """The workspace GeoPackage in use: ``RENEWAL_WORKSPACE``, else the user's workspace in the data
+    directory (created by the first import), else the bundled demo city."""
+    env = os.environ.get("RENEWAL_WORKSPACE")
+    if env:
+        return Path(env)
+    user = data_dir() / "workspace.gpkg"
+    return user if user.exists() else DEMO_GPKG
 
 
 @dataclass

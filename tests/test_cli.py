@@ -197,3 +197,63 @@ def test_ledger_contract(tmp_path, demo_gpkg):
     assert int(nums["problems"]) == int(nums["linked"]) + int(nums["unlinked"]) > 0
     sheets = pd.read_excel(out, sheet_name=None)
     assert {"ledger_community", "compare_district", "indicators"} <= set(sheets)
+
+
+def test_check_exit_codes(tmp_path):
+    good = tmp_path / "good.geojson"
+    gpd.GeoDataFrame({"name": ["a"]}, geometry=[Point(115.9, 28.68)], crs=4326).to_file(good)
+    p = run("check", str(good))
+    assert p.returncode == 0 and p.stdout.strip().splitlines()[-1] == "usable as is: yes"
+    swapped = tmp_path / "swapped.csv"
+    pd.DataFrame({"lng": [28.68], "lat": [115.9]}).to_csv(swapped, index=False)
+    p = run("check", str(swapped))
+    assert p.returncode == 1 and "swapped" in p.stdout
+    (tmp_path / "trunc.gpkg").write_bytes(b"SQLite format 3\0" + b"\0" * 100)
+    p = run("check", str(tmp_path / "trunc.gpkg"))
+    assert p.returncode == 2 and "cannot read" in p.stderr
+    gk = tmp_path / "gk.csv"
+    pt = gpd.GeoDataFrame(geometry=[Point(115.9, 28.68)], crs=4326).to_crs("EPSG:4527").geometry.iloc[0]
+    pd.DataFrame({"x": [pt.x], "y": [pt.y]}).to_csv(gk, index=False)
+    p = run("check", str(gk), "--crs", "EPSG:4527")
+    assert p.returncode == 0 and "EPSG:4527 (user)" in p.stdout
+
+
+def test_import_contract(tmp_path, demo_gpkg):
+    import os
+
+    csv = tmp_path / "amap_facilities.csv"
+    pd.DataFrame(
+        {
+            "名称": ["甲幼儿园", "乙站"],
+            "类别": ["幼儿园", "社区卫生服务站"],
+            "lng": [115.9, 115.91],
+            "lat": [28.68, 28.69],
+        }
+    ).to_csv(csv, index=False)
+    env = {**os.environ, "RENEWAL_DATA_DIR": str(tmp_path / "data")}
+    p = subprocess.run(
+        [sys.executable, "cli.py", "import", str(csv), "--as", "facilities", "--datum", "gcj02"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip().splitlines()[-1].startswith("imported=2 layer=facilities")
+    ws = gpd.read_file(tmp_path / "data" / "workspace.gpkg", layer="facilities")
+    assert set(ws.tail(2)["type"]) == {"kindergarten", "health_station"}
+    assert ws.tail(2).geometry.x.iloc[0] == pytest.approx(115.9 - 0.0049, abs=0.0005)  # GCJ-02 → WGS84
+    bad = tmp_path / "bad.csv"
+    pd.DataFrame({"名称": ["x"], "类别": ["?"], "lng": [115.9], "lat": [28.68]}).to_csv(bad, index=False)
+    before = (tmp_path / "data" / "workspace.gpkg").read_bytes()
+    p = subprocess.run(
+        [sys.executable, "cli.py", "import", str(bad), "--as", "neighbourhoods"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+    assert p.returncode == 1 and "nothing was changed" in p.stderr and "Traceback" not in p.stderr
+    assert (tmp_path / "data" / "workspace.gpkg").read_bytes() == before

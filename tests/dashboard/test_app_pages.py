@@ -135,3 +135,11 @@ def test_siting_page(demo_gpkg, tmp_path, monkeypatch):
     assert len(at.session_state["cov_scenario_sites"]) == 10
     at.radio(key="site_goal").set_value("target").run()
     assert not at.exception and "选址数" in [m.label for m in at.metric]
+
+
+def test_import_page_without_file(demo_gpkg):
+    at = _page("dashboard.import_page.render_import")
+    assert at.title[0].value == "数据导入：设施、小区与更新地块"
+    at.selectbox(key="exp_layer").set_value("parcels")
+    at.radio(key="exp_fmt").set_value("shp").run()
+    assert not at.exception

@@ -1,0 +1,252 @@
+"""数据导入 page: read a user's file, confirm CRS/datum, map fields, see the validation report, import atomically."""
+
+from __future__ import annotations
+
+import hashlib
+
+import folium
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from dashboard import common
+from dashboard.labels import t
+from geodata.errors import DataValidationError
+from geodata.export import geodata_bytes
+from geodata.importer import (
+    LAYERS,
+    TARGETS,
+    apply_datum,
+    attach_areas,
+    commit,
+    conform,
+    load_saved_mapping,
+    map_categories,
+    max_upload_bytes,
+    read_any,
+    repair,
+    save_mapping,
+    suggest_mapping,
+    validation_report,
+)
+from geodata.paths import data_dir
+from geodata.workspace import workspace_path
+from layers import mapkit
+from layers.overview import display_geojson
+
+PREVIEW_MAX = 2000
+
+
+def _save_upload(up) -> str:
+    folder = data_dir() / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    raw = up.getvalue()
+    path = folder / f"{hashlib.sha1(raw).hexdigest()[:12]}_{up.name}"
+    if not path.exists():
+        path.write_bytes(raw)
+    return str(path)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _read(path: str, layer: str | None):
+    return read_any(path, layer=layer)
+
+
+def _crs_and_datum(result, L: str):
+    options = result.crs_candidates or ([result.gdf.crs.to_string()] if result.gdf.crs is not None else [])
+    c1, c2 = st.columns(2)
+    choice = c1.selectbox(
+        t("imp.crs", L),
+        [*options, "other"],
+        key="imp_crs",
+        format_func=lambda v: t("imp.crs_other", L) if v == "other" else v,
+    )
+    if choice == "other":
+        choice = c1.text_input(t("imp.crs_other", L), "EPSG:4548", key="imp_crs_other")
+    datums = ["wgs84", "gcj02", "bd09"]
+    datum = c2.radio(
+        t("imp.datum", L),
+        datums,
+        index=datums.index(result.datum_hint or "wgs84"),
+        key="imp_datum",
+        format_func=lambda d: t(f"datum.{d}", L),
+    )
+    if result.datum_hint:
+        c2.caption(t("imp.datum_hint", L, d=result.datum_hint.upper()))
+    gdf = result.gdf.set_crs(choice, allow_override=True) if choice else result.gdf
+    return apply_datum(gdf, datum) if datum != "wgs84" else gdf
+
+
+def _preview(gdf, L: str) -> None:
+    st.subheader(t("imp.preview", L))
+    left, right = st.columns([3, 2])
+    shown = gdf.head(PREVIEW_MAX)
+    with left:
+        m = mapkit.base_map()
+        ok = shown[shown.geometry.notna() & ~shown.geometry.is_empty]
+        if len(ok):
+            text_cols = tuple(str(c) for c in ok.columns[:3] if c != ok.geometry.name)
+            data = display_geojson(
+                ok.rename(columns=str)
+                .to_crs("EPSG:4326")[[*text_cols, "geometry"]]
+                .astype({c: str for c in text_cols}),
+                columns=text_cols,
+            )
+            folium.GeoJson(
+                data,
+                marker=folium.CircleMarker(radius=5, color="#d7191c", fill=True),
+                tooltip=folium.GeoJsonTooltip(list(text_cols)) if text_cols else None,
+            ).add_to(m)
+            minx, miny, maxx, maxy = ok.to_crs("EPSG:4326").total_bounds
+            m.fit_bounds([[miny, minx], [maxy, maxx]])
+        st_folium(
+            mapkit.finalize(m), key="imp_map", height=380, use_container_width=True, returned_objects=[]
+        )
+    with right:
+        st.dataframe(
+            pd.DataFrame(shown.drop(columns=shown.geometry.name)).astype(str), height=380, width="stretch"
+        )
+
+
+def _mapping(gdf, target: str, L: str):
+    schema = LAYERS[TARGETS[target]]
+    suggested = suggest_mapping(gdf.columns, schema)
+    user_cols = [str(c) for c in gdf.columns if c != gdf.geometry.name]
+    st.subheader(t("imp.columns", L))
+    cols = st.columns(3)
+    columns, defaults = {}, {}
+    auto = {"district_adcode", "community_id", "capacity", schema.key}
+    for i, col in enumerate(c for c in schema.columns if c not in auto or suggested.get(c)):
+        opts = [None, *user_cols]
+        pick = cols[i % 3].selectbox(
+            f"{col} ({schema.columns[col]})",
+            opts,
+            key=f"imp_col_{target}_{col}",
+            index=opts.index(suggested.get(col)) if suggested.get(col) in opts else 0,
+            format_func=lambda v: t("imp.unmapped", L) if v is None else v,
+        )
+        columns[col] = pick
+        if pick is None and schema.columns[col] in ("int", "float") and col not in auto:
+            defaults[col] = cols[i % 3].number_input(
+                t("imp.default", L, col=col), value=0.0, key=f"imp_def_{col}"
+            )
+    categories = None
+    if target == "facilities" and columns.get("type"):
+        cat = common.catalogue()
+        categories = map_categories(gdf[columns["type"]], cat) | load_saved_mapping()
+        st.subheader(t("imp.categories", L))
+        keys = [None, *cat.types]
+        c = st.columns(3)
+        for i, value in enumerate(sorted(set(gdf[columns["type"]].astype(str)))[:30]):
+            categories[value] = c[i % 3].selectbox(
+                value,
+                keys,
+                key=f"imp_cat_{value}",
+                index=keys.index(categories.get(value)) if categories.get(value) in keys else 0,
+                format_func=lambda k: t("imp.unmapped", L) if k is None else cat.types[k].name(L),
+            )
+    return columns, categories, defaults
+
+
+def _report_and_commit(conformed, target: str, categories, L: str) -> None:
+    problems = validation_report(conformed, target)
+    st.subheader(t("imp.report", L))
+    if problems:
+        st.warning(t("imp.n_problems", L, n=len(problems)))
+        st.dataframe(
+            pd.DataFrame(
+                [{"row": p.row, "field": p.field, "problem": p.problem, "hint": p.hint} for p in problems]
+            ),
+            hide_index=True,
+            width="stretch",
+            height=240,
+        )
+        action = st.radio(
+            t("imp.action", L),
+            ["repair", "drop", "cancel"],
+            key="imp_action",
+            format_func=lambda a: t(f"action.{a}", L),
+        )
+    else:
+        st.success(t("imp.no_problems", L))
+        action = "none"
+    if st.button(t("imp.confirm", L), type="primary", key="imp_confirm"):
+        if action == "cancel":
+            st.info(t("imp.cancelled", L))
+            return
+        data = repair(conformed, problems, action) if problems else conformed
+        try:
+            dest = commit(data, target, workspace=workspace_path())
+        except DataValidationError as err:
+            st.error(t("imp.still", L))
+            st.code("\n".join(str(p) for p in err.problems), language=None)
+            return
+        if categories:
+            save_mapping({k: v for k, v in categories.items() if v})
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        st.success(t("imp.done", L, n=len(data), layer=TARGETS[target], path=dest))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _export_bytes(ws_path: str, layer: str, fmt: str):
+    return geodata_bytes(common.workspace(ws_path)[layer], fmt, layer=layer)
+
+
+def _export_panel(L: str) -> None:
+    ws = common.workspace_or_none()
+    if ws is None:
+        return
+    with st.expander(t("imp.export", L)):
+        c1, c2 = st.columns(2)
+        layer = c1.selectbox(t("imp.layer", L), list(ws.layers), key="exp_layer")
+        fmt = c2.radio(
+            t("imp.format", L),
+            ["gpkg", "geojson", "shp", "xlsx"],
+            horizontal=True,
+            key="exp_fmt",
+            format_func=lambda f: {"shp": "Shapefile (zip)"}.get(f, f.upper()),
+        )
+        data, name, mime = _export_bytes(str(ws.path), layer, fmt)
+        st.download_button(t("imp.download", L, name=name), data, name, mime, key="exp_download")
+
+
+def render_import() -> None:
+    opts = common.sidebar()
+    L = opts["lang"]
+    st.title(t("imp.title", L))
+    st.caption(t("imp.caption", L))
+    _export_panel(L)
+    up = st.file_uploader(
+        t("imp.upload", L, mb=max_upload_bytes() // (1024 * 1024)),
+        type=["gpkg", "zip", "geojson", "json", "kml", "csv", "xlsx"],
+        key="imp_file",
+    )
+    if up is None:
+        return
+    path = _save_upload(up)
+    try:
+        result = _read(path, None)
+        if len(result.layers) > 1:
+            layer = st.selectbox(t("imp.layer", L), result.layers, key="imp_layer")
+            result = _read(path, layer)
+    except DataValidationError as err:
+        st.error(t("imp.read_error", L))
+        st.code("\n".join(str(p) for p in err.problems), language=None)
+        return
+    st.subheader(t("imp.info", L))
+    st.markdown("\n".join(f"- {n}" for n in [f"{result.source}: {len(result.gdf)}", *result.notes]))
+    gdf = _crs_and_datum(result, L)
+    _preview(gdf, L)
+    target = st.radio(
+        t("imp.target", L),
+        list(TARGETS),
+        horizontal=True,
+        key="imp_target",
+        format_func=lambda v: t(f"target.{v}", L),
+    )
+    columns, categories, defaults = _mapping(gdf, target, L)
+    conformed = conform(gdf, target, columns, categories=categories, defaults=defaults)
+    ws = common.workspace_or_none()
+    conformed = attach_areas(conformed, target, ws.layers if ws is not None else {})
+    _report_and_commit(conformed, target, categories, L)
