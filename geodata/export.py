@@ -4,6 +4,7 @@ so Excel on Chinese Windows opens it correctly)."""
 from __future__ import annotations
 
 import io
+import warnings
 
 import pandas as pd
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -62,7 +63,9 @@ def geodata_bytes(gdf, fmt: str, *, layer: str = "layer") -> tuple[bytes, str, s
         if fmt == "shp":
             folder = tmp / "shp"
             folder.mkdir()
-            gdf.to_file(folder / f"{layer}.shp", encoding="UTF-8")
+            with warnings.catch_warnings():  # field names > 10 characters are cut by the format itself
+                warnings.filterwarnings("ignore", message="Column names longer than 10")
+                gdf.to_file(folder / f"{layer}.shp", encoding="UTF-8")
             (folder / f"{layer}.cpg").write_text("UTF-8", encoding="ascii")
             buf = io.BytesIO()
             with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
