@@ -8,6 +8,7 @@ from dashboard.import_page import render_import
 from dashboard.labels import t
 from dashboard.layout_page import render_layout
 from dashboard.overview import render_overview
+from dashboard.present_page import render_present
 from dashboard.renewal_page import render_renewal
 from dashboard.siting_page import render_siting
 
@@ -22,6 +23,7 @@ PAGES = [
     (render_siting, "nav.siting", ":material/add_location_alt:", "siting"),
     (render_healthcheck, "nav.health", ":material/health_and_safety:", "health-check"),
     (render_import, "nav.import", ":material/upload_file:", "import"),
+    (render_present, "nav.present", ":material/slideshow:", "present"),
 ]
 pages = {
     t("nav.group.main", _lang): [
@@ -29,4 +31,5 @@ pages = {
         for fn, label, icon, path in PAGES
     ],
 }
-st.navigation(pages).run()
+# presentation mode: no navigation, no sidebar (the page hides the rest of the chrome)
+st.navigation(pages, position="hidden" if st.session_state.get("pres_on") else "sidebar").run()

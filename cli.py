@@ -45,12 +45,19 @@ def cmd_layout_map(args: argparse.Namespace) -> int:
     from geodata.layout import load_layout
     from layers.mapkit import standalone_html
 
-    if args.format != "html":
-        raise ValueError(f"format {args.format!r} is not supported yet; use --format html")
     bnd = load_boundaries()
     layout = load_layout(args.layout, boundaries=bnd)
-    page = standalone_html(layout_map(bnd, layout, lang=args.lang))
+    fmap = layout_map(bnd, layout, lang=args.lang)
     out = Path(args.out)
+    if args.format == "png":
+        from dashboard.maps import export_frame
+        from geodata.render import html_to_png
+
+        export_frame(fmap, "layout", lang=args.lang)
+        html_to_png(standalone_html(fmap), out)
+        print(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB PNG, 1920x1080)")
+        return 0
+    page = standalone_html(fmap)
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_text(page, encoding="utf-8")
     tmp.replace(out)
@@ -438,6 +445,35 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("report")
+def cmd_report(args: argparse.Namespace) -> int:
+    """The briefing pack as PDF (printed by headless chromium); last line pages=<int>."""
+    from dashboard.briefing import write_briefing_pdf
+    from geodata.boundaries import load_boundaries
+    from geodata.catalogue import load_catalogue
+    from geodata.indicators import load_indicators
+    from geodata.layout import load_layout
+    from geodata.projects import open_store
+    from geodata.render import pdf_page_count
+    from geodata.workspace import load_workspace
+
+    bnd = load_boundaries()
+    cat = load_catalogue()
+    out = write_briefing_pdf(
+        args.out,
+        ws=load_workspace(args.workspace),
+        bnd=bnd,
+        layout=load_layout(boundaries=bnd),
+        catalogue=cat,
+        indicators=load_indicators(catalogue=cat),
+        store=open_store(),
+        lang=args.lang,
+    )
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB)")
+    print(f"pages={pdf_page_count(out)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cli.py", description="Renewal Atlas 城市更新规划一张图 — batch commands"
@@ -445,6 +481,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("workspace", help="validate a workspace GeoPackage (default: the bundled demo city)")
     p.add_argument("--workspace", default=None, help="workspace .gpkg (default: RENEWAL_WORKSPACE or demo)")
+    p = sub.add_parser(
+        "report", help="briefing pack PDF (layout, coverage, candidates, library, 体检, method)"
+    )
+    p.add_argument("--workspace", default=None)
+    p.add_argument("--lang", default="zh", choices=["zh", "en"])
+    p.add_argument("--out", required=True)
     p = sub.add_parser("check", help="validation report of a data file (exit 0 ok, 1 problems, 2 unreadable)")
     p.add_argument("file")
     p.add_argument("--crs", default=None, help="the file's CRS when it has none, e.g. EPSG:4548")

@@ -141,3 +141,16 @@ def coverage_map(
     minx, miny, maxx, maxy = ws["compounds"].total_bounds
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     return mapkit.finalize(m)
+
+
+def export_frame(m: folium.Map, kind: str, *, lang: str = "zh", synthetic: bool = False) -> folium.Map:
+    """Add the print frame (title, north arrow, date and data source) to a map for PNG/PDF export."""
+    import datetime as dt
+
+    title = {"layout": t("layout.title", lang), "coverage": t("cov.title", lang)}.get(
+        kind, t("app.title", lang)
+    )
+    source = t("export.source", lang) + (" · " + t("export.demo", lang) if synthetic else "")
+    footer = f"{t('export.date', lang)} {dt.date.today().isoformat()} · {source}"
+    mapkit.print_frame(title, t("app.title", lang), footer).add_to(m)
+    return m

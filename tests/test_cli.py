@@ -257,3 +257,27 @@ def test_import_contract(tmp_path, demo_gpkg):
     )
     assert p.returncode == 1 and "nothing was changed" in p.stderr and "Traceback" not in p.stderr
     assert (tmp_path / "data" / "workspace.gpkg").read_bytes() == before
+
+
+def test_report_and_png_contracts(tmp_path, demo_gpkg):
+    import os
+    import shutil
+
+    if not shutil.which("chromium"):
+        pytest.skip("chromium not installed") if not os.environ.get("CI") else pytest.fail("chromium missing")
+    pdf = tmp_path / "briefing.pdf"
+    p = subprocess.run(
+        [sys.executable, "cli.py", "report", "--out", str(pdf)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "RENEWAL_DATA_DIR": str(tmp_path / "d")},
+    )
+    assert p.returncode == 0, p.stderr
+    last = p.stdout.strip().splitlines()[-1]
+    assert last.startswith("pages=") and int(last.split("=")[1]) >= 4
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    png = tmp_path / "layout.png"
+    p = run("layout-map", "--format", "png", "--out", str(png))
+    assert p.returncode == 0 and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 50_000

@@ -143,3 +143,37 @@ def test_import_page_without_file(demo_gpkg):
     at.selectbox(key="exp_layer").set_value("parcels")
     at.radio(key="exp_fmt").set_value("shp").run()
     assert not at.exception
+
+
+def test_present_page_steps_through_views(demo_gpkg, tmp_path, monkeypatch):
+    monkeypatch.setenv("RENEWAL_DATA_DIR", str(tmp_path))
+    at = _page("dashboard.present_page.render_present")
+    assert at.title[0].value.startswith("会议演示")
+    at.button(key="pres_start").click().run()
+    titles = [at.title[0].value]
+    for _ in range(3):
+        at.button(key="pres_next").click().run()
+        assert not at.exception
+        titles.append(at.title[0].value)
+    assert titles == [
+        "一圈两带四群：全省格局",
+        "幼儿园300米覆盖与服务缺口",
+        "更新地块：留改拆",
+        "城市体检：养老日间照料覆盖（社区）",
+    ]
+    assert at.button(key="pres_next").disabled
+    at.button(key="pres_prev").click().run()
+    assert at.title[0].value == "更新地块：留改拆"
+    at.button(key="pres_stop").click().run()
+    assert at.title[0].value.startswith("会议演示")
+
+
+def test_views_are_saved_and_validated(tmp_path, monkeypatch):
+    monkeypatch.setenv("RENEWAL_DATA_DIR", str(tmp_path))
+    from geodata.views import load_views, save_views
+
+    views = load_views()
+    save_views([*views[:2], {"title": "新视图", "kind": "coverage", "params": {"selection": "park"}}])
+    assert [v["title"] for v in load_views()][-1] == "新视图"
+    with pytest.raises(ValueError, match="view 1"):
+        save_views([{"title": "", "kind": "layout"}])

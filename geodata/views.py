@@ -1,0 +1,59 @@
+"""Saved presentation views (page + layers + parameters), stored as JSON in the data directory."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from geodata.paths import data_dir
+
+KINDS = ("layout", "coverage", "renewal", "health")
+DEFAULT_VIEWS = [
+    {"title": "一圈两带四群：全省格局", "kind": "layout", "params": {}},
+    {
+        "title": "幼儿园300米覆盖与服务缺口",
+        "kind": "coverage",
+        "params": {"selection": "kindergarten", "mode": "euclidean"},
+    },
+    {"title": "更新地块：留改拆", "kind": "renewal", "params": {"colour_by": "decision"}},
+    {
+        "title": "城市体检：养老日间照料覆盖（社区）",
+        "kind": "health",
+        "params": {"indicator": "elderly_daycare_cov", "level": "community", "year": 2026},
+    },
+]
+
+
+def views_path() -> Path:
+    return data_dir() / "views.json"
+
+
+def validate_views(views) -> list[dict]:
+    """Views as a clean list; raises ValueError naming the first bad entry."""
+    if not isinstance(views, list):
+        raise ValueError("views must be a list")
+    out = []
+    for i, v in enumerate(views):
+        if not isinstance(v, dict) or v.get("kind") not in KINDS or not str(v.get("title", "")).strip():
+            raise ValueError(f"view {i + 1}: needs a title and a kind of {', '.join(KINDS)}")
+        out.append({"title": str(v["title"]), "kind": v["kind"], "params": dict(v.get("params") or {})})
+    return out
+
+
+def load_views() -> list[dict]:
+    path = views_path()
+    if not path.exists():
+        return [dict(v) for v in DEFAULT_VIEWS]
+    try:
+        return validate_views(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return [dict(v) for v in DEFAULT_VIEWS]
+
+
+def save_views(views: list[dict]) -> Path:
+    views = validate_views(views)
+    path = views_path()
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(views, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.replace(path)
+    return path
