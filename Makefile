@@ -7,7 +7,7 @@ PORT ?= 8501
 DEMO := geodata/demo/nanchang_demo.gpkg
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-fast lint format setup setup-dev system-deps demo bench clean
+.PHONY: run test test-fast lint format setup setup-dev system-deps demo bench clean db
 
 ## make run: venv + requirements + demo workspace, then serve the app (PORT=8501 by default)
 run: setup $(DEMO)
@@ -40,12 +40,28 @@ demo: $(DEMO)
 $(DEMO): $(wildcard geodata/demo/*.py) geodata/schema.py | $(VENV)/.installed
 	$(PY) -m geodata.demo.generate --out $(DEMO)
 
-## Debian chromium + Noto CJK fonts for browser tests and PNG/PDF exports
+## Debian chromium + Noto CJK fonts (browser tests, PNG/PDF export) and PostgreSQL + PostGIS (server-mode tests)
 system-deps:
-	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
-		echo "installing Debian chromium and fonts-noto-cjk"; \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk; \
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
+		|| ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+		|| ! ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; then \
+		echo "installing Debian chromium, fonts-noto-cjk, postgresql and postgis"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+			chromium fonts-noto-cjk postgresql postgis; \
 	fi
+
+## make db: a local PostgreSQL + PostGIS for development (port PGPORT=5433); then
+##   RENEWAL_DB_URL=postgresql://postgres@127.0.0.1:5433/renewal make run
+PGPORT ?= 5433
+PGDATA ?= $(CURDIR)/data/pg
+db: setup system-deps
+	@mkdir -p $(PGDATA) && chown -R postgres $(PGDATA) 2>/dev/null || true
+	@[ -f $(PGDATA)/PG_VERSION ] || runuser -u postgres -- $$(ls /usr/lib/postgresql/*/bin/initdb | tail -1) \
+		-D $(PGDATA) -A trust -U postgres -E UTF8 --no-locale
+	runuser -u postgres -- $$(ls /usr/lib/postgresql/*/bin/pg_ctl | tail -1) -D $(PGDATA) \
+		-o "-p $(PGPORT) -k /tmp -c listen_addresses=127.0.0.1" -l $(PGDATA)/log -w start
+	-psql -h 127.0.0.1 -p $(PGPORT) -U postgres -c "CREATE DATABASE renewal" 2>/dev/null
+	@echo "RENEWAL_DB_URL=postgresql://postgres@127.0.0.1:$(PGPORT)/renewal"
 
 lint: setup-dev
 	$(PY) -m ruff check .

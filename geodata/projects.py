@@ -179,6 +179,12 @@ class ProjectStore(ABC):
 
 
 class SQLiteProjectStore(ProjectStore):
+    """The embedded store: one SQLite file; writers serialise with ``BEGIN IMMEDIATE``."""
+
+    BEGIN = "BEGIN IMMEDIATE"
+    LOCK = ""  # the write lock is taken by BEGIN IMMEDIATE
+    MIGRATIONS = MIGRATIONS
+
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path) if path is not None else data_dir() / "projects.sqlite"
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -194,7 +200,7 @@ class SQLiteProjectStore(ProjectStore):
     def _in_transaction(self, work):
         con = self._connect()
         try:
-            con.execute("BEGIN IMMEDIATE")
+            con.execute(self.BEGIN)
             result = work(con)
             self._before_commit()
             con.execute("COMMIT")
@@ -209,6 +215,15 @@ class SQLiteProjectStore(ProjectStore):
     def _before_commit(self) -> None:
         """Test hook: raise here to simulate a crash after writing, before committing."""
 
+    @staticmethod
+    def _run_script(con, script: str) -> None:
+        con.executescript("BEGIN;" + script + "COMMIT;")
+
+    @staticmethod
+    def _df(con, sql: str, params: tuple = ()) -> pd.DataFrame:
+        cur = con.execute(sql, params)
+        return pd.DataFrame([tuple(r) for r in cur.fetchall()], columns=[d[0] for d in cur.description])
+
     def migrate(self) -> int:
         """Apply pending numbered migrations; returns the schema version."""
         con = self._connect()
@@ -216,12 +231,10 @@ class SQLiteProjectStore(ProjectStore):
             con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
             row = con.execute("SELECT max(version) FROM schema_version").fetchone()
             current = row[0] or 0
-            for number, script in enumerate(MIGRATIONS, start=1):
+            for number, script in enumerate(self.MIGRATIONS, start=1):
                 if number > current:
-                    con.executescript(
-                        "BEGIN;" + script + f"INSERT INTO schema_version VALUES ({number}); COMMIT;"
-                    )
-            return len(MIGRATIONS)
+                    self._run_script(con, script + f";INSERT INTO schema_version VALUES ({number});")
+            return len(self.MIGRATIONS)
         finally:
             con.close()
 
@@ -236,8 +249,7 @@ class SQLiteProjectStore(ProjectStore):
             if not con.execute("SELECT 1 FROM projects WHERE project_id = ?", (pid,)).fetchone():
                 return pid
 
-    @staticmethod
-    def _change_id(con) -> int:
+    def _change_id(self, con) -> int:
         return (con.execute("SELECT max(change_id) FROM audit").fetchone()[0] or 0) + 1
 
     # -------------------------------------------------------------------------------- reading
@@ -254,15 +266,15 @@ class SQLiteProjectStore(ProjectStore):
     def list(self) -> pd.DataFrame:
         con = self._connect()
         try:
-            return pd.read_sql_query("SELECT * FROM projects ORDER BY project_id", con)
+            return self._df(con, "SELECT * FROM projects ORDER BY project_id")
         finally:
             con.close()
 
     def history(self, project_id: str) -> pd.DataFrame:
         con = self._connect()
         try:
-            return pd.read_sql_query(
-                "SELECT * FROM audit WHERE project_id = ? ORDER BY audit_id DESC", con, params=(project_id,)
+            return self._df(
+                con, "SELECT * FROM audit WHERE project_id = ? ORDER BY audit_id DESC", (project_id,)
             )
         finally:
             con.close()
@@ -270,7 +282,7 @@ class SQLiteProjectStore(ProjectStore):
     def audit(self) -> pd.DataFrame:
         con = self._connect()
         try:
-            return pd.read_sql_query("SELECT * FROM audit ORDER BY audit_id", con)
+            return self._df(con, "SELECT * FROM audit ORDER BY audit_id")
         finally:
             con.close()
 
@@ -362,7 +374,9 @@ class SQLiteProjectStore(ProjectStore):
             raise ProjectValidationError([f"{k}: 不可编辑 / not editable" for k in unknown])
 
         def work(con):
-            row = con.execute("SELECT * FROM projects WHERE project_id = ?", (project_id,)).fetchone()
+            row = con.execute(
+                "SELECT * FROM projects WHERE project_id = ?" + self.LOCK, (project_id,)
+            ).fetchone()
             if row is None:
                 raise ProjectError(f"项目 {project_id} 不存在 / project {project_id} does not exist")
             current = dict(row)
@@ -427,7 +441,7 @@ class SQLiteProjectStore(ProjectStore):
 
         def work(con):
             cur = con.execute(
-                "INSERT OR IGNORE INTO problem_links VALUES (?, ?, ?, ?)",
+                "INSERT INTO problem_links VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (problem_id, project_id, _now(), editor),
             )
             if cur.rowcount:
@@ -464,7 +478,7 @@ class SQLiteProjectStore(ProjectStore):
     def problem_links(self) -> pd.DataFrame:
         con = self._connect()
         try:
-            return pd.read_sql_query("SELECT * FROM problem_links ORDER BY problem_id, project_id", con)
+            return self._df(con, "SELECT * FROM problem_links ORDER BY problem_id, project_id")
         finally:
             con.close()
 
@@ -561,8 +575,7 @@ def open_store(url: str | None = None) -> ProjectStore:
     if url.startswith("sqlite:///"):
         return SQLiteProjectStore(url.removeprefix("sqlite:///"))
     if url.startswith(("postgresql://", "postgres://")):
-        raise NotImplementedError(
-            "the PostgreSQL/PostGIS store is not available in this version; "
-            "unset RENEWAL_DB_URL to use the embedded store"
-        )
+        from geodata.pgstore import PostGISProjectStore
+
+        return PostGISProjectStore(url)
     raise ValueError(f"unsupported RENEWAL_DB_URL {url!r}")

@@ -30,3 +30,17 @@ def demo_ws(demo_gpkg):
     from geodata.workspace import load_workspace
 
     return load_workspace(demo_gpkg)
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    """URL of a local PostgreSQL + PostGIS started for the test session (``make test`` installs it)."""
+    from tests import pg
+
+    if not pg.available():
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL/PostGIS missing: `make test` installs postgresql and postgis")
+        pytest.skip("PostgreSQL/PostGIS not installed (make test installs them)")
+    server = pg.LocalPostgres()
+    yield server.url
+    server.stop()

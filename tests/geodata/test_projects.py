@@ -2,6 +2,7 @@
 
 import sqlite3
 import threading
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -25,9 +26,26 @@ PARCEL = {
 }
 
 
+@pytest.fixture(params=["sqlite", "postgis"])
+def new_store(request, tmp_path):
+    """Factory of store objects on one shared backend (each call = another client / browser session).
+    The same contract runs against the embedded file store and a real local PostgreSQL + PostGIS."""
+    if request.param == "sqlite":
+        return lambda: SQLiteProjectStore(tmp_path / "projects.sqlite")
+    import psycopg
+
+    from geodata.pgstore import PostGISProjectStore
+
+    url = request.getfixturevalue("pg_url")
+    PostGISProjectStore(url)  # migrate
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute("TRUNCATE projects, audit, problem_links CASCADE")
+    return lambda: PostGISProjectStore(url)
+
+
 @pytest.fixture
-def store(tmp_path):
-    return SQLiteProjectStore(tmp_path / "projects.sqlite")
+def store(new_store):
+    return new_store()
 
 
 def test_promote_and_read(store):
@@ -59,9 +77,8 @@ def test_update_bumps_version_and_audits_each_field(store):
     assert set(upd["editor"]) == {"李工"}
 
 
-def test_stale_edit_is_refused_not_overwritten(tmp_path):
-    a = SQLiteProjectStore(tmp_path / "p.sqlite")  # two browser sessions on one file
-    b = SQLiteProjectStore(tmp_path / "p.sqlite")
+def test_stale_edit_is_refused_not_overwritten(new_store):
+    a, b = new_store(), new_store()  # two browser sessions on one store
     pid = a.promote_parcel(PARCEL, editor="张工")["project_id"]
     a.update(pid, {"status": "谋划"}, expected_version=1, editor="张工")
     with pytest.raises(ConflictError, match="张工") as err:
@@ -91,18 +108,18 @@ def test_crash_mid_save_keeps_previous_state(store, monkeypatch):
     monkeypatch.undo()
     assert store.get(pid)["status"] == "储备" and store.get(pid)["version"] == 1
     assert len(store.audit()) == before_audit
-    con = sqlite3.connect(store.path)
-    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    con.close()
+    if isinstance(store.path, Path):
+        con = sqlite3.connect(store.path)
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        con.close()
 
 
-def test_no_lost_update_under_concurrency(tmp_path):
-    path = tmp_path / "p.sqlite"
-    pid = SQLiteProjectStore(path).create({"name": "计数", "budget_wan": 0}, editor="init")["project_id"]
+def test_no_lost_update_under_concurrency(new_store):
+    pid = new_store().create({"name": "计数", "budget_wan": 0}, editor="init")["project_id"]
     conflicts = []
 
     def worker(k):
-        s = SQLiteProjectStore(path)
+        s = new_store()
         for _ in range(25):
             while True:
                 cur = s.get(pid)
@@ -122,7 +139,7 @@ def test_no_lost_update_under_concurrency(tmp_path):
         th.start()
     for th in threads:
         th.join()
-    s = SQLiteProjectStore(path)
+    s = new_store()
     assert s.get(pid)["budget_wan"] == 200
     aud = s.audit()
     assert (aud["field"] == "budget_wan").sum() == 200
@@ -154,12 +171,11 @@ def test_ledger_round_trip(store, tmp_path):
     assert len(store.import_ledger(bad, editor="导入")["problems"]) == 1
 
 
-def test_migrate_is_idempotent_and_open_store(tmp_path):
-    s = SQLiteProjectStore(tmp_path / "p.sqlite")
-    assert s.migrate() == s.migrate() == 2
+def test_migrate_is_idempotent_and_open_store(tmp_path, store):
+    assert store.migrate() == store.migrate() == 2
     assert isinstance(open_store(f"sqlite:///{tmp_path / 'q.sqlite'}"), SQLiteProjectStore)
-    with pytest.raises(NotImplementedError, match="PostGIS"):
-        open_store("postgresql://localhost/db")
+    with pytest.raises(ValueError, match="unsupported"):
+        open_store("mysql://localhost/db")
 
 
 def test_problem_links(store):

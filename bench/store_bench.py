@@ -1,0 +1,159 @@
+"""Store benchmark: embedded file store vs PostgreSQL + PostGIS on the same data, in one run.
+
+1. write 100k parcels (bulk: GeoPackage layer write vs COPY into PostGIS) and read them back;
+2. a city-wide coverage query: facilities within 500 m of each of 160k resident cells — in-memory KD-tree
+   (file store: the data are read and computed in Python) vs ST_DWithin pushed down to PostGIS;
+3. load: 20 simulated users editing and reading the project library for --seconds (default 60):
+   throughput, p95 latency, and the audit log accounting for every accepted edit.
+Prints ratios (file_seconds / postgis_seconds). Needs a PostgreSQL URL (--url) or starts a local one.
+
+    python bench/store_bench.py [--url postgresql://…] [--seconds 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import psycopg
+import shapely
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from geodata.pgstore import PostGISProjectStore, count_within_postgis  # noqa: E402
+from geodata.projects import ConflictError  # noqa: E402
+from layers.coverage import count_within  # noqa: E402
+
+
+def parcels(n: int) -> gpd.GeoDataFrame:
+    rng = np.random.default_rng(1)
+    x, y = rng.uniform(380_000, 420_000, n), rng.uniform(3_150_000, 3_190_000, n)
+    return gpd.GeoDataFrame(
+        {"parcel_id": [f"P{i:06d}" for i in range(n)], "budget_wan": rng.uniform(10, 900, n)},
+        geometry=shapely.box(x, y, x + 80, y + 60),
+        crs="EPSG:32650",
+    )
+
+
+def bench_io(url: str, n: int) -> None:
+    gdf = parcels(n)
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        gdf.to_file(Path(tmp) / "p.gpkg", layer="parcels", driver="GPKG")
+        back = gpd.read_file(Path(tmp) / "p.gpkg", layer="parcels")
+        t_file = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    with psycopg.connect(url) as con, con.cursor() as cur:
+        cur.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+        cur.execute("DROP TABLE IF EXISTS bench_parcels")
+        cur.execute(
+            "CREATE TABLE bench_parcels (parcel_id text, budget_wan float8, geom geometry(Polygon, 32650))"
+        )
+        with cur.copy("COPY bench_parcels FROM STDIN") as cp:
+            for pid, b, g in zip(gdf["parcel_id"], gdf["budget_wan"], gdf.geometry.to_wkt()):
+                cp.write_row((pid, b, f"SRID=32650;{g}"))
+        cur.execute("CREATE INDEX ON bench_parcels USING gist (geom)")
+        con.commit()
+        cur.execute("SELECT parcel_id, budget_wan, ST_AsBinary(geom) FROM bench_parcels")
+        rows = cur.fetchall()
+    t_pg = time.perf_counter() - t0
+    assert len(back) == len(rows) == n
+    print(f"write+read {n:,} parcels: file {t_file:.2f} s, postgis {t_pg:.2f} s, ratio={t_file / t_pg:.2f}")
+
+
+def bench_query(url: str) -> None:
+    rng = np.random.default_rng(2)
+    xs = np.arange(50, 40_000, 100.0)
+    gx, gy = np.meshgrid(xs, xs)
+    res = np.column_stack([gx.ravel(), gy.ravel()])
+    fac = rng.uniform(0, 40_000, (10_000, 2))
+    t0 = time.perf_counter()
+    mem = count_within(res, fac, 500)
+    t_mem = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    pg = count_within_postgis(url, res, fac, 500)
+    t_pg = time.perf_counter() - t0
+    assert (mem == pg).all(), "PostGIS and the in-memory engine disagree"
+    print(
+        f"coverage count 160k x 10k @500 m: in-memory {t_mem:.2f} s, postgis {t_pg:.2f} s (identical counts), "
+        f"ratio={t_mem / t_pg:.3f}"
+    )
+
+
+def bench_load(url: str, seconds: float, users: int = 20) -> None:
+    store = PostGISProjectStore(url)
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute("TRUNCATE projects, audit, problem_links CASCADE")
+    pids = [store.create({"name": f"负载项目{i}"}, editor="init")["project_id"] for i in range(50)]
+    lat, accepted, conflicts, lock = [], [], [], threading.Lock()
+    stop = time.time() + seconds
+
+    def user(k):
+        s = PostGISProjectStore(url)
+        r = np.random.default_rng(k)
+        while time.time() < stop:
+            pid = pids[int(r.integers(len(pids)))]
+            t0 = time.perf_counter()
+            cur = s.get(pid)
+            try:
+                if r.uniform() < 0.5:
+                    s.update(
+                        pid,
+                        {"budget_wan": cur["budget_wan"] + 1},
+                        expected_version=cur["version"],
+                        editor=f"u{k}",
+                    )
+                    with lock:
+                        accepted.append(pid)
+                else:
+                    s.history(pid)
+            except ConflictError:
+                with lock:
+                    conflicts.append(pid)
+            with lock:
+                lat.append(time.perf_counter() - t0)
+
+    threads = [threading.Thread(target=user, args=(k,)) for k in range(users)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    audit_edits = int((store.audit()["field"] == "budget_wan").sum())
+    total = sum(store.get(p)["budget_wan"] for p in pids)
+    print(
+        f"load {users} users x {seconds:.0f} s: {len(lat) / seconds:.0f} ops/s, p95 {np.percentile(lat, 95) * 1000:.0f} ms, "
+        f"accepted edits {len(accepted)}, conflicts refused {len(conflicts)}, audit rows {audit_edits}, "
+        f"budget sum {total:.0f} (no lost update: {audit_edits == len(accepted) == total})"
+    )
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--url")
+    ap.add_argument("--seconds", type=float, default=60.0)
+    ap.add_argument("--parcels", type=int, default=100_000)
+    args = ap.parse_args(argv)
+    server = None
+    if not args.url:
+        from tests import pg
+
+        server = pg.LocalPostgres()
+        args.url = server.url
+    try:
+        bench_io(args.url, args.parcels)
+        bench_query(args.url)
+        bench_load(args.url, args.seconds)
+    finally:
+        if server:
+            server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
