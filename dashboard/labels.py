@@ -297,6 +297,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "lib.undo": ("撤销最近一次修改", "Undo the last change"),
     "lib.undone": ("已撤销最近一次修改。", "The last change was undone."),
     "lib.nothing_to_undo": ("没有可撤销的修改。", "Nothing to undo."),
+    "lib.newer": (
+        "该项目已有更新版本（版本 {v}，{who} 保存）；你的修改基于旧版本，保存会被拒绝。",
+        "A newer version exists (version {v}, saved by {who}); saving your edit of the older version will be refused.",
+    ),
+    "lib.reload": ("载入最新版本", "Load the latest version"),
     "lib.history": ("修改记录", "History"),
     "lib.totals": ("项目库汇总（按状态 × 类别）", "Library totals (status × category)"),
     "lib.export": ("导出项目台账（XLSX）", "Export the ledger (XLSX)"),

@@ -15,7 +15,7 @@ from dashboard.coverage_page import coverage_model
 from dashboard.labels import t
 from geodata.export import csv_bytes, xlsx_bytes
 from geodata.paths import data_dir
-from geodata.projects import CATEGORIES, ConflictError, ProjectError, open_store
+from geodata.projects import CATEGORIES, ProjectError, open_store
 from geodata.schema import DECISIONS, PARCEL_TYPES, PROJECT_STATUSES
 from layers import mapkit
 from layers.crs import ANALYSIS_CRS
@@ -394,11 +394,19 @@ def _year(value) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
-def _edit_form(store, proj: dict, editor: str, L: str) -> None:
+def _edit_form(store, latest: dict, editor: str, L: str) -> None:
+    """Edit the project as this session loaded it; saving names that version, so a stale edit is refused."""
+    snap_key = f"lib_snapshot_{latest['project_id']}"
+    proj = st.session_state.setdefault(snap_key, latest)
     st.markdown(f"**{t('lib.edit', L)}** · {t('col.version', L)} {proj['version']}")
+    if proj["version"] != latest["version"]:
+        st.warning(t("lib.newer", L, v=latest["version"], who=latest["updated_by"]))
+        if st.button(t("lib.reload", L), key="lib_reload"):
+            st.session_state[snap_key] = latest
+            st.rerun()
     if not editor:
         st.warning(t("lib.editor_missing", L))
-    with st.form(f"edit_{proj['project_id']}_{proj['version']}"):
+    with st.form(f"edit_{proj['project_id']}"):
         c = st.columns(3)
         changes = {
             "name": c[0].text_input(t("col.name", L), proj["name"]),
@@ -425,15 +433,15 @@ def _edit_form(store, proj: dict, editor: str, L: str) -> None:
     if saved:
         try:
             new = store.update(proj["project_id"], changes, expected_version=proj["version"], editor=editor)
-        except ConflictError as err:
-            st.error(str(err))
-        except ProjectError as err:
+        except ProjectError as err:  # ConflictError included: shown, nothing overwritten
             st.error(str(err))
         else:
+            st.session_state[snap_key] = new
             st.success(t("lib.saved", L, v=new["version"]))
             st.rerun()
     if st.button(t("lib.undo", L), disabled=not editor, key="lib_undo"):
         st.info(t("lib.undone", L) if store.undo_last(editor=editor) else t("lib.nothing_to_undo", L))
+        st.session_state.pop(snap_key, None)
         st.rerun()
 
 

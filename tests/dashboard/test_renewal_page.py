@@ -86,3 +86,28 @@ def test_library_needs_an_editor(demo_gpkg, fresh_library):
     at.button(key="promote_from_screen").click().run()
     assert any("编辑人" in e.value for e in at.error)
     assert open_store().list().empty
+
+
+def test_two_sessions_on_postgis_no_lost_update(demo_gpkg, fresh_library, pg_url, monkeypatch):
+    """Same page, server mode: only the setting changes; a stale second session is refused."""
+    import psycopg
+
+    from geodata.pgstore import PostGISProjectStore
+
+    monkeypatch.setenv("RENEWAL_DB_URL", pg_url)
+    PostGISProjectStore(pg_url)
+    with psycopg.connect(pg_url, autocommit=True) as con:
+        con.execute("TRUNCATE projects, audit, problem_links CASCADE")
+    first = _run("张工")
+    first.button(key="promote_from_screen").click().run()
+    pid = open_store().list().iloc[0]["project_id"]
+    a, b = _run("张工"), _run("李工")  # two sessions load version 1
+    for app, status in ((a, "谋划"), (b, "实施")):
+        app.selectbox(key="lib_pick").set_value(pid)
+        next(s for s in app.selectbox if s.label == "状态").set_value(status)
+        next(x for x in app.button if x.label == "保存修改").click().run()
+    assert any("保存被拒绝" in e.value for e in b.error)  # the stale session is told, not overwritten
+    final = open_store().get(pid)
+    assert (
+        final["status"] == "谋划" and final["version"] == 2 and isinstance(open_store(), PostGISProjectStore)
+    )
