@@ -436,41 +436,36 @@ class SQLiteProjectStore(ProjectStore):
     # -------------------------------------------------------------------------------- 问题台账 links
     def link_problem(self, problem_id: str, project_id: str, *, editor: str) -> None:
         """Record that ``project_id`` addresses the 城市体检 problem ``problem_id`` (idempotent, audited)."""
-        editor = _editor(editor)
         self.get(project_id)
-
-        def work(con):
-            cur = con.execute(
-                "INSERT INTO problem_links VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                (problem_id, project_id, _now(), editor),
-            )
-            if cur.rowcount:
-                version = con.execute(
-                    "SELECT version FROM projects WHERE project_id = ?", (project_id,)
-                ).fetchone()[0]
-                con.execute(
-                    "INSERT INTO audit (ts, editor, project_id, action, field, old_value, new_value, version,"
-                    " change_id) VALUES (?, ?, ?, 'link', 'problem', NULL, ?, ?, ?)",
-                    (_now(), editor, project_id, problem_id, version, self._change_id(con)),
-                )
-
-        self._in_transaction(work)
+        self._change_link(
+            "link",
+            "INSERT INTO problem_links VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (problem_id, project_id, _now(), _editor(editor)),
+        )
 
     def unlink_problem(self, problem_id: str, project_id: str, *, editor: str) -> None:
-        editor = _editor(editor)
+        self._change_link(
+            "unlink",
+            "DELETE FROM problem_links WHERE problem_id = ? AND project_id = ?",
+            (problem_id, project_id),
+            editor=_editor(editor),
+        )
+
+    def _change_link(self, action: str, sql: str, params: tuple, *, editor: str | None = None) -> None:
+        """Run one link/unlink statement and, when it changed a row, audit it (one transaction)."""
+        problem_id, project_id = params[0], params[1]
+        editor = editor or params[3]
+        old, new = (None, problem_id) if action == "link" else (problem_id, None)
 
         def work(con):
-            cur = con.execute(
-                "DELETE FROM problem_links WHERE problem_id = ? AND project_id = ?", (problem_id, project_id)
-            )
-            if cur.rowcount:
+            if con.execute(sql, params).rowcount:
                 version = con.execute(
                     "SELECT version FROM projects WHERE project_id = ?", (project_id,)
                 ).fetchone()[0]
                 con.execute(
                     "INSERT INTO audit (ts, editor, project_id, action, field, old_value, new_value, version,"
-                    " change_id) VALUES (?, ?, ?, 'unlink', 'problem', ?, NULL, ?, ?)",
-                    (_now(), editor, project_id, problem_id, version, self._change_id(con)),
+                    " change_id) VALUES (?, ?, ?, ?, 'problem', ?, ?, ?, ?)",
+                    (_now(), editor, project_id, action, old, new, version, self._change_id(con)),
                 )
 
         self._in_transaction(work)

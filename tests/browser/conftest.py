@@ -18,20 +18,12 @@ from urllib.parse import urlparse
 import pytest
 
 from geodata.paths import REPO_ROOT
+from geodata.render import FLAGS
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
+CHROMIUM_ARGS = [a for a in FLAGS if a != "--headless"] + ["--disable-dev-shm-usage"]
 
 
 def _free_port() -> int:
