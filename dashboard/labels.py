@@ -390,6 +390,20 @@ LABELS: dict[str, tuple[str, str]] = {
         "Added {n} sites to the what-if (see Service circles)",
     ),
     "site.sent_library": ("已加入项目库：{ids}", "Added to the library: {ids}"),
+    "site.capacity": (
+        "考虑设施容量（每处可服务人数有限）",
+        "Respect site capacity (each site serves a limited number)",
+    ),
+    "site.user_share": ("使用该设施的人口占比", "Share of residents who use the facility"),
+    "site.user_share.help": (
+        "例如幼儿园：3–6岁儿童约占常住人口的4%（假设，请按本地人口结构调整）。",
+        "E.g. kindergartens: children aged 3–6 ≈ 4 % of residents (an assumption; adjust to local data).",
+    ),
+    "site.places": ("每处容量（人）", "Places per site"),
+    "site.capacity.note": (
+        "假设：需求 = 未覆盖居民 × {share:.3f}；每处最多服务 {places} 人，优先分配给距离最近的居民。",
+        "Assumption: demand = unserved residents × {share:.3f}; each site serves at most {places}, nearest first.",
+    ),
     "site.layer.chosen": ("推荐选址及服务范围", "Chosen sites and catchments"),
     "site.layer.candidates": ("候选点", "Candidates"),
     "site.layer.gap": ("未覆盖居民（网格）", "Unserved residents (cells)"),

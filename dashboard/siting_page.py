@@ -18,7 +18,14 @@ from geodata.schema import PARCEL_TYPES
 from layers import mapkit
 from layers.crs import ANALYSIS_CRS
 from layers.overview import boundary_layer
-from layers.siting import coverage_matrix, grid_candidates, min_sites_for_target, plan_sites, siting_table
+from layers.siting import (
+    capacitated_set_cover,
+    coverage_matrix,
+    grid_candidates,
+    min_sites_for_target,
+    plan_sites,
+    siting_table,
+)
 
 DRAWN_KEY = "site_drawn"
 ELDERLY_TYPES = ("elderly_daycare", "elderly_home")
@@ -202,15 +209,44 @@ def render_siting() -> None:
         )
     else:
         w = model.population if weight is None else weight
+        cover = coverage_matrix(cand_xy, model.resident_xy, model.radius_m(ftype))
+        cap = st.toggle(t("site.capacity", L), key="site_capacity_on")
+        if cap:
+            c1, c2 = st.columns(2)
+            share = c1.number_input(
+                t("site.user_share", L),
+                0.001,
+                1.0,
+                0.04,
+                0.005,
+                format="%.3f",
+                key="site_user_share",
+                help=t("site.user_share.help", L),
+            )
+            places = c2.number_input(t("site.places", L), 10, 5000, 270, 10, key="site_places")
+            st.caption(t("site.capacity.note", L, share=share, places=places))
+            w = w * share
         served = model.served(ftype)
         demand = np.where(served, 0.0, w)
-        res = min_sites_for_target(
-            coverage_matrix(cand_xy, model.resident_xy, model.radius_m(ftype)),
-            demand,
-            target_share=target / 100,
-            already_served=float(w[served].sum()),
-            total=float(w.sum()),
-        )
+        if cap:
+            res = capacitated_set_cover(
+                cover,
+                demand,
+                cand_xy,
+                model.resident_xy,
+                capacity=float(places),
+                target_share=target / 100,
+                already_served=float(w[served].sum()),
+                total=float(w.sum()),
+            )
+        else:
+            res = min_sites_for_target(
+                cover,
+                demand,
+                target_share=target / 100,
+                already_served=float(w[served].sum()),
+                total=float(w.sum()),
+            )
         st.metric(
             t("site.metric.sites", L), len(res.chosen), None if res.optimal else "✗ target", delta_color="off"
         )

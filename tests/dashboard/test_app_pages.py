@@ -135,6 +135,11 @@ def test_siting_page(demo_gpkg, tmp_path, monkeypatch):
     assert len(at.session_state["cov_scenario_sites"]) == 10
     at.radio(key="site_goal").set_value("target").run()
     assert not at.exception and "选址数" in [m.label for m in at.metric]
+    at.toggle(key="site_capacity_on").set_value(True).run()
+    at.number_input(key="site_places").set_value(20).run()
+    assert not at.exception and any("每处最多服务 20 人" in c.value for c in at.caption)
+    table = next(d.value for d in at.dataframe if "累计新增" in d.value.columns)
+    assert (table["新增覆盖人口"] <= 20 + 1e-6).all()  # no site serves more than its capacity
 
 
 def test_import_page_without_file(demo_gpkg):

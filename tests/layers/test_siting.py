@@ -67,3 +67,17 @@ def test_table_cumulative():
     )
     assert t["site"].tolist() == ["A", "B"] and t["cumulative_new"].tolist() == [7.0, 10.0]
     assert t["coverage_share"].iloc[-1] == pytest.approx(10 / 13)
+
+
+def test_capacity_limits_each_site():
+    from layers.siting import capacitated_set_cover
+
+    cover = coverage_matrix(CANDS, DEMAND, 100)
+    # capacity 4 per site: A can serve only 4 of its 7 (nearest first: r3 (1), then r2 (3) → 4)
+    r = capacitated_set_cover(cover, W, CANDS, DEMAND, capacity=4, target_share=1.0)
+    assert r.marginal[0] == 4 and sum(r.marginal) <= 13 and not r.optimal  # 3 sites × 4 < 13
+    assert len(r.chosen) == 3
+    r2 = capacitated_set_cover(cover, W, CANDS, DEMAND, capacity=100, target_share=10 / 13)
+    assert r2.chosen == [0, 1] and r2.optimal  # unbounded capacity: the plain greedy order (A then B)
+    with pytest.raises(ValueError, match="capacity"):
+        capacitated_set_cover(cover, W, CANDS, DEMAND, capacity=0, target_share=0.5)
