@@ -51,6 +51,19 @@ def layout_map(
     return mapkit.finalize(m, asset_base)
 
 
+def districts_layer(ws, lang: str) -> folium.FeatureGroup:
+    """The demo/workspace city's district outlines with hover names (shared by the city maps)."""
+    return boundary_layer(
+        ws["districts"],
+        name=t("layer.districts", lang),
+        name_field="name_en" if lang == "en" else "name_zh",
+        colour="#08306b",
+        weight=2,
+        simplify_m=50,
+        tooltip_alias=t("col.district", lang),
+    )
+
+
 def coverage_map(
     ws,
     model,
@@ -90,15 +103,7 @@ def coverage_map(
         ),
     ).add_to(group)
     group.add_to(m)
-    boundary_layer(
-        ws["districts"],
-        name=t("layer.districts", lang),
-        name_field="name_en" if lang == "en" else "name_zh",
-        colour="#08306b",
-        weight=2,
-        simplify_m=50,
-        tooltip_alias=t("col.district", lang),
-    ).add_to(m)
+    districts_layer(ws, lang).add_to(m)
     if not selection.startswith("circle:"):
         fac = model.facilities[model.facilities["type"] == selection]
         if model.mode == "euclidean" and len(fac):

@@ -13,13 +13,14 @@ from streamlit_folium import st_folium
 from dashboard import common
 from dashboard.coverage_page import coverage_model
 from dashboard.labels import t
+from dashboard.maps import districts_layer
 from geodata.export import csv_bytes, xlsx_bytes
 from geodata.paths import data_dir
 from geodata.projects import CATEGORIES, ProjectError, open_store
 from geodata.schema import DECISIONS, PARCEL_TYPES, PROJECT_STATUSES
 from layers import mapkit
 from layers.crs import ANALYSIS_CRS
-from layers.overview import PARCEL_TYPE_COLOURS, boundary_layer, display_geojson
+from layers.overview import PARCEL_TYPE_COLOURS, display_geojson
 from layers.parcels import (
     DECISION_COLOURS,
     STATUS_COLOURS,
@@ -111,15 +112,7 @@ def _filters(ws, scores: pd.Series, L: str) -> ParcelFilter:
 
 def _parcel_map(ws, parcels, scores, colour_by: str, L: str) -> folium.Map:
     m = mapkit.base_map()
-    boundary_layer(
-        ws["districts"],
-        name=t("layer.districts", L),
-        name_field="name_en" if L == "en" else "name_zh",
-        colour="#08306b",
-        weight=2,
-        simplify_m=50,
-        tooltip_alias=t("col.district", L),
-    ).add_to(m)
+    districts_layer(ws, L).add_to(m)
     gdf = parcels.assign(
         score=scores.reindex(parcels["parcel_id"]).round(1).to_numpy(),
         type_label=parcels["parcel_type"].map(lambda v: t(f"ptype.{v}", L)),

@@ -13,11 +13,11 @@ from streamlit_folium import st_folium
 from dashboard import common
 from dashboard.coverage_page import SCENARIO_KEY, coverage_model
 from dashboard.labels import t
+from dashboard.maps import districts_layer
 from geodata.projects import ProjectError, open_store
 from geodata.schema import PARCEL_TYPES
 from layers import mapkit
 from layers.crs import ANALYSIS_CRS
-from layers.overview import boundary_layer
 from layers.siting import (
     capacitated_set_cover,
     coverage_matrix,
@@ -61,15 +61,7 @@ def _candidates(ws, model, ftype: str, source: str, L: str) -> tuple[np.ndarray,
 
 def _map(ws, cand_xy, chosen_xy, radius_m: float, L: str) -> folium.Map:
     m = mapkit.base_map()
-    boundary_layer(
-        ws["districts"],
-        name=t("layer.districts", L),
-        name_field="name_en" if L == "en" else "name_zh",
-        colour="#08306b",
-        weight=2,
-        simplify_m=50,
-        tooltip_alias=t("col.district", L),
-    ).add_to(m)
+    districts_layer(ws, L).add_to(m)
     to_ll = lambda xy: gpd.GeoSeries(shapely.points(xy), crs=ANALYSIS_CRS).to_crs("EPSG:4326")  # noqa: E731
     fg = folium.FeatureGroup(name=t("site.layer.candidates", L))
     if len(cand_xy) <= 3000:
