@@ -13,9 +13,10 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 run: setup $(DEMO)
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
-## make test: venv + test requirements + Debian chromium/CJK fonts, lint, whole suite incl. browser tests
+## make test: venv + test requirements + Debian chromium/CJK fonts, lint, import contracts, whole suite
 test: setup-dev $(DEMO) system-deps
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 ## make test-fast: the suite without browser tests (local iteration)
@@ -65,6 +66,7 @@ db: setup system-deps
 
 lint: setup-dev
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 	$(PY) -m ruff format --check .
 
 format: setup-dev
@@ -74,6 +76,8 @@ format: setup-dev
 ## benchmarks (not part of make test)
 bench: setup-dev
 	$(PY) bench/coverage_bench.py
+	$(PY) bench/siting_bench.py
+	$(PY) bench/store_bench.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) artifacts .pytest_cache .ruff_cache

@@ -5,12 +5,12 @@ import streamlit as st
 from dashboard.coverage_page import render_coverage
 from dashboard.healthcheck_page import render_healthcheck
 from dashboard.import_page import render_import
-from dashboard.labels import t
 from dashboard.layout_page import render_layout
-from dashboard.overview import render_overview
+from dashboard.overview_page import render_overview
 from dashboard.present_page import render_present
 from dashboard.renewal_page import render_renewal
 from dashboard.siting_page import render_siting
+from i18n import t
 
 st.set_page_config(page_title="城市更新规划一张图 Renewal Atlas", page_icon="🗺️", layout="wide")
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.labels import t
 from geodata import settings
 from geodata.boundaries import load_boundaries
 from geodata.catalogue import load_catalogue
 from geodata.errors import DataValidationError
 from geodata.workspace import load_workspace, workspace_path
+from i18n import t
 
 
 def lang() -> str:
@@ -98,14 +98,3 @@ def demo_badge(ws) -> None:
     """The demo-data label, shown on every page that displays the demo workspace."""
     if ws.synthetic:
         st.info(t("demo.badge", lang()), icon="ℹ️")
-
-
-def gpkg_bytes(gdf, layer: str) -> bytes:
-    """A GeoDataFrame as GeoPackage bytes (for download buttons)."""
-    import tempfile
-    from pathlib import Path
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "export.gpkg"
-        gdf.to_file(path, layer=layer, driver="GPKG")
-        return path.read_bytes()

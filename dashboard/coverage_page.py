@@ -7,25 +7,13 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import common
-from dashboard.labels import t
-from dashboard.maps import coverage_map
-from geodata.export import csv_bytes, xlsx_bytes
-from layers.coverage import build_model, gap_ranking, headline, scenario, share_by
+from cartography.maps import coverage_map
+from dashboard import common, state
+from i18n import t
+from layers.coverage import gap_ranking, headline, scenario, share_by
 from layers.crs import ANALYSIS_CRS
-from layers.network import build_network, overstatement
-
-SCENARIO_KEY = "cov_scenario_sites"
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def coverage_model(ws_path: str, mode: str):
-    """Nearest distances for every catalogue type (cached per workspace and distance mode)."""
-    ws = common.workspace(ws_path)
-    cells = ws["population_cells"].to_crs(ANALYSIS_CRS)
-    fac = ws["facilities"].to_crs(ANALYSIS_CRS)
-    net = build_network(ws["streets"].to_crs(ANALYSIS_CRS)) if mode == "network" else None
-    return build_model(cells, fac, catalogue=common.catalogue(), mode=mode, network=net)
+from layers.network import overstatement
+from reports.tables import csv_bytes, xlsx_bytes
 
 
 def _controls(cat, L: str):
@@ -69,7 +57,7 @@ def _controls(cat, L: str):
 
 
 def _proposed_frame(cat, L: str) -> pd.DataFrame:
-    sites = st.session_state.get(SCENARIO_KEY, [])
+    sites = st.session_state.get(state.SCENARIO_KEY, [])
     df = pd.DataFrame(sites, columns=["lon", "lat", "type"])
     df["type_label"] = df["type"].map(lambda k: cat.types[k].name(L))
     return df
@@ -112,7 +100,7 @@ def _whatif_panel(model, selection: str, cat, L: str, result) -> list[str]:
         lon = c1.number_input(t("cov.whatif.lon", L), value=115.900, format="%.5f", key="cov_lon")
         lat = c2.number_input(t("cov.whatif.lat", L), value=28.680, format="%.5f", key="cov_lat")
         if c3.form_submit_button(t("cov.whatif.add", L)):
-            st.session_state.setdefault(SCENARIO_KEY, []).append((lon, lat, selection))
+            st.session_state.setdefault(state.SCENARIO_KEY, []).append((lon, lat, selection))
             st.rerun()
     ids = model.facilities.loc[model.facilities["type"] == selection, "facility_id"].astype(str).tolist()
     removed = st.multiselect(
@@ -137,7 +125,7 @@ def _whatif_panel(model, selection: str, cat, L: str, result) -> list[str]:
             st.dataframe(shown, hide_index=True, width="stretch")
             st.download_button(t("cov.export.sites", L), csv_bytes(shown), "scenario_sites.csv", "text/csv")
         if st.button(t("cov.whatif.clear", L)):
-            st.session_state[SCENARIO_KEY] = []
+            st.session_state[state.SCENARIO_KEY] = []
             st.rerun()
     return removed
 
@@ -222,7 +210,7 @@ def render_coverage() -> None:
     common.demo_badge(ws)
     cat = common.catalogue()
     selection, overrides, mode = _controls(cat, L)
-    model = coverage_model(str(ws.path), mode).with_catalogue(cat.with_radii(overrides))
+    model = state.coverage_model(str(ws.path), mode).with_catalogue(cat.with_radii(overrides))
     proposed = _proposed_frame(cat, L)
     removed = (
         st.session_state.get(f"cov_remove_{selection}", []) if not selection.startswith("circle:") else []
@@ -256,7 +244,7 @@ def render_coverage() -> None:
         site = (round(click["lng"], 6), round(click["lat"], 6), selection)
         if site != st.session_state.get("cov_last_click"):
             st.session_state["cov_last_click"] = site
-            st.session_state.setdefault(SCENARIO_KEY, []).append(site)
+            st.session_state.setdefault(state.SCENARIO_KEY, []).append(site)
             st.rerun()
     _district_chart(shown, ws, selection, L)
     st.subheader(t("cov.gaps", L))
@@ -271,7 +259,7 @@ def render_coverage() -> None:
     c2.download_button(t("cov.export.gaps_csv", L), csv_bytes(gaps), "service_gaps.csv", "text/csv")
     _method(
         cat,
-        coverage_model(str(ws.path), "euclidean").with_catalogue(cat.with_radii(overrides)),
-        coverage_model(str(ws.path), "network").with_catalogue(cat.with_radii(overrides)),
+        state.coverage_model(str(ws.path), "euclidean").with_catalogue(cat.with_radii(overrides)),
+        state.coverage_model(str(ws.path), "network").with_catalogue(cat.with_radii(overrides)),
         L,
     )

@@ -2,82 +2,25 @@
 
 from __future__ import annotations
 
-import folium
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import common
-from dashboard.labels import t
-from geodata.export import xlsx_bytes
+from cartography.maps import grade_map
+from dashboard import common, state
 from geodata.indicators import load_indicators
 from geodata.projects import ProjectError, open_store
-from layers import mapkit
+from i18n import format_value, t
 from layers.healthcheck import (
     compare_years,
     completed_between,
     composite,
-    evaluate,
     ledger,
     problems,
     projects_without_problem,
     unit_names,
 )
-from layers.overview import display_geojson
-
-GRADE_COLOURS = {"green": "#1a9641", "yellow": "#fdae61", "red": "#d7191c", "none": "#bdbdbd"}
-POLYGONS = {
-    "community": ("communities", "community_id"),
-    "subdistrict": ("subdistricts", "subdistrict_id"),
-    "district": ("districts", "adcode"),
-}
-
-
-@st.cache_data(show_spinner=False, max_entries=12)
-def _evaluation(ws_path: str, year: int, level: str) -> pd.DataFrame:
-    ws = common.workspace(ws_path)
-    cat = common.catalogue()
-    return evaluate(ws.layers, cat, load_indicators(catalogue=cat), year=year, level=level)
-
-
-def _fmt(value: float, unit: str) -> str:
-    if pd.isna(value):
-        return "—"
-    return f"{value * 100:.1f}%" if unit == "%" else f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
-def _grade_map(ws, ev: pd.DataFrame, level: str, indicator: str, L: str) -> folium.Map:
-    layer, key = POLYGONS[level]
-    polys = ws[layer].copy()
-    rows = ev[ev["indicator"] == indicator].set_index("unit")
-    polys["grade"] = polys[key].map(rows["grade"]).fillna("none")
-    polys["label"] = polys["grade"].map(lambda g: t(f"hc.grade.{g}", L))
-    unit = rows["unit_of_measure"].iloc[0] if len(rows) else ""
-    polys["value_text"] = polys[key].map(rows["value"]).map(lambda v: _fmt(v, unit))
-    polys["name_text"] = polys[key].map(unit_names(ws.layers, level, L)).fillna("")
-    polys["colour"] = polys["grade"].map(GRADE_COLOURS)
-    m = mapkit.base_map()
-    folium.GeoJson(
-        display_geojson(polys, simplify_m=10, columns=("name_text", "value_text", "label", "colour")),
-        name=t(f"level.{level}", L),
-        style_function=lambda f: {
-            "color": "#555555",
-            "weight": 0.7,
-            "fillColor": f["properties"]["colour"],
-            "fillOpacity": 0.65,
-        },
-        tooltip=folium.GeoJsonTooltip(
-            ["name_text", "value_text", "label"],
-            aliases=[t("col.unit", L), t("col.value", L), t("col.grade", L)],
-            sticky=True,
-        ),
-    ).add_to(m)
-    mapkit.legend_html(
-        t("col.grade", L), [(c, t(f"hc.grade.{g}", L)) for g, c in GRADE_COLOURS.items()]
-    ).add_to(m)
-    minx, miny, maxx, maxy = ws["compounds"].total_bounds
-    m.fit_bounds([[miny, minx], [maxy, maxx]])
-    return mapkit.finalize(m)
+from reports.tables import xlsx_bytes
 
 
 def _eval_tab(ws, ev, ind, level: str, L: str) -> None:
@@ -86,7 +29,7 @@ def _eval_tab(ws, ev, ind, level: str, L: str) -> None:
     left, right = st.columns([3, 2], gap="medium")
     with left:
         st_folium(
-            _grade_map(ws, ev, level, indicator, L),
+            grade_map(ws, ev, level, indicator, L),
             key=f"hc_map_{L}_{level}",
             height=520,
             use_container_width=True,
@@ -99,8 +42,12 @@ def _eval_tab(ws, ev, ind, level: str, L: str) -> None:
             pd.DataFrame(
                 {
                     t("col.unit", L): rows["unit"].map(unames),
-                    t("col.value", L): [_fmt(v, u) for v, u in zip(rows["value"], rows["unit_of_measure"])],
-                    t("col.target", L): [_fmt(v, u) for v, u in zip(rows["target"], rows["unit_of_measure"])],
+                    t("col.value", L): [
+                        format_value(v, u) for v, u in zip(rows["value"], rows["unit_of_measure"])
+                    ],
+                    t("col.target", L): [
+                        format_value(v, u) for v, u in zip(rows["target"], rows["unit_of_measure"])
+                    ],
                     t("col.grade", L): rows["grade"].map(lambda g: t(f"hc.grade.{g}", L)),
                     t("col.affected", L): rows["affected"].round(0).astype(int),
                 }
@@ -142,8 +89,12 @@ def _ledger_tab(ws, ev, ind, level: str, L: str) -> None:
             {
                 t("col.unit", L): shown["unit"].map(unames),
                 t("col.indicator", L): shown["indicator"].map(names),
-                t("col.value", L): [_fmt(v, u) for v, u in zip(shown["value"], shown["unit_of_measure"])],
-                t("col.target", L): [_fmt(v, u) for v, u in zip(shown["target"], shown["unit_of_measure"])],
+                t("col.value", L): [
+                    format_value(v, u) for v, u in zip(shown["value"], shown["unit_of_measure"])
+                ],
+                t("col.target", L): [
+                    format_value(v, u) for v, u in zip(shown["target"], shown["unit_of_measure"])
+                ],
                 t("col.grade", L): shown["grade"].map(lambda g: t(f"hc.grade.{g}", L)),
                 t("col.affected", L): shown["affected"].round(0).astype(int),
                 t("col.projects", L): shown["projects"],
@@ -208,7 +159,7 @@ def _review_tab(ws, ev1, ind, year: int, years: list[int], level: str, L: str) -
         st.info(t("hc.compare_with", L) + ": —")
         return
     y0 = st.selectbox(t("hc.compare_with", L), earlier, index=len(earlier) - 1, key="hc_y0")
-    cmp = compare_years(_evaluation(str(ws.path), y0, level), ev1)
+    cmp = compare_years(state.evaluation(str(ws.path), y0, level), ev1)
     names = {d["key"]: d["name_en" if L == "en" else "name_zh"] for d in ind}
     counts = cmp.pivot_table(
         index="indicator", columns="change", values="unit", aggfunc="count", fill_value=0
@@ -283,7 +234,7 @@ def render_healthcheck() -> None:
         key="hc_level",
         format_func=lambda v: t(f"level.{v}", L),
     )
-    ev = _evaluation(str(ws.path), year, level)
+    ev = state.evaluation(str(ws.path), year, level)
     tabs = st.tabs([t("hc.tab.eval", L), t("hc.tab.ledger", L), t("hc.tab.review", L), t("hc.tab.defs", L)])
     with tabs[0]:
         _eval_tab(ws, ev, ind, level, L)

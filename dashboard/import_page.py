@@ -9,10 +9,10 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from cartography import mapkit
+from cartography.geojson import display_geojson
 from dashboard import common
-from dashboard.labels import t
 from geodata.errors import DataValidationError
-from geodata.export import geodata_bytes
 from geodata.importer import (
     LAYERS,
     TARGETS,
@@ -31,8 +31,8 @@ from geodata.importer import (
 )
 from geodata.paths import data_dir
 from geodata.workspace import workspace_path
-from layers import mapkit
-from layers.overview import display_geojson
+from i18n import t
+from reports.tables import layer_bytes
 
 PREVIEW_MAX = 2000
 
@@ -190,7 +190,7 @@ def _report_and_commit(conformed, target: str, categories, L: str) -> None:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _export_bytes(ws_path: str, layer: str, fmt: str):
-    return geodata_bytes(common.workspace(ws_path)[layer], fmt, layer=layer)
+    return layer_bytes(common.workspace(ws_path)[layer], fmt, layer=layer)
 
 
 def _export_panel(L: str) -> None:

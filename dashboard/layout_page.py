@@ -7,11 +7,11 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from cartography.maps import layout_map
 from dashboard import common
-from dashboard.labels import t
-from dashboard.maps import layout_map
 from geodata.errors import DataValidationError
 from geodata.layout import load_layout, save_layout, user_layout_path
+from i18n import t
 from layers.layout import city_from_click, city_membership, layout_summary
 
 

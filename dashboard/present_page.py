@@ -8,14 +8,15 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import common
-from dashboard.coverage_page import coverage_model
-from dashboard.labels import t
-from dashboard.maps import coverage_map, export_frame, layout_map
+from cartography.mapkit import standalone_html
+from cartography.maps import coverage_map, export_frame, grade_map, layout_map, parcel_map
+from dashboard import common, state
 from geodata.layout import load_layout
 from geodata.views import KINDS, load_views, save_views
+from i18n import t
 from layers.coverage import share_by
-from layers.mapkit import standalone_html
+from layers.pipelines import default_weights
+from layers.screening import score
 
 IDX = "pres_index"
 ON = "pres_on"
@@ -47,24 +48,19 @@ def view_map(view: dict, ws, bnd, lang: str):
     if view["kind"] == "layout":
         return layout_map(bnd, load_layout(boundaries=bnd), lang=lang)
     if view["kind"] == "coverage":
-        model = coverage_model(str(ws.path), p.get("mode", "euclidean"))
+        model = state.coverage_model(str(ws.path), p.get("mode", "euclidean"))
         sel = p.get("selection", "kindergarten")
         return coverage_map(
             ws, model, sel, lang=lang, community_share=share_by(model, sel, by="community_id")
         )
     if view["kind"] == "renewal":
-        from dashboard.renewal_page import _parcel_map, criteria
-        from layers.screening import PRESETS, score
-
-        scores = score(criteria(str(ws.path)), PRESETS["民生优先"])["score"]
+        scores = score(state.criteria(str(ws.path)), default_weights())["score"]
         parcels = ws["parcels"]
         if p.get("parcel_type"):
             parcels = parcels[parcels["parcel_type"] == p["parcel_type"]]
-        return _parcel_map(ws, parcels, scores, p.get("colour_by", "type"), lang)
-    from dashboard.healthcheck_page import _evaluation, _grade_map
-
-    ev = _evaluation(str(ws.path), int(p.get("year", 2026)), p.get("level", "community"))
-    return _grade_map(ws, ev, p.get("level", "community"), p.get("indicator", "kindergarten_cov"), lang)
+        return parcel_map(ws, parcels, scores, p.get("colour_by", "type"), lang)
+    ev = state.evaluation(str(ws.path), int(p.get("year", 2026)), p.get("level", "community"))
+    return grade_map(ws, ev, p.get("level", "community"), p.get("indicator", "kindergarten_cov"), lang)
 
 
 def _editor(views: list[dict], cat, L: str) -> None:
@@ -132,7 +128,7 @@ def _editor(views: list[dict], cat, L: str) -> None:
 
 
 def _exports(view: dict, ws, bnd, L: str) -> None:
-    from geodata.render import html_to_png, pdf_page_count
+    from reports.render import html_to_png, pdf_page_count
 
     c1, c2 = st.columns(2)
     try:
@@ -146,9 +142,9 @@ def _exports(view: dict, ws, bnd, L: str) -> None:
                 "PNG", st.session_state["pres_png_bytes"], "view.png", "image/png", key="pres_png_dl"
             )
         if c2.button(t("pres.pdf", L), key="pres_pdf"):
-            from dashboard.briefing import write_briefing_pdf
             from geodata.indicators import load_indicators
             from geodata.projects import open_store
+            from reports.briefing import write_briefing_pdf
 
             cat = common.catalogue()
             with tempfile.TemporaryDirectory() as tmp:

@@ -2,49 +2,29 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
-import folium
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import common
-from dashboard.coverage_page import coverage_model
-from dashboard.labels import t
-from dashboard.maps import districts_layer
-from geodata.export import csv_bytes, xlsx_bytes
+from cartography.maps import parcel_map
+from dashboard import common, state
+from geodata.export import geodata_bytes
 from geodata.paths import data_dir
 from geodata.projects import CATEGORIES, ProjectError, open_store
 from geodata.schema import DECISIONS, PARCEL_TYPES, PROJECT_STATUSES
-from layers import mapkit
-from layers.crs import ANALYSIS_CRS
-from layers.overview import PARCEL_TYPE_COLOURS, display_geojson
+from i18n import t
 from layers.parcels import (
-    DECISION_COLOURS,
-    STATUS_COLOURS,
     ParcelFilter,
     filter_mask,
     parcel_at,
-    score_colour,
     summary,
 )
-from layers.screening import CRITERIA, PRESETS, score, stability, workspace_criteria
+from layers.screening import CRITERIA, PRESETS, score, stability
+from reports.tables import csv_bytes, xlsx_bytes
 
 PRESETS_FILE = "screening_presets.json"
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def criteria(ws_path: str) -> pd.DataFrame:
-    ws = common.workspace(ws_path)
-    return workspace_criteria(
-        ws["parcels"].to_crs(ANALYSIS_CRS),
-        ws["population_cells"].to_crs(ANALYSIS_CRS),
-        ws["facilities"].to_crs(ANALYSIS_CRS),
-        coverage_model(ws_path, "euclidean"),
-        current_year=dt.date.today().year,
-    )
 
 
 def _user_presets() -> dict:
@@ -110,53 +90,6 @@ def _filters(ws, scores: pd.Series, L: str) -> ParcelFilter:
     return ParcelFilter(tuple(types), tuple(districts), years, tuple(status), tuple(decision), srange)
 
 
-def _parcel_map(ws, parcels, scores, colour_by: str, L: str) -> folium.Map:
-    m = mapkit.base_map()
-    districts_layer(ws, L).add_to(m)
-    gdf = parcels.assign(
-        score=scores.reindex(parcels["parcel_id"]).round(1).to_numpy(),
-        type_label=parcels["parcel_type"].map(lambda v: t(f"ptype.{v}", L)),
-    )
-    palette = {
-        "type": (PARCEL_TYPE_COLOURS, "parcel_type"),
-        "status": (STATUS_COLOURS, "status"),
-        "decision": (DECISION_COLOURS, "decision"),
-    }
-    if colour_by == "score":
-        gdf["colour"] = gdf["score"].map(score_colour)
-        items = [
-            (c, f"< {u}") for u, c in [(20, "#ffffcc"), (40, "#a1dab4"), (60, "#41b6c4"), (80, "#2c7fb8")]
-        ]
-        items.append(("#253494", "≥ 80"))
-    else:
-        colours, col = palette[colour_by]
-        gdf["colour"] = gdf[col].map(colours).fillna("#666666")
-        items = [(c, t(f"ptype.{k}", L) if colour_by == "type" else k) for k, c in colours.items()]
-    fields = ("parcel_id", "name", "type_label", "status", "decision", "score")
-    folium.GeoJson(
-        display_geojson(gdf, simplify_m=2, columns=(*fields, "colour")),
-        name=t("layer.parcels", L),
-        style_function=lambda f: {
-            "color": f["properties"]["colour"],
-            "weight": 1.5,
-            "fillColor": f["properties"]["colour"],
-            "fillOpacity": 0.6,
-        },
-        tooltip=folium.GeoJsonTooltip(
-            list(fields),
-            aliases=[
-                t(k, L)
-                for k in ("col.parcel_id", "col.name", "col.type", "col.status", "col.decision", "col.score")
-            ],
-            sticky=True,
-        ),
-    ).add_to(m)
-    mapkit.legend_html(t(f"ren.colour.{colour_by}", L), items).add_to(m)
-    minx, miny, maxx, maxy = (gdf if len(gdf) else ws["parcels"]).total_bounds
-    m.fit_bounds([[miny, minx], [maxy, maxx]])
-    return mapkit.finalize(m)
-
-
 def _promote_button(parcel: pd.Series, L: str, key: str) -> None:
     store = open_store()
     existing = store.project_for_parcel(str(parcel["parcel_id"]))
@@ -197,7 +130,7 @@ def _parcels_tab(ws, crit, L: str) -> None:
     left, right = st.columns([3, 2], gap="medium")
     with left:
         returned = st_folium(
-            _parcel_map(ws, shown, scored["score"], colour_by, L),
+            parcel_map(ws, shown, scored["score"], colour_by, L),
             key=f"ren_map_{L}",
             height=560,
             use_container_width=True,
@@ -300,7 +233,9 @@ def _screen_tab(ws, crit, L: str) -> None:
         "renewal_ranking.xlsx",
     )
     e2.download_button(t("ren.export.csv", L), csv_bytes(shown), "renewal_ranking.csv", "text/csv")
-    gpkg = common.gpkg_bytes(ws["parcels"].merge(scored.reset_index(), on="parcel_id"), "ranking")
+    gpkg, _, _ = geodata_bytes(
+        ws["parcels"].merge(scored.reset_index(), on="parcel_id"), "gpkg", layer="ranking"
+    )
     e3.download_button(t("ren.export.gpkg", L), gpkg, "renewal_ranking.gpkg")
     pick = st.selectbox(
         t("ren.pick_parcel", L),
@@ -447,7 +382,7 @@ def render_renewal() -> None:
         return
     _, ws = loaded
     common.demo_badge(ws)
-    crit = criteria(str(ws.path))
+    crit = state.criteria(str(ws.path))
     tab1, tab2, tab3 = st.tabs([t("ren.tab.parcels", L), t("ren.tab.screen", L), t("ren.tab.library", L)])
     with tab2:
         _screen_tab(ws, crit, L)

@@ -10,13 +10,12 @@ import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import common
-from dashboard.coverage_page import SCENARIO_KEY, coverage_model
-from dashboard.labels import t
-from dashboard.maps import districts_layer
+from cartography import mapkit
+from cartography.maps import districts_layer
+from dashboard import common, state
 from geodata.projects import ProjectError, open_store
 from geodata.schema import PARCEL_TYPES
-from layers import mapkit
+from i18n import t
 from layers.crs import ANALYSIS_CRS
 from layers.siting import (
     capacitated_set_cover,
@@ -97,7 +96,7 @@ def _map(ws, cand_xy, chosen_xy, radius_m: float, L: str) -> folium.Map:
 def _send_buttons(ws, ftype: str, chosen_ll: gpd.GeoSeries, ids: list[str], L: str) -> None:
     c1, c2 = st.columns(2)
     if c1.button(t("site.to_whatif", L), key="site_to_whatif"):
-        sites = st.session_state.setdefault(SCENARIO_KEY, [])
+        sites = st.session_state.setdefault(state.SCENARIO_KEY, [])
         sites.extend((round(p.x, 6), round(p.y, 6), ftype) for p in chosen_ll)
         st.success(t("site.sent_whatif", L, n=len(chosen_ll)))
     if c2.button(t("site.to_library", L), key="site_to_library"):
@@ -135,7 +134,7 @@ def render_siting() -> None:
     common.demo_badge(ws)
     st.caption(t("site.method", L))
     cat = common.catalogue()
-    model = coverage_model(str(ws.path), "euclidean")
+    model = state.coverage_model(str(ws.path), "euclidean")
     c = st.columns(4)
     ftype = c[0].selectbox(
         t("site.type", L),

@@ -31,9 +31,22 @@ PRESENT_SHARE = 0.5
 
 
 def nearest_distance_m(resident_xy: np.ndarray, facility_xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Straight-line distance (m) from each resident to its nearest facility, and that facility's index.
+    """Find each resident's nearest facility by straight-line distance (KD-tree).
 
-    With no facilities every distance is ``inf`` and every index -1.
+    Parameters
+    ----------
+    resident_xy : numpy.ndarray
+        Resident coordinates, shape (n, 2), x/y in metres of a metric CRS such as EPSG:32650.
+    facility_xy : numpy.ndarray
+        Facility coordinates, shape (m, 2), in the same metric CRS.
+
+    Returns
+    -------
+    distance_m : numpy.ndarray
+        Shape (n,), straight-line distance in metres to the nearest facility; ``inf`` for every resident
+        when there are no facilities.
+    index : numpy.ndarray
+        Shape (n,), int64 row of the nearest facility in ``facility_xy``; -1 when there are no facilities.
     """
     n = len(resident_xy)
     if len(facility_xy) == 0:
@@ -45,7 +58,23 @@ def nearest_distance_m(resident_xy: np.ndarray, facility_xy: np.ndarray) -> tupl
 
 
 def count_within(resident_xy: np.ndarray, facility_xy: np.ndarray, radius_m: float) -> np.ndarray:
-    """Number of facilities within ``radius_m`` (straight line) of each resident."""
+    """Count the facilities within a straight-line radius of each resident.
+
+    Parameters
+    ----------
+    resident_xy : numpy.ndarray
+        Resident coordinates, shape (n, 2), in metres of a metric CRS such as EPSG:32650.
+    facility_xy : numpy.ndarray
+        Facility coordinates, shape (m, 2), in the same metric CRS.
+    radius_m : float
+        Search radius in metres (inclusive: a facility at exactly ``radius_m`` counts).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (n,), number of facilities within ``radius_m`` of each resident (all 0 when either input is
+        empty).
+    """
     if len(facility_xy) == 0 or len(resident_xy) == 0:
         return np.zeros(len(resident_xy), dtype=np.int64)
     return np.asarray(cKDTree(facility_xy).query_ball_point(resident_xy, r=radius_m, return_length=True))
@@ -60,7 +89,34 @@ def _xy(gdf: gpd.GeoDataFrame) -> np.ndarray:
 
 @dataclass
 class CoverageModel:
-    """Nearest-facility distances per type for a fixed set of residents (metric CRS)."""
+    """Nearest-facility distances per type for a fixed set of residents (metric CRS).
+
+    Built by :func:`build_model`. Distances are computed once; the served flags compare them with the
+    catalogue radii, so a radius change (:meth:`with_catalogue`) needs no recomputation.
+
+    Attributes
+    ----------
+    resident_xy : numpy.ndarray
+        Shape (n, 2), resident x/y in metres (the metric CRS of the inputs, e.g. EPSG:32650).
+    population : numpy.ndarray
+        Shape (n,), residents per point (float).
+    groups : pandas.DataFrame
+        One row per resident with its group keys (e.g. ``community_id``, ``district_adcode``).
+    facilities : geopandas.GeoDataFrame
+        The facilities (index reset) in the same metric CRS, with ``type`` and ``facility_id`` columns.
+    catalogue : geodata.catalogue.Catalogue
+        Facility types with their service radii in metres and the 完整社区 requirements.
+    mode : str
+        "euclidean" (straight line) or "network" (walking distance on the street network).
+    network : layers.network.StreetNetwork or None
+        The street network used in network mode.
+    distance_m : dict of str to numpy.ndarray
+        Facility type → shape (n,) distance in metres to the nearest facility of that type (``inf`` when
+        there is none or none is reachable).
+    nearest : dict of str to numpy.ndarray
+        Facility type → shape (n,) int64 position of the nearest facility among the facilities of that
+        type (in ``facilities`` order); -1 when there is none and always -1 in network mode.
+    """
 
     resident_xy: np.ndarray
     population: np.ndarray
@@ -74,17 +130,69 @@ class CoverageModel:
 
     @property
     def total_population(self) -> float:
+        """Total number of residents of the model."""
         return float(self.population.sum())
 
     def radius_m(self, ftype: str) -> float:
+        """Return the service radius of a facility type in metres (from the model's catalogue).
+
+        Parameters
+        ----------
+        ftype : str
+            Facility type key, e.g. "kindergarten".
+
+        Returns
+        -------
+        float
+            The radius in metres.
+
+        Raises
+        ------
+        KeyError
+            If ``ftype`` is not a catalogue type.
+        """
         return self.catalogue.radius_m(ftype)
 
     def served(self, ftype: str) -> np.ndarray:
-        """Boolean per resident: nearest facility of ``ftype`` within its radius (≤, inclusive)."""
+        """Flag the residents whose nearest facility of a type lies within the type's radius.
+
+        Parameters
+        ----------
+        ftype : str
+            Facility type key computed in the model.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape (n,) booleans: distance in metres ≤ the type's radius (inclusive).
+
+        Raises
+        ------
+        KeyError
+            If ``ftype`` was not computed in the model.
+        """
         return self.distance_m[ftype] <= self.radius_m(ftype)
 
     def circle_served(self, circle: str) -> np.ndarray:
-        """Served for a life circle: every type of the circle within its radius."""
+        """Flag the residents served for a life circle: every type of the circle within its radius.
+
+        Only the circle's types computed in the model are checked.
+
+        Parameters
+        ----------
+        circle : str
+            Life circle: "5min", "10min" or "15min".
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape (n,) booleans, True where every modelled type of the circle is within radius.
+
+        Raises
+        ------
+        ValueError
+            If no facility type of ``circle`` was computed in the model.
+        """
         types = [t for t in self.catalogue.circle_types(circle) if t in self.distance_m]
         if not types:
             raise ValueError(f"no facility types of circle {circle!r} in the model")
@@ -94,10 +202,37 @@ class CoverageModel:
         return out
 
     def facility_xy(self, ftype: str) -> np.ndarray:
+        """Return the coordinates of the facilities of one type.
+
+        Parameters
+        ----------
+        ftype : str
+            Facility type key.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape (m, 2), x/y in metres of the model's metric CRS (representative points for non-point
+            geometries); empty when there is no facility of that type.
+        """
         return _xy(self.facilities[self.facilities["type"] == ftype])
 
     def with_catalogue(self, catalogue: Catalogue) -> CoverageModel:
-        """Same distances, other radii (a radius change needs no recomputation)."""
+        """Return a copy of the model with another catalogue (other radii), keeping the distances.
+
+        A radius change needs no recomputation: served flags compare the stored distances with the new
+        radii.
+
+        Parameters
+        ----------
+        catalogue : geodata.catalogue.Catalogue
+            Catalogue with the new radii in metres.
+
+        Returns
+        -------
+        CoverageModel
+            A new model sharing the distance arrays of this one.
+        """
         return replace(self, catalogue=catalogue)
 
 
@@ -120,17 +255,41 @@ def build_model(
     mode: str = "euclidean",
     network=None,
 ) -> CoverageModel:
-    """Compute nearest-facility distances for every type (or ``types``).
+    """Compute nearest-facility distances for every catalogue type (or only ``types``).
 
     Parameters
     ----------
-    residents
-        Points (or polygons → representative points) with a numeric population column, metric CRS.
-    facilities
-        Points with a ``type`` column of catalogue keys, same metric CRS.
-    mode
-        "euclidean" (straight line, default) or "network" (needs ``network`` from
-        :func:`layers.network.build_network`).
+    residents : geopandas.GeoDataFrame
+        Points (or polygons → representative points) with a numeric population column, in a metric CRS
+        such as EPSG:32650; degrees are refused with ValueError.
+    facilities : geopandas.GeoDataFrame
+        Points with a ``type`` column of catalogue keys (and ``facility_id`` for what-if removals), in the
+        same metric CRS as ``residents``.
+    catalogue : geodata.catalogue.Catalogue
+        Facility types with their service radii in metres.
+    population_column : str, default "population"
+        Column of ``residents`` holding the number of residents per feature.
+    group_columns : tuple of str, default ("community_id", "district_adcode")
+        Columns of ``residents`` kept as group keys (those absent are skipped).
+    types : list of str, optional
+        Facility types to compute (default: every catalogue type).
+    mode : {"euclidean", "network"}, default "euclidean"
+        Straight-line distance, or walking distance on ``network``.
+    network : layers.network.StreetNetwork, optional
+        Street network from :func:`layers.network.build_network` (same metric CRS); required in network
+        mode.
+
+    Returns
+    -------
+    CoverageModel
+        Distances in metres from every resident to the nearest facility of each type.
+
+    Raises
+    ------
+    ValueError
+        If either layer is not in a metric CRS (degrees or no CRS), the two CRSs differ, ``mode`` is
+        unknown, network mode has no ``network``, the population column is missing or has empty or
+        non-numeric values, or ``types`` holds a type unknown to the catalogue.
     """
     require_metric(residents, "residents")
     require_metric(facilities, "facilities")
@@ -185,9 +344,28 @@ def _agg(pop: np.ndarray, served: np.ndarray, keys: pd.Series | None) -> pd.Data
 
 
 def type_summary(model: CoverageModel, *, by: str | None = None) -> pd.DataFrame:
-    """Residents served / unserved and share per facility type (and per ``by`` group).
+    """Summarise residents served and unserved per facility type, city-wide or per group.
 
-    Columns: [by,] type, radius_m, population, served_pop, unserved_pop, served_share, mode.
+    Parameters
+    ----------
+    model : CoverageModel
+        The coverage model.
+    by : str, optional
+        Group column of ``model.groups`` (e.g. "community_id"); default one city-wide row per type.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per type (and group), columns ``[by,] type, population, served_pop, unserved_pop,
+        served_share, radius_m, mode``: residents, served share 0…1 (0 where population is 0), radius in
+        metres and the distance mode.
+
+    Raises
+    ------
+    KeyError
+        If ``by`` is not a group column of the model.
+    ValueError
+        If the model has no facility types.
     """
     keys = model.groups[by].rename(by) if by else None
     frames = []
@@ -202,7 +380,30 @@ def type_summary(model: CoverageModel, *, by: str | None = None) -> pd.DataFrame
 
 
 def circle_summary(model: CoverageModel, *, by: str | None = None) -> pd.DataFrame:
-    """Residents served for each life circle (all its types reached), overall or per group."""
+    """Summarise residents served for each life circle (all its types reached), overall or per group.
+
+    Circles without any type computed in the model are left out.
+
+    Parameters
+    ----------
+    model : CoverageModel
+        The coverage model.
+    by : str, optional
+        Group column of ``model.groups``; default one city-wide row per circle.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per circle ("5min", "10min", "15min") and group, columns ``[by,] circle, population,
+        served_pop, unserved_pop, served_share, mode`` (residents; share 0…1).
+
+    Raises
+    ------
+    KeyError
+        If ``by`` is not a group column of the model.
+    ValueError
+        If no circle has a type computed in the model.
+    """
     keys = model.groups[by].rename(by) if by else None
     frames = []
     for circle in ("5min", "10min", "15min"):
@@ -219,10 +420,32 @@ def circle_summary(model: CoverageModel, *, by: str | None = None) -> pd.DataFra
 def community_checklist(
     model: CoverageModel, *, by: str = "community_id", present_share: float = PRESENT_SHARE
 ) -> pd.DataFrame:
-    """完整社区 checklist per community: served share of each requirement and which ones are missing.
+    """Build the 完整社区 checklist per community: served share of each requirement and which are missing.
 
     A requirement (tuple of acceptable types, e.g. convenience OR market) counts as present when the
     population-weighted share of residents within radius of any of its types is ≥ ``present_share``.
+    Requirements with no type computed in the model are not evaluated and do not appear in the table.
+
+    Parameters
+    ----------
+    model : CoverageModel
+        The coverage model.
+    by : str, default "community_id"
+        Group column of ``model.groups`` identifying the community.
+    present_share : float, default ``PRESENT_SHARE`` (0.5)
+        Population-weighted share (0…1) of residents within radius above which a requirement is present.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by the ``by`` key; one ``share_<types>`` column (0…1; types joined by "/") per evaluated
+        requirement, ``missing`` (list of the requirement names below ``present_share``) and
+        ``missing_count`` (int).
+
+    Raises
+    ------
+    KeyError
+        If ``by`` is not a group column of the model.
     """
     keys = model.groups[by]
     rows = {}
@@ -247,7 +470,20 @@ def community_checklist(
 
 
 def resident_missing_count(model: CoverageModel) -> np.ndarray:
-    """Per resident: how many 完整社区 requirements are not within radius (0 = all reached)."""
+    """Count, per resident, the 完整社区 requirements not within radius.
+
+    Requirements with no type computed in the model are not counted.
+
+    Parameters
+    ----------
+    model : CoverageModel
+        The coverage model.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (n,) int64 number of requirements none of whose types is within radius (0 = all reached).
+    """
     count = np.zeros(len(model.population), dtype=np.int64)
     for req in model.catalogue.complete_community:
         types = [t for t in req if t in model.distance_m]
@@ -267,10 +503,35 @@ def gap_ranking(
     present_share: float = PRESENT_SHARE,
     ftype: str | None = None,
 ) -> pd.DataFrame:
-    """Service-gap neighbourhoods ranked by unserved residents × missing types.
+    """Rank service-gap neighbourhoods by unserved residents × missing requirements.
 
     ``unserved_pop`` counts residents lacking at least one 完整社区 requirement (or lacking ``ftype``
     when given); ``missing_count`` is the number of requirements the community lacks per the checklist.
+    ``gap_score`` is ``unserved_pop × missing_count`` (with ``ftype``: ``unserved_pop × max(missing_count,
+    1)``). Residents with no community key are left out of the ranking.
+
+    Parameters
+    ----------
+    model : CoverageModel
+        The coverage model.
+    by : str, default "community_id"
+        Group column of ``model.groups`` identifying the neighbourhood.
+    present_share : float, default ``PRESENT_SHARE`` (0.5)
+        Share threshold passed to :func:`community_checklist`.
+    ftype : str, optional
+        Rank by residents lacking this facility type instead of any requirement.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by the ``by`` key, sorted by ``gap_score`` then ``unserved_pop`` (descending): ``gap_rank``
+        (1 = worst), the :func:`community_checklist` columns, ``population``, ``unserved_pop`` (residents),
+        ``gap_score`` and ``mode``.
+
+    Raises
+    ------
+    KeyError
+        If ``by`` is not a group column or ``ftype`` was not computed in the model.
     """
     checklist = community_checklist(model, by=by, present_share=present_share)
     keys = model.groups[by].rename(by)
@@ -292,6 +553,22 @@ def gap_ranking(
 
 @dataclass(frozen=True)
 class ScenarioResult:
+    """Outcome of a what-if :func:`scenario`.
+
+    Attributes
+    ----------
+    model : CoverageModel
+        The new model with the facilities added and removed and the distances updated.
+    delta : pandas.DataFrame
+        One row per changed facility type: ``type, radius_m, served_before, served_after, newly_served,
+        newly_unserved, mode`` (radius in metres, the others in residents).
+    added : geopandas.GeoDataFrame
+        The proposed facilities (``facility_id`` "NEW-1", …, ``type``, ``name``) in the model's metric
+        CRS; empty when nothing was added.
+    removed : list of str
+        The removed ``facility_id`` values.
+    """
+
     model: CoverageModel
     delta: pd.DataFrame  # per type: served_before, served_after, newly_served, newly_unserved
     added: pd.DataFrame
@@ -304,9 +581,33 @@ def scenario(
     add: list[tuple[float, float, str]] | None = None,
     remove: list[str] | None = None,
 ) -> ScenarioResult:
-    """Add proposed facilities ``(x, y, type)`` (metric CRS) and/or remove facilities by ``facility_id``,
-    recomputing only what changes: added points update residents by ``min(old, new)``; removals
-    recompute only residents whose nearest facility was removed. Returns the new model and the delta.
+    """Add proposed facilities and/or remove existing ones, and report who gains or loses service.
+
+    Only what changes is recomputed: in straight-line mode added points update residents by
+    ``min(old, new)`` and removals recompute only residents whose nearest facility was removed; in network
+    mode each changed type is recomputed on the network. The input model is not modified. Types not
+    computed in the model are ignored.
+
+    Parameters
+    ----------
+    model : CoverageModel
+        The current coverage model.
+    add : list of tuple of (float, float, str), optional
+        Proposed facilities as ``(x, y, type)``, x/y in metres of the model's metric CRS (e.g.
+        EPSG:32650), type a catalogue key.
+    remove : list of str, optional
+        ``facility_id`` values of facilities to remove (compared as strings).
+
+    Returns
+    -------
+    ScenarioResult
+        The new model, the per-type delta in residents, the added facilities and the removed ids.
+
+    Raises
+    ------
+    ValueError
+        If a proposed type is not in the catalogue, a proposed coordinate is not finite, or a removed id
+        is not a facility of the model.
     """
     add = list(add or [])
     remove = [str(r) for r in (remove or [])]
@@ -379,8 +680,11 @@ def scenario(
 
 
 def _after_removal(model: CoverageModel, ftype: str, remove: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Euclidean distances after removing facilities: only residents whose nearest facility was removed
-    are recomputed; indices of the others are renumbered to the remaining facilities."""
+    """Recompute straight-line distances after removing facilities of one type.
+
+    Only residents whose nearest facility was removed are recomputed; indices of the others are
+    renumbered to the remaining facilities.
+    """
     fac_t = model.facilities[model.facilities["type"] == ftype].reset_index(drop=True)
     gone = fac_t["facility_id"].astype(str).isin(remove).to_numpy()
     remap = np.full(len(fac_t), -1, dtype=np.int64)
@@ -401,7 +705,31 @@ def _after_removal(model: CoverageModel, ftype: str, remove: list[str]) -> tuple
 def coverage_area(
     facilities: gpd.GeoDataFrame, radius_m: float, *, simplify_m: float = 20.0
 ) -> gpd.GeoDataFrame:
-    """Dissolved straight-line service area of the given facilities — for DISPLAY only (simplified)."""
+    """Dissolve the straight-line service areas of facilities into one polygon, for display only.
+
+    The geometry is simplified and buffers are polygonal (8 segments per quarter circle), so it must not
+    be used to count residents.
+
+    Parameters
+    ----------
+    facilities : geopandas.GeoDataFrame
+        Facilities in a metric CRS such as EPSG:32650 (non-points use representative points); degrees are
+        refused with ValueError.
+    radius_m : float
+        Buffer radius in metres (> 0).
+    simplify_m : float, default 20.0
+        Simplification tolerance in metres.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One (multi)polygon row in the facilities' CRS, or no row when there are no facilities.
+
+    Raises
+    ------
+    ValueError
+        If ``facilities`` is not in a metric CRS or ``radius_m`` is not positive.
+    """
     require_metric(facilities, "facilities")
     if radius_m <= 0:
         raise ValueError(f"radius_m must be positive, got {radius_m}")
@@ -416,7 +744,25 @@ def _xy_points(gdf):
 
 
 def served_for(model: CoverageModel, selection: str) -> np.ndarray:
-    """Served flags for a selection: a facility type key, or ``circle:<5min|10min|15min>``."""
+    """Return the served flags of a selection: a facility type or a life circle.
+
+    Parameters
+    ----------
+    model : CoverageModel
+        The coverage model.
+    selection : str
+        A facility type key computed in the model, or ``"circle:<5min|10min|15min>"``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (n,) booleans, True where the resident is served.
+
+    Raises
+    ------
+    ValueError
+        If the type is not in the model, or the circle has no type in the model.
+    """
     if selection.startswith("circle:"):
         return model.circle_served(selection.split(":", 1)[1])
     if selection not in model.distance_m:
@@ -425,27 +771,60 @@ def served_for(model: CoverageModel, selection: str) -> np.ndarray:
 
 
 def share_by(model: CoverageModel, selection: str, *, by: str) -> pd.DataFrame:
-    """Population, served, unserved and served share per group for a selection."""
+    """Summarise population, served, unserved and served share per group for a selection.
+
+    Parameters
+    ----------
+    model : CoverageModel
+        The coverage model.
+    selection : str
+        A facility type key or ``"circle:<5min|10min|15min>"`` (see :func:`served_for`).
+    by : str
+        Group column of ``model.groups``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by the group key: ``population``, ``served_pop``, ``unserved_pop`` (residents) and
+        ``served_share`` (0…1).
+
+    Raises
+    ------
+    ValueError
+        If the selection is unknown to the model.
+    KeyError
+        If ``by`` is not a group column of the model.
+    """
     return _agg(model.population, served_for(model, selection), model.groups[by].rename(by))
 
 
 def headline(model: CoverageModel, selection: str) -> dict:
-    """City-wide totals for a selection."""
+    """Compute city-wide totals for a selection.
+
+    Parameters
+    ----------
+    model : CoverageModel
+        The coverage model.
+    selection : str
+        A facility type key or ``"circle:<5min|10min|15min>"`` (see :func:`served_for`).
+
+    Returns
+    -------
+    dict
+        ``population``, ``served_pop``, ``unserved_pop`` (residents, float), ``served_share`` (0…1) and
+        ``mode`` (the distance mode).
+
+    Raises
+    ------
+    ValueError
+        If the selection is unknown to the model.
+    """
     row = _agg(model.population, served_for(model, selection), None).iloc[0]
     return {k: float(row[k]) for k in ("population", "served_pop", "unserved_pop", "served_share")} | {
         "mode": model.mode
     }
 
 
-SHARE_CLASSES = ((0.2, "#b2182b"), (0.4, "#ef8a62"), (0.6, "#fddbc7"), (0.8, "#d1e5f0"), (1.01, "#2166ac"))
-
-
-def share_colour(share: float) -> str:
-    """Diverging colour class of a served share (red = poorly served, blue = well served)."""
-    for upper, colour in SHARE_CLASSES:
-        if share < upper:
-            return colour
-    return SHARE_CLASSES[-1][1]
 
 
 def point_coverage(
@@ -457,8 +836,40 @@ def point_coverage(
     mode: str = "euclidean",
     network=None,
 ) -> pd.DataFrame:
-    """Per resident feature (input order): its attributes plus ``distance_m`` to the nearest facility and
-    ``served`` (distance_m ≤ radius_m). Both inputs in the same metric CRS. No facility → NaN, not served."""
+    """Compute, per resident feature, the distance to the nearest facility and whether it is served.
+
+    All facilities count, whatever their type, with one radius.
+
+    Parameters
+    ----------
+    residents : geopandas.GeoDataFrame
+        Resident features (non-points use representative points) in a metric CRS such as EPSG:32650;
+        degrees are refused with ValueError.
+    facilities : geopandas.GeoDataFrame
+        Facility features in the same metric CRS (not checked to be the same).
+    radius_m : float
+        Service radius in metres (> 0).
+    population_column : str, default "population"
+        Column of ``residents`` that must hold a number of residents per feature.
+    mode : {"euclidean", "network"}, default "euclidean"
+        Straight-line distance, or walking distance on ``network``.
+    network : layers.network.StreetNetwork, optional
+        Street network (same metric CRS), required in network mode.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The residents' attributes (no geometry) in input order and index, plus ``distance_m`` (metres,
+        rounded to 0.1 m; NaN when there is no facility or none is reachable) and ``served``
+        (``distance_m ≤ radius_m``; False when NaN).
+
+    Raises
+    ------
+    ValueError
+        If either layer is not in a metric CRS, ``radius_m`` is not positive, the population column is
+        missing or has empty or non-numeric values (the message lists up to 10 row positions), ``mode`` is
+        unknown, or network mode has no ``network``.
+    """
     require_metric(residents, "residents")
     require_metric(facilities, "facilities")
     if radius_m <= 0:

@@ -17,7 +17,21 @@ AREA_CRS = "+proj=aea +lat_0=0 +lon_0=116 +lat_1=25 +lat_2=30 +x_0=0 +y_0=0 +ell
 
 
 def require_metric(gdf: gpd.GeoDataFrame, what: str = "input") -> None:
-    """Raise ``ValueError`` unless ``gdf`` has a projected CRS in metres."""
+    """Check that a layer has a projected CRS in metres.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        The layer to check.
+    what : str, default "input"
+        Name of the layer, used in the error message.
+
+    Raises
+    ------
+    ValueError
+        If ``gdf`` has no CRS, a geographic CRS (degrees, e.g. EPSG:4326; the message names the CRS and
+        suggests ``ANALYSIS_CRS``, EPSG:32650), or a projected CRS whose axis unit is not the metre.
+    """
     crs = gdf.crs
     if crs is None:
         raise ValueError(f"{what} has no CRS; a projected CRS in metres is required")
@@ -33,21 +47,76 @@ def require_metric(gdf: gpd.GeoDataFrame, what: str = "input") -> None:
 
 
 def to_metric(gdf: gpd.GeoDataFrame, crs: str = ANALYSIS_CRS) -> gpd.GeoDataFrame:
-    """Return ``gdf`` in the metric analysis CRS (a copy; input untouched)."""
+    """Return a copy of a layer reprojected to a metric analysis CRS.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        The layer, in any CRS (must have one). It is not modified.
+    crs : str, default ``ANALYSIS_CRS``
+        Target CRS, e.g. "EPSG:32650" (UTM 50N, metres). It is not checked to be metric.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        A reprojected copy of ``gdf``.
+
+    Raises
+    ------
+    ValueError
+        If ``gdf`` has no CRS.
+    """
     if gdf.crs is None:
         raise ValueError("input has no CRS; cannot reproject to a metric CRS")
     return gdf.to_crs(crs)
 
 
 def area_km2(gdf: gpd.GeoDataFrame):
-    """Equal-area polygon areas in km² (Series aligned with ``gdf``)."""
+    """Compute equal-area polygon areas in km².
+
+    The geometries are reprojected to ``AREA_CRS`` (Albers equal-area over Jiangxi) before measuring, so
+    the input may be in any CRS, including EPSG:4326 lon/lat.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        Polygon layer in any CRS (must have one).
+
+    Returns
+    -------
+    pandas.Series
+        Area of each feature in km², aligned with ``gdf``'s index (0 for points and lines).
+
+    Raises
+    ------
+    ValueError
+        If ``gdf`` has no CRS.
+    """
     if gdf.crs is None:
         raise ValueError("input has no CRS; cannot compute areas")
     return gdf.geometry.to_crs(AREA_CRS).area / 1e6
 
 
 def utm_crs_for(gdf: gpd.GeoDataFrame):
-    """The data's own CRS when it is projected in metres, else the UTM zone (north) of its centre."""
+    """Choose a metric CRS for a layer: its own when projected in metres, else its northern UTM zone.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        The layer, in any CRS (must have one).
+
+    Returns
+    -------
+    pyproj.CRS or str
+        The layer's own CRS (a ``pyproj.CRS``) when it is projected with metre units; otherwise the
+        string ``"EPSG:326NN"`` of the UTM zone (northern hemisphere) containing the longitude of the
+        centroid of the layer's union in EPSG:4326.
+
+    Raises
+    ------
+    ValueError
+        If ``gdf`` has no CRS.
+    """
     if gdf.crs is None:
         raise ValueError("input has no CRS; cannot choose a metric CRS")
     crs = CRS.from_user_input(gdf.crs)

@@ -25,7 +25,7 @@ YELLOW_BAND = 0.2
 
 
 def _keys_for(points: gpd.GeoDataFrame, communities: gpd.GeoDataFrame) -> pd.DataFrame:
-    """community / subdistrict / district keys of each point feature (spatial join on communities)."""
+    """Community / subdistrict / district keys of each point feature (spatial join on communities)."""
     j = gpd.sjoin(
         points[["geometry"]],
         communities[["community_id", "subdistrict_id", "district_adcode", "geometry"]],
@@ -48,7 +48,7 @@ def attainment(value: float, target: float, direction: str) -> float:
 
 
 def grade(value: float, target: float, direction: str) -> str:
-    """green (meets target), yellow (within 20 %), red (worse)."""
+    """Green (meets target), yellow (within 20 %), red (worse)."""
     if np.isnan(value):
         return "none"
     if direction == "higher":

@@ -1,4 +1,4 @@
-"""一圈两带四群 analysis and map layers (pure: GeoDataFrames + a Layout in, new objects out).
+"""一圈两带四群 analysis (pure: GeoDataFrames + a Layout in, new objects out).
 
 Areas are equal-area km² (``AREA_CRS``); belt bands are buffered in metres (``ANALYSIS_CRS``); display in
 EPSG:4326 with geometry simplified for drawing only.
@@ -6,9 +6,6 @@ EPSG:4326 with geometry simplified for drawing only.
 
 from __future__ import annotations
 
-import html
-
-import folium
 import geopandas as gpd
 import pandas as pd
 import shapely
@@ -16,14 +13,9 @@ from shapely.geometry import LineString, Point
 
 from geodata.layout import TIER_EN, Layout
 from layers.crs import ANALYSIS_CRS, DISPLAY_CRS, area_km2
-from layers.overview import display_geojson
-
-#: marker radius (px) by tier
-TIER_RADIUS = {"省会": 13, "省域副中心": 11, "区域中心": 9, "重要节点": 7}
-TIER_COLOUR = {"省会": "#b2182b", "省域副中心": "#d6604d", "区域中心": "#f4a582", "重要节点": "#4d4d4d"}
 
 
-def _name(row, lang: str) -> str:
+def layout_name(row, lang: str) -> str:
     return str(row["name_en"] if lang == "en" else row["name_zh"])
 
 
@@ -99,7 +91,8 @@ def cluster_areas(
     prefectures: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, layout: Layout
 ) -> gpd.GeoDataFrame:
     """Each cluster dissolved from its prefectures' counties (less circle counties when the circle
-    overrides clusters), with ``area_km2``, ``county_count`` and member prefecture names."""
+    overrides clusters), with ``area_km2``, ``county_count`` and member prefecture names.
+    """
     rows = []
     circle = set(layout.circle.members) if layout.circle_overrides_clusters else set()
     for k in layout.clusters:
@@ -135,7 +128,8 @@ def city_membership(
     adcode: int, layout: Layout, prefectures: gpd.GeoDataFrame, counties: gpd.GeoDataFrame
 ) -> dict:
     """What a city is in the layout: tier, role, circle (all / partial, which counties), belts, cluster,
-    area (km², equal-area) and county count."""
+    area (km², equal-area) and county count.
+    """
     city = layout.cities[int(adcode)]
     cs = counties[counties["prefecture_adcode"] == int(adcode)]
     in_circle = cs[cs["adcode"].isin(layout.circle.members)]
@@ -174,7 +168,7 @@ def layout_summary(
         {
             "kind": "circle",
             "key": "circle",
-            "name": _name(circ.iloc[0], lang),
+            "name": layout_name(circ.iloc[0], lang),
             "members": sep.join(pref_names[p] for p in sorted(set(members["prefecture_adcode"]))),
             "area_km2": float(circ.iloc[0]["area_km2"]),
             "county_count": int(len(members)),
@@ -187,7 +181,7 @@ def layout_summary(
             {
                 "kind": "belt",
                 "key": b["key"],
-                "name": _name(b, lang),
+                "name": layout_name(b, lang),
                 "members": " – ".join(pref_names[s] for s in b["stops"]),
                 "area_km2": float(b["area_km2"]),
                 "county_count": int(len(within)),
@@ -198,117 +192,13 @@ def layout_summary(
             {
                 "kind": "cluster",
                 "key": k["key"],
-                "name": _name(k, lang),
+                "name": layout_name(k, lang),
                 "members": k["members_en" if lang == "en" else "members_zh"],
                 "area_km2": float(k["area_km2"]),
                 "county_count": int(k["county_count"]),
             }
         )
     return pd.DataFrame(rows)
-
-
-# ---------------------------------------------------------------------------------------- map layers
-
-
-def clusters_layer(
-    prefectures, counties, layout: Layout, *, name: str, lang: str = "zh"
-) -> folium.FeatureGroup:
-    """The four clusters as translucent fills in their configured colours."""
-    areas = cluster_areas(prefectures, counties, layout)
-    areas["label"] = [_name(r, lang) for _, r in areas.iterrows()]
-    data = display_geojson(areas, simplify_m=500, columns=("label", "colour"))
-    group = folium.FeatureGroup(name=name)
-    folium.GeoJson(
-        data,
-        style_function=lambda f: {
-            "color": f["properties"]["colour"],
-            "weight": 0.5,
-            "fillColor": f["properties"]["colour"],
-            "fillOpacity": 0.45,
-        },
-        tooltip=folium.GeoJsonTooltip(fields=["label"], aliases=[""], sticky=True),
-    ).add_to(group)
-    return group
-
-
-def circle_layer(counties, layout: Layout, *, name: str, lang: str = "zh") -> folium.FeatureGroup:
-    """The circle as the dissolved outline of its member counties (thick line, light hatch-like fill)."""
-    outline = circle_outline(counties, layout)
-    outline["label"] = [_name(outline.iloc[0], lang)]
-    data = display_geojson(outline, simplify_m=300, columns=("label",))
-    colour = layout.circle.colour
-    group = folium.FeatureGroup(name=name)
-    folium.GeoJson(
-        data,
-        style_function=lambda _f: {"color": colour, "weight": 4, "fillColor": colour, "fillOpacity": 0.12},
-        tooltip=folium.GeoJsonTooltip(fields=["label"], aliases=[""], sticky=True),
-    ).add_to(group)
-    return group
-
-
-def belts_layer(
-    layout: Layout, counties, *, name: str, lang: str = "zh", clip_to=None
-) -> folium.FeatureGroup:
-    """Belts: translucent band of the configured width plus the corridor line."""
-    group = folium.FeatureGroup(name=name)
-    bands = belt_bands(layout, counties, clip_to=clip_to)
-    bands["label"] = [f"{_name(r, lang)} (±{r['band_km']:g} km)" for _, r in bands.iterrows()]
-    folium.GeoJson(
-        display_geojson(bands, simplify_m=300, columns=("label", "colour")),
-        style_function=lambda f: {
-            "color": f["properties"]["colour"],
-            "weight": 0,
-            "fillColor": f["properties"]["colour"],
-            "fillOpacity": 0.18,
-        },
-        tooltip=folium.GeoJsonTooltip(fields=["label"], aliases=[""], sticky=True),
-    ).add_to(group)
-    lines = belt_lines(layout, counties)
-    lines["label"] = [_name(r, lang) for _, r in lines.iterrows()]
-    folium.GeoJson(
-        display_geojson(lines, columns=("label", "colour")),
-        style_function=lambda f: {"color": f["properties"]["colour"], "weight": 4, "dashArray": "10 6"},
-        tooltip=folium.GeoJsonTooltip(fields=["label"], aliases=[""], sticky=True),
-    ).add_to(group)
-    return group
-
-
-def city_seats_layer(layout: Layout, prefectures, *, name: str, lang: str = "zh") -> folium.FeatureGroup:
-    """City seats as circle markers sized by tier, with permanent readable labels (escaped)."""
-    group = folium.FeatureGroup(name=name)
-    names = dict(zip(prefectures["adcode"], prefectures["name_en" if lang == "en" else "name_zh"]))
-    seats = {a: c.seat for a, c in layout.cities.items()}
-    for adcode, city in layout.cities.items():
-        lon, lat = city.seat
-        label = html.escape(str(names.get(adcode, adcode)))
-        # a neighbour just east on about the same latitude: put this label on the west side
-        crowded = any(
-            0 < ox - lon < 0.7 and abs(oy - lat) < 0.25 for a, (ox, oy) in seats.items() if a != adcode
-        )
-        anchor = (len(label) * (8 if lang == "en" else 14) + 12, 24) if crowded else (-10, 24)
-        tier = html.escape(city.tier if lang == "zh" else TIER_EN.get(city.tier, city.tier))
-        folium.CircleMarker(
-            [lat, lon],
-            radius=TIER_RADIUS.get(city.tier, 7),
-            color="#ffffff",
-            weight=2,
-            fill=True,
-            fill_color=TIER_COLOUR.get(city.tier, "#4d4d4d"),
-            fill_opacity=0.95,
-            tooltip=f"{label} · {tier}",
-        ).add_to(group)
-        folium.Marker(
-            [lat, lon],
-            icon=folium.DivIcon(
-                icon_size=(120, 22),
-                icon_anchor=anchor,
-                html=(
-                    f"<div style=\"font:600 14px 'Noto Sans CJK SC',sans-serif;color:#1a1a1a;"
-                    f'text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff;white-space:nowrap">{label}</div>'
-                ),
-            ),
-        ).add_to(group)
-    return group
 
 
 def city_from_click(returned: dict | None, prefectures: gpd.GeoDataFrame) -> int | None:

@@ -56,24 +56,6 @@ def summary(parcels: pd.DataFrame, *, by: list[str]) -> pd.DataFrame:
     return out.sort_values(by).reset_index(drop=True)
 
 
-STATUS_COLOURS = {
-    "储备": "#bdbdbd",
-    "谋划": "#fdae61",
-    "立项": "#abd9e9",
-    "实施": "#2c7bb6",
-    "完工": "#1a9641",
-}
-DECISION_COLOURS = {"留": "#1a9641", "改": "#fdae61", "拆": "#d7191c"}
-SCORE_COLOURS = ((20, "#ffffcc"), (40, "#a1dab4"), (60, "#41b6c4"), (80, "#2c7fb8"), (101, "#253494"))
-
-
-def score_colour(score: float) -> str:
-    for upper, colour in SCORE_COLOURS:
-        if score < upper:
-            return colour
-    return SCORE_COLOURS[-1][1]
-
-
 def parcel_at(lon: float, lat: float, parcels) -> str | None:
     """Map-click handler: ``parcel_id`` of the parcel (EPSG:4326) containing the point, else None."""
     from shapely.geometry import Point

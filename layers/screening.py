@@ -261,7 +261,8 @@ def workspace_criteria(
     radius_m: float = DEFAULT_RESIDENT_RADIUS_M,
 ) -> pd.DataFrame:
     """Criteria for a workspace: ``model`` is the coverage model built on the same ``cells`` (metric CRS),
-    whose 完整社区 gaps give each cell's ``missing_types``; metro stations come from ``facilities``."""
+    whose 完整社区 gaps give each cell's ``missing_types``; metro stations come from ``facilities``.
+    """
     from layers.coverage import resident_missing_count
 
     cells = cells.assign(missing_types=resident_missing_count(model))

@@ -145,7 +145,8 @@ def min_sites_for_target(
     total: float | None = None,
 ) -> SitingResult:
     """Set-covering view (greedy): the fewest sites, added in greedy order, until
-    ``(already_served + newly covered) / total ≥ target_share``. ``total`` defaults to the demand weight."""
+    ``(already_served + newly covered) / total ≥ target_share``. ``total`` defaults to the demand weight.
+    """
     weights = np.asarray(weights, dtype=float)
     total = float(weights.sum()) + already_served if total is None else float(total)
     if not 0 < target_share <= 1:
@@ -181,7 +182,8 @@ def capacitated_set_cover(
 ) -> SitingResult:
     """Set covering with site capacity (greedy): each new site serves at most ``capacity`` of the demand
     weight within its radius, nearest residents first (partially for the last one). Sites are added until
-    ``(already_served + served) / total ≥ target_share`` or no site adds anything."""
+    ``(already_served + served) / total ≥ target_share`` or no site adds anything.
+    """
     import time
 
     if capacity <= 0:

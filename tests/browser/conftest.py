@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 import pytest
 
 from geodata.paths import REPO_ROOT
-from geodata.render import FLAGS
+from reports.render import FLAGS
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots"

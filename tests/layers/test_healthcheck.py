@@ -177,7 +177,7 @@ def test_grades_attainment_and_composite(layers):
 
 
 def test_ledger_xlsx_round_trip(layers, tmp_path):
-    from geodata.export import xlsx_bytes
+    from reports.tables import xlsx_bytes
 
     p = problems(evaluate(layers, load_catalogue(), IND, year=2025, level="community"))
     path = tmp_path / "ledger.xlsx"

@@ -1,6 +1,5 @@
 """Layout analysis: circle area = sum of members, belts through seats in order, clusters, click handler."""
 
-import folium
 import pytest
 
 from geodata.boundaries import load_boundaries
@@ -13,9 +12,7 @@ from layers.layout import (
     city_at,
     city_from_click,
     city_membership,
-    city_seats_layer,
     cluster_areas,
-    clusters_layer,
     layout_summary,
 )
 
@@ -106,17 +103,3 @@ def test_summary_table(bnd, layout):
     s = layout_summary(bnd.prefectures, bnd.counties, layout)
     assert list(s["kind"]) == ["circle", "belt", "belt", "cluster", "cluster", "cluster", "cluster"]
     assert s.iloc[0]["county_count"] == 32
-
-
-def test_layers_render_colours_and_escape(bnd, layout):
-    m = folium.Map(tiles=None)
-    clusters_layer(bnd.prefectures, bnd.counties, layout, name="四群").add_to(m)
-    city_seats_layer(
-        layout,
-        bnd.prefectures.assign(name_zh=bnd.prefectures["name_zh"].replace({"南昌市": "<b>南昌</b>"})),
-        name="城市",
-    ).add_to(m)
-    page = m.get_root().render()
-    for k in layout.clusters:
-        assert k.colour in page
-    assert "<b>南昌</b>" not in page and "&lt;b&gt;南昌&lt;/b&gt;" in page

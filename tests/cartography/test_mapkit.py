@@ -8,7 +8,7 @@ import pytest
 from folium.plugins import FastMarkerCluster, MarkerCluster
 from shapely.geometry import box
 
-from layers import mapkit
+from cartography import mapkit
 
 # an external asset *reference*: a script or stylesheet tag loading from another host
 EXTERNAL = re.compile(r"""<(?:script[^>]*\ssrc|link[^>]*\shref)=["'](?:https?:)?//""")

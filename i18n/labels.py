@@ -618,3 +618,11 @@ def t(key: str, lang: str = "zh", **fmt) -> str:
         return key
     text = pair[1] if lang == "en" else pair[0]
     return text.format(**fmt) if fmt else text
+
+
+def format_value(value: float, unit: str) -> str:
+    """An indicator value for display: ``%`` units as a percentage with one decimal, others with thousands
+    separators and at most two decimals; a missing value as "—"."""
+    if value is None or value != value:  # None or NaN
+        return "—"
+    return f"{value * 100:.1f}%" if unit == "%" else f"{value:,.2f}".rstrip("0").rstrip(".")

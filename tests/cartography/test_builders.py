@@ -5,7 +5,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point, box
 
-from layers.overview import (
+from cartography.builders import (
     boundary_layer,
     build_year_colour,
     compounds_layer,

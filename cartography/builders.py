@@ -1,4 +1,4 @@
-"""Folium layers for the overview map (province → prefectures → counties → demo city).
+"""Folium layer builders shared by the city and province maps (boundaries, compounds, parcels, facilities).
 
 Pure builders: they take GeoDataFrames in any CRS, simplify *for display only* in a metric CRS, and return
 ``folium.FeatureGroup`` objects. All text that reaches the map is HTML-escaped.
@@ -7,57 +7,15 @@ Pure builders: they take GeoDataFrames in any CRS, simplify *for display only* i
 from __future__ import annotations
 
 import html
-import json
 
 import folium
 import geopandas as gpd
 import numpy as np
-import shapely
 from folium.plugins import FastMarkerCluster
 
-from layers.crs import ANALYSIS_CRS, DISPLAY_CRS
-
-#: compound build-year classes: (upper bound exclusive, colour, label key)
-BUILD_YEAR_CLASSES = (
-    (2000, "#d7301f", "legend.built_before_2000"),
-    (2010, "#fc8d59", "legend.built_2000_2010"),
-    (10_000, "#91bfdb", "legend.built_after_2010"),
-)
-#: parcel type colours (DOMAIN.md §3 vocabulary)
-PARCEL_TYPE_COLOURS = {
-    "老旧小区": "#e41a1c",
-    "老旧厂区": "#984ea3",
-    "城中村": "#ff7f00",
-    "危旧房": "#a65628",
-    "预制板房屋": "#f781bf",
-    "低效用地": "#999999",
-}
-
-
-def display_geojson(
-    gdf: gpd.GeoDataFrame, *, simplify_m: float = 0.0, precision: int = 5, columns: tuple[str, ...] = ()
-) -> dict:
-    """GeoJSON dict in EPSG:4326 for display: simplified in metres, coordinates rounded, text escaped.
-
-    Simplification is topology-naive and for drawing only; never feed the result to an analysis.
-    """
-    if gdf.crs is None:
-        raise ValueError("layer has no CRS; cannot prepare it for display")
-    geom = gdf.geometry
-    if simplify_m > 0:
-        geom = geom.to_crs(ANALYSIS_CRS).simplify(simplify_m, preserve_topology=True)
-    geom = geom.to_crs(DISPLAY_CRS)
-    geom = shapely.set_precision(geom.values, 10.0**-precision, mode="pointwise")
-    props = gdf[list(columns)].copy()
-    for col in columns:
-        if props[col].dtype == object or str(props[col].dtype) in ("string", "str"):
-            props[col] = props[col].astype(str).map(html.escape)
-    out = gpd.GeoDataFrame(props, geometry=geom, crs=DISPLAY_CRS)
-    return json.loads(out.to_json(drop_id=True))
-
-
-def _tooltip(fields: tuple[str, ...], aliases: tuple[str, ...]) -> folium.GeoJsonTooltip:
-    return folium.GeoJsonTooltip(fields=list(fields), aliases=list(aliases), sticky=True)
+from cartography.colours import PARCEL_TYPE_COLOURS, build_year_colour
+from cartography.geojson import display_geojson, tooltip
+from layers.crs import DISPLAY_CRS
 
 
 def boundary_layer(
@@ -83,17 +41,9 @@ def boundary_layer(
         data,
         name=name,
         style_function=lambda _f, s=style: s,
-        tooltip=_tooltip((name_field,), (tooltip_alias,)),
+        tooltip=tooltip((name_field,), (tooltip_alias,)),
     ).add_to(group)
     return group
-
-
-def build_year_colour(year: int) -> str:
-    """Colour of the build-year class a compound falls in."""
-    for upper, colour, _ in BUILD_YEAR_CLASSES:
-        if year < upper:
-            return colour
-    return BUILD_YEAR_CLASSES[-1][1]
 
 
 def compounds_layer(
@@ -111,7 +61,7 @@ def compounds_layer(
             "fillColor": f["properties"]["colour"],
             "fillOpacity": 0.55,
         },
-        tooltip=_tooltip(("name", "build_year", "population"), aliases),
+        tooltip=tooltip(("name", "build_year", "population"), aliases),
     ).add_to(group)
     return group
 
@@ -140,7 +90,7 @@ def parcels_layer(
             "fillColor": f["properties"]["colour"],
             "fillOpacity": 0.35,
         },
-        tooltip=_tooltip(("name", "type_label", "status"), aliases),
+        tooltip=tooltip(("name", "type_label", "status"), aliases),
     ).add_to(group)
     return group
 

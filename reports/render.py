@@ -5,7 +5,6 @@ Offline: chromium is started with the network-quiet flags and only loads local f
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import tempfile
@@ -87,6 +86,7 @@ def html_to_pdf(html: str, out: str | Path, *, wait_ms: int = 3000) -> Path:
 
 
 def pdf_page_count(path: str | Path) -> int:
-    """Number of pages of a PDF written by chromium (counts /Type /Page objects)."""
-    data = Path(path).read_bytes()
-    return len(re.findall(rb"/Type\s*/Page(?![s\w])", data))
+    """Number of pages of a PDF (read with pypdf)."""
+    from pypdf import PdfReader
+
+    return len(PdfReader(str(path)).pages)

@@ -5,20 +5,20 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import html
 import tempfile
 from pathlib import Path
 
 import pandas as pd
+from markupsafe import Markup
 
-from dashboard.labels import t
-from dashboard.maps import export_frame, layout_map
-from geodata.render import html_to_pdf, html_to_png
-from layers.coverage import build_model, gap_ranking, type_summary
-from layers.crs import ANALYSIS_CRS
+from cartography.mapkit import standalone_html
+from cartography.maps import export_frame, layout_map
+from i18n import t
+from layers.coverage import gap_ranking, type_summary
 from layers.healthcheck import evaluate, problems
-from layers.mapkit import standalone_html
-from layers.screening import PRESETS, score, workspace_criteria
+from layers.pipelines import DEFAULT_PRESET, coverage_model, default_weights, screening_criteria
+from layers.screening import score
+from reports.render import html_to_pdf, html_to_png
 
 CSS = """
 @page { size: A4; margin: 16mm 14mm; }
@@ -34,19 +34,21 @@ th { background: #1f5f99; color: #fff; text-align: left; padding: 1.5mm; } td { 
 """
 
 
-def _table(df: pd.DataFrame) -> str:
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
-    rows = "".join(
-        "<tr>"
-        + "".join(f"<td>{v if str(v).startswith('<span') else html.escape(str(v))}</td>" for v in r)
-        + "</tr>"
+def _table(df: pd.DataFrame) -> Markup:
+    """An HTML table; every header and cell is escaped unless it is trusted ``Markup`` built here."""
+    head = Markup("").join(Markup("<th>{}</th>").format(c) for c in df.columns)
+    rows = Markup("").join(
+        Markup("<tr>{}</tr>").format(Markup("").join(Markup("<td>{}</td>").format(v) for v in r))
         for r in df.itertuples(index=False)
     )
-    return f"<table><tr>{head}</tr>{rows}</table>"
+    return Markup("<table><tr>{}</tr>{}</table>").format(head, rows)
 
 
-def _bar(value: float, scale: float) -> str:
-    return f'<span class="bar" style="width:{max(0.0, value) / scale * 40:.1f}mm"></span> {value:.1f}'
+def _bar(value: float, scale: float) -> Markup:
+    """A score bar (trusted markup: only numbers are interpolated)."""
+    return Markup('<span class="bar" style="width:{:.1f}mm"></span> {:.1f}').format(
+        max(0.0, value) / scale * 40, value
+    )
 
 
 def build_briefing_html(ws, bnd, layout, catalogue, indicators, store, *, lang: str = "zh") -> str:
@@ -56,9 +58,7 @@ def build_briefing_html(ws, bnd, layout, catalogue, indicators, store, *, lang: 
         fmap = export_frame(layout_map(bnd, layout, lang=L), "layout", lang=L, synthetic=ws.synthetic)
         png = html_to_png(standalone_html(fmap), Path(tmp) / "layout.png", width=1600, height=1100)
         layout_img = base64.b64encode(png.read_bytes()).decode()
-    cells = ws["population_cells"].to_crs(ANALYSIS_CRS)
-    fac = ws["facilities"].to_crs(ANALYSIS_CRS)
-    model = build_model(cells, fac, catalogue=catalogue)
+    model = coverage_model(ws, catalogue)
     ts = type_summary(model)
     cov = pd.DataFrame(
         {
@@ -78,10 +78,8 @@ def build_briefing_html(ws, bnd, layout, catalogue, indicators, store, *, lang: 
             t("col.missing_count", L): gaps["missing_count"],
         }
     )
-    crit = workspace_criteria(
-        ws["parcels"].to_crs(ANALYSIS_CRS), cells, fac, model, current_year=dt.date.today().year
-    )
-    weights = PRESETS["民生优先"]
+    crit = screening_criteria(ws, model, current_year=dt.date.today().year)
+    weights = default_weights()
     ranked = score(crit, weights).sort_values("rank").head(10)
     names = ws["parcels"].set_index("parcel_id")["name"]
     top_n = max(float(ranked["score"].max()), 1.0)
@@ -111,7 +109,7 @@ def build_briefing_html(ws, bnd, layout, catalogue, indicators, store, *, lang: 
         inames = {d["key"]: d["name_en" if L == "en" else "name_zh"] for d in indicators}
         counts = pr.groupby("indicator").size().rename(index=inames).reset_index()
         counts.columns = [t("col.indicator", L), t("hc.metric.problems", L)]
-        hc = f"<h2>{t('hc.title', L)} · {max(years)}</h2>{_table(counts)}"
+        hc = Markup("<h2>{} · {}</h2>{}").format(t("hc.title", L), max(years), _table(counts))
     radii = pd.DataFrame(
         {
             t("col.type", L): [ft.name(L) for ft in catalogue.types.values()],
@@ -119,18 +117,61 @@ def build_briefing_html(ws, bnd, layout, catalogue, indicators, store, *, lang: 
             t("col.basis", L): [ft.basis(L) for ft in catalogue.types.values()],
         }
     )
-    mark = f'<div class="watermark">{t("export.demo", L)} · DEMO DATA</div>' if ws.synthetic else ""
-    return f"""<!DOCTYPE html><html lang="{L}"><head><meta charset="utf-8"><style>{CSS}</style></head><body>{mark}
-<div class="page"><h1>{t("app.title", L)} · {t("brief.title", L)}</h1><p>{t("brief.date", L)} {today}</p>
-<p class="note">{t("demo.badge", L) if ws.synthetic else ""}</p>
-<h2>{t("layout.title", L)}</h2><img class="map" src="data:image/png;base64,{layout_img}"></div>
-<div class="page"><h2>{t("cov.title", L)}</h2><p class="note">{t("cov.mode_note", L, mode=t("mode.euclidean", L))}</p>
-{_table(cov)}<h2>{t("cov.gaps", L)}</h2>{_table(gap_t)}</div>
-<div class="page"><h2>{t("ren.ranking", L)} · 民生优先</h2><p class="note">{t("ren.method", L)}</p>{_table(cand)}
-<h2>{t("lib.totals", L)}</h2>{_table(lib_t)}{hc}</div>
-<div class="page"><h2>{t("cov.method", L)}</h2><p class="note">{t("cov.method.text", L)}</p>{_table(radii)}</div>
+    mark = (
+        Markup('<div class="watermark">{} · DEMO DATA</div>').format(t("export.demo", L))
+        if ws.synthetic
+        else ""
+    )
+    # every interpolated value below is escaped by markupsafe (labels included) unless built as Markup above
+    return _page(
+        L=L,
+        today=today,
+        mark=mark,
+        synthetic_note=t("demo.badge", L) if ws.synthetic else "",
+        layout_img=layout_img,
+        cov=_table(cov),
+        gap_t=_table(gap_t),
+        cand=_table(cand),
+        lib_t=_table(lib_t),
+        hc=hc,
+        radii=_table(radii),
+    )
+
+
+def _page(*, L: str, **parts) -> str:
+    """Assemble the pages from escaped parts (``Markup.format`` escapes every plain string)."""
+    return Markup(_TEMPLATE).format(
+        title=t("app.title", L),
+        brief=t("brief.title", L),
+        date_label=t("brief.date", L),
+        layout_title=t("layout.title", L),
+        cov_title=t("cov.title", L),
+        mode_note=t("cov.mode_note", L, mode=t("mode.euclidean", L)),
+        gaps_title=t("cov.gaps", L),
+        ranking=t("ren.ranking", L),
+        preset=DEFAULT_PRESET,
+        ren_method=t("ren.method", L),
+        lib_totals=t("lib.totals", L),
+        method_title=t("cov.method", L),
+        method_text=t("cov.method.text", L),
+        css=Markup(CSS),
+        lang=L,
+        **parts,
+    )
+
+
+_TEMPLATE = """<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><style>{css}</style></head><body>{mark}
+<div class="page"><h1>{title} · {brief}</h1><p>{date_label} {today}</p>
+<p class="note">{synthetic_note}</p>
+<h2>{layout_title}</h2><img class="map" src="data:image/png;base64,{layout_img}"></div>
+<div class="page"><h2>{cov_title}</h2><p class="note">{mode_note}</p>
+{cov}<h2>{gaps_title}</h2>{gap_t}</div>
+<div class="page"><h2>{ranking} · {preset}</h2><p class="note">{ren_method}</p>{cand}
+<h2>{lib_totals}</h2>{lib_t}{hc}</div>
+<div class="page"><h2>{method_title}</h2><p class="note">{method_text}</p>{radii}</div>
 </body></html>"""
 
 
 def write_briefing_pdf(out, **kwargs) -> Path:
+    """Render the briefing pack to a PDF file at ``out`` (see :func:`build_briefing_html`)."""
     return html_to_pdf(build_briefing_html(**kwargs), out)

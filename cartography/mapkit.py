@@ -18,6 +18,7 @@ import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from geodata.chinacoords import shift_geometries
 from geodata.paths import STATIC_DIR
 
 VENDOR_DIR = STATIC_DIR / "vendor"
@@ -288,3 +289,11 @@ class _PrintFrame(MacroElement):
 def print_frame(title: str, subtitle: str, footer: str) -> MacroElement:
     """Title, north arrow and a date/source footer for PNG/PDF map exports. Add with ``.add_to(map)``."""
     return _PrintFrame(title, subtitle, footer)
+
+
+def for_basemap(gdf, basemap: str):
+    """Shift WGS84 data to GCJ-02 when drawn over AMap tiles (display only)."""
+    if not basemap_needs_gcj02(basemap):
+        return gdf
+    shifted = gdf.to_crs("EPSG:4326")
+    return shifted.set_geometry(shift_geometries(shifted.geometry.values), crs="EPSG:4326")

@@ -1,0 +1,288 @@
+"""Analysis commands: coverage, renewal screening, facility siting, 城市体检 ledger."""
+
+from __future__ import annotations
+
+import argparse
+
+from batch.registry import command
+
+
+@command("coverage")
+def cmd_coverage(args: argparse.Namespace) -> int:
+    """Population within a radius of facilities (file mode), or the bundled workspace's gap tables."""
+    if args.workspace is not None:
+        return _coverage_workspace(args)
+    from geodata.io import read_vector
+    from layers.coverage import point_coverage
+    from layers.crs import utm_crs_for
+
+    missing = [
+        o
+        for o, v in (
+            ("--facilities", args.facilities),
+            ("--residents", args.residents),
+            ("--radius-m", args.radius_m),
+            ("--out", args.out),
+        )
+        if v is None
+    ]
+    if missing:
+        raise ValueError(f"missing {', '.join(missing)} (or use --workspace)")
+    fac = read_vector(args.facilities)
+    res = read_vector(args.residents)
+    for gdf, name in ((fac, args.facilities), (res, args.residents)):
+        if gdf.crs is None:
+            raise ValueError(f"{name} has no CRS (.prj / GeoPackage CRS); cannot measure metres")
+    if args.type is not None:
+        if "type" not in fac.columns:
+            raise ValueError(f"--type given but {args.facilities} has no 'type' column")
+        fac = fac[fac["type"].astype(str) == args.type]
+    metric = utm_crs_for(res)
+    net = None
+    if args.mode == "network":
+        if not args.network:
+            raise ValueError("--mode network needs --network ROADS")
+        from layers.network import build_network
+
+        net = build_network(read_vector(args.network).to_crs(metric))
+    table = point_coverage(
+        res.to_crs(metric), fac.to_crs(metric), radius_m=args.radius_m, mode=args.mode, network=net
+    )
+    table.to_csv(args.out, index=False, encoding="utf-8")
+    pop = table["population"].astype(float)
+    print(f"mode={args.mode} crs={metric} facilities={len(fac)} residents={len(table)}")
+    print(
+        f"served_population={int(round(pop[table['served']].sum()))} total_population={int(round(pop.sum()))}"
+    )
+    return 0
+
+
+def _coverage_workspace(args: argparse.Namespace) -> int:
+    from geodata.catalogue import load_catalogue
+    from geodata.workspace import load_workspace
+    from layers.coverage import circle_summary, gap_ranking, type_summary
+    from layers.pipelines import coverage_model
+    from reports.tables import xlsx_bytes
+
+    ws = load_workspace(args.workspace or None)
+    model = coverage_model(ws, load_catalogue(), mode=args.mode)
+    gaps = gap_ranking(model).reset_index()
+    gaps["missing"] = gaps["missing"].map(", ".join)
+    sheets = {
+        "by_type": type_summary(model),
+        "by_type_district": type_summary(model, by="district_adcode"),
+        "by_circle": circle_summary(model),
+        "gap_communities": gaps,
+    }
+    out = args.out or "coverage_gaps.xlsx"
+    with open(out, "wb") as fh:
+        fh.write(
+            xlsx_bytes(
+                sheets,
+                notes={
+                    "mode": args.mode,
+                    "workspace": str(ws.path),
+                    "synthetic_demo_data": str(ws.synthetic).lower(),
+                },
+            )
+        )
+    total = model.total_population
+    print(f"wrote {out}: {len(gaps)} communities, mode={args.mode}")
+    print(f"communities={len(gaps)} total_population={int(round(total))}")
+    return 0
+
+
+@command("screen")
+def cmd_screen(args: argparse.Namespace) -> int:
+    """Rank renewal parcels with transparent multi-criteria scores (one row per parcel)."""
+    import datetime as dt
+    import json
+    import tomllib
+    from pathlib import Path
+
+    from geodata.catalogue import load_catalogue
+    from geodata.workspace import load_workspace
+    from layers.pipelines import coverage_model, default_weights, screening_criteria
+    from layers.screening import score
+
+    weights = default_weights()
+    if args.weights:
+        text = Path(args.weights).read_text(encoding="utf-8")
+        try:
+            loaded = tomllib.loads(text) if args.weights.endswith(".toml") else json.loads(text)
+        except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise ValueError(f"{args.weights}: not valid JSON/TOML weights ({exc})") from None
+        if not isinstance(loaded, dict) or not all(isinstance(v, int | float) for v in loaded.values()):
+            raise ValueError(f"{args.weights}: expected a table of criterion = number")
+        weights = {k: float(v) for k, v in loaded.items()}
+    ws = load_workspace(args.workspace)
+    crit = screening_criteria(ws, coverage_model(ws, load_catalogue()), current_year=dt.date.today().year)
+    ranked = score(crit, weights).sort_values("rank")
+    ranked.round(4).reset_index().to_csv(args.out, index=False, encoding="utf-8")
+    print(f"weights={json.dumps(weights, ensure_ascii=False)}")
+    print(f"parcels={len(ranked)} top={ranked.index[0]}")
+    return 0
+
+
+@command("site")
+def cmd_site(args: argparse.Namespace) -> int:
+    """Choose up to k new sites for a facility type that newly serve the most residents (MCLP)."""
+    import shapely
+
+    from geodata.catalogue import load_catalogue
+    from geodata.io import read_vector
+    from geodata.workspace import load_workspace
+    from layers.crs import ANALYSIS_CRS
+    from layers.pipelines import coverage_model, metric
+    from layers.siting import plan_sites, siting_table
+
+    cat = load_catalogue()
+    if args.type not in cat.types:
+        raise ValueError(f"unknown facility type {args.type!r}; one of: {', '.join(cat.types)}")
+    if args.k < 1:
+        raise ValueError("--k must be at least 1")
+    ws = load_workspace(args.workspace)
+    cells = metric(ws, "population_cells")
+    model = coverage_model(ws, cat, types=[args.type])
+    if args.candidates:
+        cand = read_vector(args.candidates)
+        if cand.crs is None:
+            raise ValueError(f"{args.candidates} has no CRS")
+        id_col = next((c for c in ("site_id", "parcel_id", "id", "name") if c in cand.columns), None)
+        ids = cand[id_col].astype(str).tolist() if id_col else [f"C{i + 1}" for i in range(len(cand))]
+    else:
+        cand = ws["parcels"]
+        ids = cand["parcel_id"].tolist()
+    pts = cand.to_crs(ANALYSIS_CRS).geometry.representative_point()
+    xy = shapely.get_coordinates(pts.values)
+    weight = cells["elderly"].to_numpy(float) if args.weight == "elderly" else None
+    plan = plan_sites(
+        model, args.type, xy, k=args.k, method=args.method, weight=weight, time_limit_s=args.time_limit
+    )
+    table = siting_table(
+        plan.best,
+        ids,
+        total_demand=plan.demand_total,
+        already_served=plan.served_before,
+        population_total=plan.weight_total,
+    )
+    lonlat = gpd_points_lonlat(xy[plan.best.chosen])
+    table["lon"], table["lat"] = lonlat[:, 0].round(6), lonlat[:, 1].round(6)
+    table.to_csv(args.out, index=False, encoding="utf-8")
+    exact = f"{plan.exact.objective:.0f}" if plan.exact is not None else "-"
+    print(f"type={args.type} radius_m={plan.radius_m:g} candidates={len(xy)} k={args.k} weight={args.weight}")
+    print(
+        f"greedy={plan.greedy.objective:.0f} exact={exact} gap_pct={plan.gap_pct if plan.gap_pct is not None else '-'}"
+    )
+    print(f"new_served={int(round(plan.best.objective))}")
+    return 0
+
+
+def gpd_points_lonlat(xy):
+    import geopandas as gpd
+    import shapely
+
+    from layers.crs import ANALYSIS_CRS
+
+    return shapely.get_coordinates(
+        gpd.GeoSeries(shapely.points(xy), crs=ANALYSIS_CRS).to_crs("EPSG:4326").values
+    )
+
+
+@command("ledger")
+def cmd_ledger(args: argparse.Namespace) -> int:
+    """城市体检 evaluation and 问题台账 (problem ledger) to XLSX; optional comparison with another year."""
+    import pandas as pd
+
+    from geodata.catalogue import load_catalogue
+    from geodata.indicators import load_indicators
+    from geodata.projects import open_store
+    from geodata.workspace import load_workspace
+    from layers.healthcheck import (
+        compare_years,
+        composite,
+        evaluate,
+        ledger,
+        problems,
+        projects_without_problem,
+    )
+    from reports.tables import xlsx_bytes
+
+    ws = load_workspace(args.workspace)
+    years = [int(y) for y in ws.metadata.get("survey_years", "").split(",") if y.strip()]
+    year = args.year or (max(years) if years else None)
+    if year is None:
+        raise ValueError("no survey year: give --year (the workspace metadata has no survey_years)")
+    cat = load_catalogue()
+    ind = load_indicators(catalogue=cat)
+    store = open_store()
+    links = store.problem_links()
+    sheets, total = {}, None
+    for level in ("community", "subdistrict", "district"):
+        ev = evaluate(ws.layers, cat, ind, year=year, level=level)
+        sheets[f"evaluation_{level}"] = ev
+        sheets[f"score_{level}"] = composite(ev).reset_index()
+        led = ledger(problems(ev), links)
+        sheets[f"ledger_{level}"] = led
+        total = led if total is None else pd.concat([total, led], ignore_index=True)
+        if args.compare:
+            ev0 = evaluate(ws.layers, cat, ind, year=args.compare, level=level)
+            sheets[f"compare_{level}"] = compare_years(ev0, ev)
+    sheets["indicators"] = pd.DataFrame(ind).astype(str)
+    sheets["projects_without_problem"] = projects_without_problem(store.list(), links, total["problem_id"])
+    with open(args.out, "wb") as fh:
+        fh.write(
+            xlsx_bytes(
+                sheets,
+                notes={
+                    "year": str(year),
+                    "compare": str(args.compare or ""),
+                    "synthetic_demo_data": str(ws.synthetic).lower(),
+                },
+            )
+        )
+    n_linked = int(total["linked"].sum())
+    print(f"wrote {args.out}: year={year} levels=3 indicators={len(ind)}")
+    print(f"problems={len(total)} linked={n_linked} unlinked={len(total) - n_linked}")
+    return 0
+
+
+def register(sub) -> None:
+    """Add this module's subcommands to the argparse sub-parsers."""
+    p = sub.add_parser("coverage", help="residents within a radius of facilities, or the workspace gap table")
+    p.add_argument("--facilities", help="facility points (any vector file; optional 'type' column)")
+    p.add_argument("--residents", help="resident points or polygons with a numeric 'population' column")
+    p.add_argument("--radius-m", type=float, dest="radius_m", help="service radius in metres")
+    p.add_argument("--type", help="keep only facilities whose 'type' equals this")
+    p.add_argument("--mode", choices=["euclidean", "network"], default="euclidean")
+    p.add_argument("--network", help="street lines for --mode network")
+    p.add_argument("--out", help="output CSV (file mode) or XLSX (--workspace)")
+    p.add_argument(
+        "--workspace",
+        nargs="?",
+        const="",
+        default=None,
+        help="use a workspace GeoPackage (no value: the bundled demo city) and write the gap tables",
+    )
+    p = sub.add_parser("screen", help="rank renewal parcels (multi-criteria, per-criterion contributions)")
+    p.add_argument("--workspace", default=None, help="workspace .gpkg (default: the bundled demo city)")
+    p.add_argument("--weights", default=None, help="JSON or TOML file: criterion = weight")
+    p.add_argument("--out", required=True, help="output CSV")
+    p = sub.add_parser("site", help="choose up to k new facility sites that newly serve the most residents")
+    p.add_argument("--type", required=True, help="facility type key, e.g. elderly_daycare")
+    p.add_argument("--k", type=int, required=True)
+    p.add_argument(
+        "--candidates", default=None, help="candidate points/polygons (default: the renewal parcels)"
+    )
+    p.add_argument("--workspace", default=None)
+    p.add_argument("--weight", choices=["population", "elderly"], default="population")
+    p.add_argument("--method", choices=["greedy", "exact", "both"], default="both")
+    p.add_argument("--time-limit", type=float, default=60.0, dest="time_limit", help="exact solver limit (s)")
+    p.add_argument("--out", required=True)
+    p = sub.add_parser("ledger", help="城市体检 indicators and problem ledger (XLSX)")
+    p.add_argument("--workspace", default=None)
+    p.add_argument(
+        "--year", type=int, default=None, help="survey year (default: the latest in the workspace)"
+    )
+    p.add_argument("--compare", type=int, default=None, help="earlier survey year to compare with")
+    p.add_argument("--out", required=True)

@@ -1,0 +1,1 @@
+"""Cartography: everything drawn on a map (base maps, layer builders, legends, print frames); no Streamlit."""

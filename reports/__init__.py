@@ -1,0 +1,1 @@
+"""Reports: exports without Streamlit (PNG/PDF briefing, XLSX/CSV tables)."""
