@@ -24,7 +24,7 @@ def cmd_layout_map(args: argparse.Namespace) -> int:
     fmap = layout_map(bnd, layout, lang=args.lang)
     out = Path(args.out)
     if args.format == "png":
-        from cartography.maps import export_frame
+        from cartography.printing import export_frame
         from reports.render import html_to_png
 
         export_frame(fmap, "layout", lang=args.lang)

@@ -241,56 +241,6 @@ def legend_html(title: str, items: list[tuple]) -> MacroElement:
     return _Legend(title, items)
 
 
-class _PrintFrame(MacroElement):
-    """Title block, north arrow and date/source line for exported maps (a Leaflet control, escaped text)."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function () {
-            var m = {{ this._parent.get_name() }};
-            var box = function (pos, html) {
-                var c = L.control({position: pos});
-                c.onAdd = function () { var d = L.DomUtil.create("div", "ra-print"); d.innerHTML = html; return d; };
-                c.addTo(m);
-            };
-            box("topleft", {{ this.title_json }});
-            box("topright", {{ this.arrow_json }});
-            box("bottomleft", {{ this.footer_json }});
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, title: str, subtitle: str, footer: str):
-        super().__init__()
-        self._name = "PrintFrame"
-        font = "'Noto Sans CJK SC','Microsoft YaHei',sans-serif"
-        title_html = (
-            f'<div style="background:rgba(255,255,255,0.92);padding:8px 14px;border-radius:6px;'
-            f'font-family:{font};box-shadow:0 1px 4px rgba(0,0,0,.3)"><div style="font-size:24px;'
-            f'font-weight:700">{escape(title)}</div><div style="font-size:14px;color:#444">'
-            f"{escape(subtitle)}</div></div>"
-        )
-        arrow_html = (
-            '<div style="background:rgba(255,255,255,0.92);padding:4px 8px;border-radius:6px;'
-            'text-align:center;font:700 16px sans-serif"><svg width="28" height="36" viewBox="0 0 28 36">'
-            '<polygon points="14,0 26,34 14,26 2,34" fill="#222"/></svg><div>N</div></div>'
-        )
-        footer_html = (
-            f'<div style="background:rgba(255,255,255,0.92);padding:4px 10px;border-radius:4px;'
-            f'font-family:{font};font-size:12px;color:#333">{escape(footer)}</div>'
-        )
-        self.title_json = json.dumps(title_html, ensure_ascii=False).replace("</", "<\\/")
-        self.arrow_json = json.dumps(arrow_html).replace("</", "<\\/")
-        self.footer_json = json.dumps(footer_html, ensure_ascii=False).replace("</", "<\\/")
-
-
-def print_frame(title: str, subtitle: str, footer: str) -> MacroElement:
-    """Title, north arrow and a date/source footer for PNG/PDF map exports. Add with ``.add_to(map)``."""
-    return _PrintFrame(title, subtitle, footer)
-
-
 def for_basemap(gdf, basemap: str):
     """Shift WGS84 data to GCJ-02 when drawn over AMap tiles (display only)."""
     if not basemap_needs_gcj02(basemap):

@@ -162,19 +162,6 @@ def coverage_map(
     return mapkit.finalize(m)
 
 
-def export_frame(m: folium.Map, kind: str, *, lang: str = "zh", synthetic: bool = False) -> folium.Map:
-    """Add the print frame (title, north arrow, date and data source) to a map for PNG/PDF export."""
-    import datetime as dt
-
-    title = {"layout": t("layout.title", lang), "coverage": t("cov.title", lang)}.get(
-        kind, t("app.title", lang)
-    )
-    source = t("export.source", lang) + (" · " + t("export.demo", lang) if synthetic else "")
-    footer = f"{t('export.date', lang)} {dt.date.today().isoformat()} · {source}"
-    mapkit.print_frame(title, t("app.title", lang), footer).add_to(m)
-    return m
-
-
 def parcel_map(ws, parcels, scores, colour_by: str, L: str) -> folium.Map:
     """Renewal parcels coloured by type, status, 留改拆 decision or screening score, over the districts."""
     m = mapkit.base_map()

@@ -9,7 +9,8 @@ from pathlib import Path
 import streamlit as st
 
 from cartography.mapkit import standalone_html
-from cartography.maps import coverage_map, export_frame, grade_map, layout_map, parcel_map
+from cartography.maps import coverage_map, grade_map, layout_map, parcel_map
+from cartography.printing import export_frame
 from dashboard import common, state
 from geodata.layout import load_layout
 from geodata.views import KINDS, load_views, save_views

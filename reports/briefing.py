@@ -12,7 +12,8 @@ import pandas as pd
 from markupsafe import Markup
 
 from cartography.mapkit import standalone_html
-from cartography.maps import export_frame, layout_map
+from cartography.maps import layout_map
+from cartography.printing import export_frame
 from i18n import t
 from layers.coverage import gap_ranking, type_summary
 from layers.healthcheck import evaluate, problems

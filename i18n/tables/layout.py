@@ -1,0 +1,57 @@
+"""Labels of the 省域格局 page (key: (中文, English))."""
+
+LABELS: dict[str, tuple[str, str]] = {
+    "layout.title": (
+        "一圈两带四群：江西省城镇开发格局",
+        "One circle, two belts, four clusters: Jiangxi's urban layout",
+    ),
+    "layout.caption": (
+        "依据《关于推动城市高质量发展的实施意见》（2026）；都市圈按成员县区边界融合绘制，发展带为经过城市驻地的通道线及两侧缓冲带。点击地图上的城市查看其定位。",
+        "From the 2026 provincial implementation opinions; the circle is the dissolved outline of its member counties, belts are corridor lines through city seats with a band each side. Click a city on the map.",
+    ),
+    "layout.layer.clusters": ("四群：城镇群", "Four town clusters"),
+    "layout.layer.circle": ("一圈：南昌都市圈", "Nanchang metropolitan circle"),
+    "layout.layer.belts": ("两带：沪昆、京九发展带", "Two corridor belts"),
+    "layout.layer.seats": ("城市驻地（按等级）", "City seats (by tier)"),
+    "layout.click_hint": (
+        "点击地图上任一设区市，查看其定位与所属格局要素。",
+        "Click any prefecture on the map to see its role.",
+    ),
+    "layout.pick_city": ("或选择城市", "Or pick a city"),
+    "layout.city.tier": ("城市等级", "Tier"),
+    "layout.city.role": ("发展定位（2026年实施意见）", "Role (2026 provincial opinions)"),
+    "layout.city.elements": ("所属格局要素", "Layout elements"),
+    "layout.city.circle_all": ("全域属于南昌都市圈", "Wholly in the Nanchang metropolitan circle"),
+    "layout.city.circle_partial": (
+        "部分县区属于南昌都市圈：{names}",
+        "Partly in the metropolitan circle: {names}",
+    ),
+    "layout.city.circle_none": ("不属于南昌都市圈", "Not in the metropolitan circle"),
+    "layout.city.belts": ("位于发展带：{names}", "On belts: {names}"),
+    "layout.city.no_belt": ("不在两带城市序列中", "Not a belt stop"),
+    "layout.city.cluster": ("城镇群：{name}", "Cluster: {name}"),
+    "layout.city.no_cluster": ("不属于四群（整体纳入都市圈）", "No cluster (wholly in the circle)"),
+    "layout.city.area": ("面积（km²）", "Area (km²)"),
+    "layout.city.counties": ("县级单元数", "County-level units"),
+    "layout.city.projects": ("更新项目库（本市）", "Renewal project library (this city)"),
+    "layout.city.no_projects": ("项目库中暂无本市项目。", "No projects of this city in the library yet."),
+    "layout.summary": ("格局要素汇总", "Layout elements"),
+    "layout.chart": ("四群对比：面积与县级单元数", "Clusters compared: area and county count"),
+    "layout.kind.circle": ("一圈", "Circle"),
+    "layout.kind.belt": ("两带", "Belt"),
+    "layout.kind.cluster": ("四群", "Cluster"),
+    "layout.editor": (
+        "调整格局（保存后地图与表格同步更新）",
+        "Adjust the layout (map and tables follow on save)",
+    ),
+    "layout.editor.members": ("都市圈成员县（市、区）", "Circle member counties"),
+    "layout.editor.band": ("{name}：单侧宽度（km）", "{name}: band half-width (km)"),
+    "layout.editor.save": ("校验并保存", "Validate and save"),
+    "layout.editor.reset": ("恢复为内置格局", "Reset to the bundled layout"),
+    "layout.editor.saved": ("已保存：{path}", "Saved: {path}"),
+    "layout.editor.invalid": ("格局配置有问题，未保存：", "The layout has problems and was not saved:"),
+    "layout.editor.note": (
+        "修改保存在工作目录（RENEWAL_DATA_DIR）中的 layout.toml，不改动内置配置；也可直接编辑该文件。",
+        "Edits are saved to layout.toml in the data directory (RENEWAL_DATA_DIR), not to the bundled file; you may also edit that file directly.",
+    ),
+}
