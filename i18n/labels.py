@@ -6,11 +6,23 @@ Chinese is hard-coded in logic. ``{name}`` placeholders are filled with ``str.fo
 
 from __future__ import annotations
 
-from i18n.tables import common, coverage, health, importing, layout, overview, present, renewal, siting
+from i18n.tables import (
+    common,
+    coverage,
+    health,
+    importing,
+    layout,
+    maps,
+    overview,
+    present,
+    renewal,
+    reports,
+    siting,
+)
 
 LANGS = ("zh", "en")
 
-_TABLES = (common, overview, layout, coverage, renewal, siting, health, importing, present)
+_TABLES = (common, overview, layout, coverage, renewal, siting, health, importing, present, maps, reports)
 
 
 def _merge() -> dict[str, tuple[str, str]]:
