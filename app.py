@@ -1,7 +1,12 @@
-"""Renewal Atlas — Streamlit entry point (wiring only: page config and navigation)."""
+"""Renewal Atlas — the Streamlit shell: page config, the sidebar state that survives page changes, navigation.
+
+Language, editor name and basemap are created here on every run (not inside a page), so they persist when the
+planner changes pages or starts presenting. Every page runs inside a friendly error boundary.
+"""
 
 import streamlit as st
 
+from dashboard import common
 from dashboard.coverage_page import render_coverage
 from dashboard.healthcheck_page import render_healthcheck
 from dashboard.import_page import render_import
@@ -14,7 +19,8 @@ from i18n import t
 
 st.set_page_config(page_title="城市更新规划一张图 Renewal Atlas", page_icon="🗺️", layout="wide")
 
-_lang = st.session_state.get("lang", "zh")
+common.shell_sidebar()
+_lang = common.lang()
 PAGES = [
     (render_overview, "nav.overview", ":material/map:", "overview"),
     (render_layout, "nav.layout", ":material/hub:", "layout"),
@@ -27,7 +33,7 @@ PAGES = [
 ]
 pages = {
     t("nav.group.main", _lang): [
-        st.Page(fn, title=t(label, _lang), icon=icon, url_path=path, default=path == "overview")
+        st.Page(common.guarded(fn), title=t(label, _lang), icon=icon, url_path=path, default=path == "overview")
         for fn, label, icon, path in PAGES
     ],
 }

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import logging
+import uuid
+
 import streamlit as st
 
 from geodata import settings
@@ -62,8 +66,15 @@ def workspace_or_none():
         return None
 
 
-def sidebar() -> dict:
-    """Language and basemap controls; returns the map settings of this run."""
+def shell_sidebar() -> None:
+    """The sidebar controls that must survive every page change (called by app.py on every run).
+
+    Language, editor name and basemap are created here, in the shell, so Streamlit keeps their state when
+    the page changes (a widget created inside a page is forgotten on the next page).
+    """
+    st.session_state.setdefault("lang", settings.default_language())
+    st.session_state.setdefault("basemap", settings.default_basemap())
+    _translate_streamlit_chrome(lang())
     with st.sidebar:
         st.radio(
             t("sidebar.language"),
@@ -71,30 +82,172 @@ def sidebar() -> dict:
             key="lang",
             horizontal=True,
             format_func=lambda v: "中文" if v == "zh" else "English",
-            index=0 if settings.default_language() == "zh" else 1,
         )
         L = lang()
+        st.text_input(t("sidebar.editor", L), key="editor_name", max_chars=40)
         with st.expander(t("sidebar.settings", L)):
             basemap = st.selectbox(
                 t("sidebar.basemap", L),
                 settings.BASEMAPS,
                 key="basemap",
-                index=settings.BASEMAPS.index(settings.default_basemap()),
                 format_func=lambda v: t(f"basemap.{v}", L),
                 help=t("sidebar.basemap.help", L),
             )
-            key = settings.tianditu_key()
             if basemap == "tianditu":
-                key = st.text_input(t("sidebar.tianditu_key", L), value=key, type="password") or key
-                if not key:
+                st.text_input(t("sidebar.tianditu_key", L), key="tianditu_key", type="password")
+                if not (st.session_state.get("tianditu_key") or settings.tianditu_key()):
                     st.warning(t("sidebar.tianditu_missing", L))
-                    basemap = "none"
-            st.caption(f"{t('sidebar.workspace', L)}: `{workspace_path().name}`")
-        st.text_input(t("sidebar.editor", L), key="editor_name")
+            st.caption(f"{t('sidebar.workspace', L)}: {workspace_path().name}")
+
+
+def _translate_streamlit_chrome(L: str) -> None:
+    """Streamlit's own texts (file uploader) are English only: in Chinese mode CSS swaps them for ours."""
+    if L != "zh":
+        return
+    drop, browse = t("upload.drop", L), t("upload.browse", L)
+    st.html(
+        "<style>"
+        '[data-testid="stFileUploaderDropzoneInstructions"] span,'
+        '[data-testid="stFileUploaderDropzoneInstructions"] small {display: none;}'
+        '[data-testid="stFileUploaderDropzoneInstructions"] > div::after'
+        f'{{content: "{drop}"; font-size: 0.95rem;}}'
+        '[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"] {font-size: 0;}'
+        '[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"]::after'
+        f'{{content: "{browse}"; font-size: 0.9rem;}}'
+        "</style>"
+    )
+
+
+def sidebar() -> dict:
+    """The shell's map settings of this run: ``{"lang", "basemap", "tianditu_key"}`` (widgets: app.py)."""
+    L = lang()
+    basemap = st.session_state.get("basemap", settings.default_basemap())
+    key = st.session_state.get("tianditu_key") or settings.tianditu_key()
+    if basemap == "tianditu" and not key:
+        basemap = "none"
     return {"lang": L, "basemap": basemap, "tianditu_key": key}
+
+
+def editor() -> str:
+    """The editor name given in the sidebar (stripped; empty when none)."""
+    return str(st.session_state.get("editor_name", "")).strip()
+
+
+_DEFAULT_PARAMS = ("index", "default", "value")
+
+
+def kept(widget, label: str, *args, key: str, by_language: bool = False, **kwargs):
+    """Create a widget whose value survives page changes, hidden periods and language switches.
+
+    Streamlit forgets a widget's value when a run does not draw it (another page, a toggled-off branch)
+    and stores select boxes and radios by their *label*, which no option matches after a language switch.
+    The value is therefore also kept under a plain session key and restored before the widget is drawn;
+    ``by_language=True`` (for widgets whose labels are translated) gives each language its own widget key.
+
+    Parameters
+    ----------
+    widget : callable
+        ``st.selectbox``, ``col.radio``, ``st.number_input``, … (any Streamlit input widget).
+    label : str
+        The (translated) label.
+    *args, **kwargs
+        Passed on; ``index`` / ``default`` / ``value`` are the first-visit defaults only.
+    key : str
+        The widget's stable name.
+    by_language : bool
+        True when the options' labels depend on the language.
+
+    Returns
+    -------
+    object
+        The widget's value.
+    """
+    k = f"{key}@{lang()}" if by_language else key
+    shadow = f"_kept:{key}"
+    options = list(args[0]) if args and isinstance(args[0], list | tuple | range) else None
+    if k not in st.session_state and shadow in st.session_state:
+        saved = st.session_state[shadow]
+        if options is None:
+            st.session_state[k] = saved
+        elif isinstance(saved, list):
+            st.session_state[k] = [v for v in saved if v in options]
+        elif saved in options:
+            st.session_state[k] = saved
+    if k in st.session_state:
+        for param in _DEFAULT_PARAMS:
+            kwargs.pop(param, None)
+    value = widget(label, *args, key=k, **kwargs)
+    st.session_state[shadow] = value
+    return value
+
+
+def kept_value(key: str, fallback=None):
+    """The last value of a :func:`kept` widget (also while it is not drawn)."""
+    return st.session_state.get(f"_kept:{key}", fallback)
+
+
+def set_kept(key: str, value) -> None:
+    """Set a :func:`kept` widget's value for its next drawing (call before it is drawn in this run)."""
+    st.session_state[f"_kept:{key}"] = value
+    for k in [k for k in st.session_state if isinstance(k, str) and (k == key or k.startswith(f"{key}@"))]:
+        del st.session_state[k]
+
+
+def forget(key: str) -> None:
+    """Drop a :func:`kept` widget's remembered value (its next drawing starts from its default)."""
+    st.session_state.pop(f"_kept:{key}", None)
+    for k in [k for k in st.session_state if isinstance(k, str) and (k == key or k.startswith(f"{key}@"))]:
+        del st.session_state[k]
 
 
 def demo_badge(ws) -> None:
     """The demo-data label, shown on every page that displays the demo workspace."""
     if ws.synthetic:
         st.info(t("demo.badge", lang()), icon="ℹ️")
+
+
+_log = logging.getLogger("renewal_atlas")
+
+
+def _is_control_flow(exc: BaseException) -> bool:
+    """st.rerun / st.stop / st.switch_page work by raising; those must pass through the boundary."""
+    return type(exc).__name__ in {"RerunException", "StopException"}
+
+
+def guarded(render):
+    """Wrap a page's render function in a friendly error boundary.
+
+    An unexpected error shows a Chinese/English message with a short reference id and is logged with its
+    traceback (and the id) in the server log; the planner never sees a traceback.
+    """
+
+    @functools.wraps(render)
+    def run() -> None:
+        try:
+            render()
+        except Exception as exc:
+            if _is_control_flow(exc):
+                raise
+            ref = uuid.uuid4().hex[:8]
+            _log.exception("page %s failed, reference %s", render.__name__, ref)
+            st.error(t("error.page", lang(), ref=ref), icon="⚠️")
+
+    return run
+
+
+def save_view_button(kind: str, params: dict, default_title: str, *, key: str) -> None:
+    """ "Save this view" for the meeting: a small form that appends the page's current view to the saved
+    views (listed and presented on the 会议演示 page)."""
+    from geodata.views import load_views, save_views
+
+    L = lang()
+    with st.popover(t("view.save", L), icon=":material/bookmark_add:"):
+        with st.form(f"save_view_{key}", border=False):
+            title = st.text_input(t("view.title", L), value=default_title, max_chars=80)
+            if st.form_submit_button(t("view.save", L)):
+                clean = title.replace("\x00", "").strip()
+                if not clean:
+                    st.warning(t("view.needs_title", L))
+                else:
+                    save_views([*load_views(), {"title": clean, "kind": kind, "params": params}])
+                    st.toast(t("view.saved", L, title=clean))

@@ -8,62 +8,77 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from cartography.maps import coverage_map
+from cartography.whatif import catchment_layer
 from dashboard import common, state
 from i18n import t
+from layers.circles import item_table, reached_distribution
 from layers.coverage import gap_ranking, headline, scenario, share_by
 from layers.crs import ANALYSIS_CRS
 from layers.network import overstatement
+from layers.whatif import site_catchments
 from reports.tables import csv_bytes, xlsx_bytes
 
 
 def _controls(cat, L: str):
     c1, c2, c3, c4 = st.columns([1.2, 1.4, 1.2, 1])
-    target = c1.radio(
+    target = common.kept(
+        c1.radio,
         t("cov.target", L),
         ["type", "circle"],
         key="cov_target",
+        by_language=True,
         format_func=lambda v: t(f"cov.target.{v}", L),
     )
     if target == "type":
-        ftype = c2.selectbox(
+        types = list(cat.types)
+        ftype = common.kept(
+            c2.selectbox,
             t("cov.type", L),
-            list(cat.types),
+            types,
             key="cov_type",
-            index=list(cat.types).index("kindergarten"),
+            by_language=True,
+            index=types.index("kindergarten"),
             format_func=lambda k: cat.types[k].name(L),
         )
-        radius = c4.number_input(
+        radius = common.kept(
+            c4.number_input,
             t("cov.radius", L),
+            key=f"cov_radius_{ftype}",
             min_value=50.0,
             max_value=5000.0,
             step=50.0,
             value=float(cat.radius_m(ftype)),
-            key=f"cov_radius_{ftype}",
             help=t("cov.radius.help", L),
         )
         selection, overrides = ftype, {ftype: radius}
     else:
-        circle = c2.selectbox(
+        circle = common.kept(
+            c2.selectbox,
             t("cov.circle", L),
             ["5min", "10min", "15min"],
             key="cov_circle",
+            by_language=True,
             format_func=lambda c: t(f"circle.{c}", L),
         )
         selection, overrides = f"circle:{circle}", {}
-    mode = c3.radio(
-        t("cov.mode", L), ["euclidean", "network"], key="cov_mode", format_func=lambda m: t(f"mode.{m}", L)
+    mode = common.kept(
+        c3.radio,
+        t("cov.mode", L),
+        ["euclidean", "network"],
+        key="cov_mode",
+        by_language=True,
+        format_func=lambda m: t(f"mode.{m}", L),
     )
     return selection, overrides, mode
 
 
 def _proposed_frame(cat, L: str) -> pd.DataFrame:
-    sites = st.session_state.get(state.SCENARIO_KEY, [])
-    df = pd.DataFrame(sites, columns=["lon", "lat", "type"])
+    df = pd.DataFrame(state.scenario_sites(), columns=["lon", "lat", "type"])
     df["type_label"] = df["type"].map(lambda k: cat.types[k].name(L))
     return df
 
 
-def _scenario_model(model, proposed: pd.DataFrame, removed: list[str]):
+def _scenario(model, proposed: pd.DataFrame, removed: list[str]):
     if proposed.empty and not removed:
         return None
     pts = gpd.GeoSeries(gpd.points_from_xy(proposed["lon"], proposed["lat"]), crs="EPSG:4326").to_crs(
@@ -73,37 +88,91 @@ def _scenario_model(model, proposed: pd.DataFrame, removed: list[str]):
     return scenario(model, add=add, remove=removed)
 
 
-def _metrics(model, selection: str, L: str, result=None) -> None:
-    h = headline(model, selection)
+def _metrics(base, shown, selection: str, L: str, result) -> None:
+    """Headline figures; with a scenario they are the scenario's, with the change against today as delta."""
+    h, h0 = headline(shown, selection), headline(base, selection)
     cols = st.columns(4)
     cols[0].metric(t("cov.metric.population", L), f"{h['population']:,.0f}")
-    delta = None
-    if result is not None and not selection.startswith("circle:"):
-        d = result.delta.set_index("type")
-        if selection in d.index:
-            delta = f"{d.loc[selection, 'newly_served'] - d.loc[selection, 'newly_unserved']:+,.0f}"
+    change = h["served_pop"] - h0["served_pop"]
+    delta = f"{change:+,.0f}" if result is not None else None
     cols[1].metric(t("cov.metric.served", L), f"{h['served_pop']:,.0f}", delta=delta)
     cols[2].metric(t("cov.metric.unserved", L), f"{h['unserved_pop']:,.0f}")
-    cols[3].metric(t("cov.metric.share", L), f"{h['served_share'] * 100:.1f}%")
-    st.caption(t("cov.mode_note", L, mode=t(f"mode.{model.mode}", L)))
+    share_delta = f"{(h['served_share'] - h0['served_share']) * 100:+.1f}" if result is not None else None
+    cols[3].metric(t("cov.metric.share", L), f"{h['served_share'] * 100:.1f}%", delta=share_delta)
+    st.caption(t("cov.mode_note", L, mode=t(f"mode.{shown.mode}", L)))
+    if result is not None:
+        st.info(
+            t(
+                "cov.scenario_included",
+                L,
+                added=len(result.added),
+                removed=len(result.removed),
+                change=f"{change:+,.0f}",
+                before=f"{h0['served_share'] * 100:.1f}%",
+            ),
+            icon=":material/science:",
+        )
 
 
-def _whatif_panel(model, selection: str, cat, L: str, result) -> list[str]:
+def _site_table(per_site: pd.DataFrame, proposed: pd.DataFrame, cat, L: str, mode: str) -> None:
+    """The proposed sites with the residents each newly serves; select rows to delete single sites."""
+    shown = pd.DataFrame(
+        {
+            t("col.site", L): [f"{i + 1}" for i in range(len(proposed))],
+            t("col.type", L): proposed["type_label"].to_numpy(),
+            t("col.lon", L): proposed["lon"].round(5).to_numpy(),
+            t("col.lat", L): proposed["lat"].round(5).to_numpy(),
+        }
+    )
+    served = per_site.set_index("facility_id")["newly_served"] if len(per_site) else pd.Series(dtype=float)
+    shown[t("cov.whatif.site_served", L)] = [
+        "—" if pd.isna(v) else f"{v:,.0f}"
+        for v in served.reindex([f"NEW-{i + 1}" for i in range(len(proposed))])
+    ]
+    picked = st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="multi-row",
+        key="cov_sites_table",
+    )
+    if mode == "network":
+        st.caption(t("cov.whatif.site_split_network", L))
+    rows = list(getattr(picked, "selection", {}).get("rows", [])) if picked else []
+    c1, c2, c3 = st.columns(3)
+    if c1.button(t("cov.whatif.delete", L), disabled=not rows, key="cov_delete_sites"):
+        state.remove_sites(rows)
+        st.rerun()
+    c2.download_button(
+        t("cov.export.sites", L),
+        lambda: csv_bytes(shown),
+        "scenario_sites.csv",
+        "text/csv",
+        on_click="ignore",
+    )
+    if c3.button(t("cov.whatif.clear", L), key="cov_clear"):
+        state.clear_sites()
+        st.rerun()
+
+
+def _whatif_panel(model, selection: str, cat, L: str, result, per_site) -> None:
     st.subheader(t("cov.whatif", L))
     if selection.startswith("circle:"):
         st.caption(t("cov.whatif.needs_type", L))
-        return []
-    st.toggle(t("cov.whatif.click", L), key="cov_click_add", value=True)
+        return
+    common.kept(st.toggle, t("cov.whatif.click", L), key="cov_click_add", value=True)
     with st.form("cov_add_coords", clear_on_submit=False, border=False):
         st.caption(t("cov.whatif.coords", L))
         c1, c2, c3 = st.columns([1, 1, 0.6])
         lon = c1.number_input(t("cov.whatif.lon", L), value=115.900, format="%.5f", key="cov_lon")
         lat = c2.number_input(t("cov.whatif.lat", L), value=28.680, format="%.5f", key="cov_lat")
         if c3.form_submit_button(t("cov.whatif.add", L)):
-            st.session_state.setdefault(state.SCENARIO_KEY, []).append((lon, lat, selection))
+            state.add_sites([(lon, lat, selection)])
             st.rerun()
     ids = model.facilities.loc[model.facilities["type"] == selection, "facility_id"].astype(str).tolist()
-    removed = st.multiselect(
+    common.kept(
+        st.multiselect,
         t("cov.whatif.remove", L),
         ids,
         key=f"cov_remove_{selection}",
@@ -111,23 +180,18 @@ def _whatif_panel(model, selection: str, cat, L: str, result) -> list[str]:
     )
     if result is None:
         st.caption(t("cov.whatif.none", L))
-    else:
-        d = result.delta.set_index("type")
-        if selection in d.index:
-            c1, c2 = st.columns(2)
-            c1.metric(t("cov.whatif.delta", L), f"{d.loc[selection, 'newly_served']:,.0f}")
-            c2.metric(t("cov.whatif.lost", L), f"{d.loc[selection, 'newly_unserved']:,.0f}")
-        proposed = _proposed_frame(cat, L)
-        if len(proposed):
-            shown = proposed[["type_label", "lon", "lat"]].rename(
-                columns={"type_label": t("col.type", L), "lon": t("col.lon", L), "lat": t("col.lat", L)}
-            )
-            st.dataframe(shown, hide_index=True, width="stretch")
-            st.download_button(t("cov.export.sites", L), csv_bytes(shown), "scenario_sites.csv", "text/csv")
-        if st.button(t("cov.whatif.clear", L)):
-            st.session_state[state.SCENARIO_KEY] = []
-            st.rerun()
-    return removed
+        return
+    d = result.delta.set_index("type")
+    if selection in d.index:
+        c1, c2 = st.columns(2)
+        c1.metric(t("cov.whatif.delta", L), f"{d.loc[selection, 'newly_served']:,.0f}")
+        c2.metric(t("cov.whatif.lost", L), f"{d.loc[selection, 'newly_unserved']:,.0f}")
+    proposed = _proposed_frame(cat, L)
+    if len(proposed):
+        _site_table(per_site, proposed, cat, L, model.mode)
+    elif st.button(t("cov.whatif.clear", L), key="cov_clear_removed"):
+        state.clear_sites()
+        st.rerun()
 
 
 def _gap_table(model, ws, selection: str, L: str) -> pd.DataFrame:
@@ -159,9 +223,49 @@ def _district_chart(model, ws, selection: str, L: str) -> None:
     dnames = ws["districts"].set_index("adcode")["name_en" if L == "en" else "name_zh"]
     d = d[d.index.isin(dnames.index)]
     chart = pd.DataFrame(
-        {t("col.district", L): d.index.map(dnames), t("col.served_share", L): d["served_share"] * 100}
+        {
+            t("col.district", L): d.index.map(dnames),
+            t("col.served_share", L) + " %": (d["served_share"] * 100).round(1),
+        }
     )
-    st.bar_chart(chart, x=t("col.district", L), y=t("col.served_share", L), horizontal=True, height=260)
+    st.bar_chart(
+        chart, x=t("col.district", L), y=t("col.served_share", L) + " %", horizontal=True, height=260
+    )
+
+
+def _circle_items(model, ws, selection: str, L: str) -> None:
+    """Life circle: the strict "all items" figure plus items reached (0–n) and the per-item table."""
+    circle = selection.split(":", 1)[1]
+    cat = model.catalogue
+    st.subheader(t("cov.items.title", L, circle=t(f"circle.{circle}", L)))
+    st.caption(t("cov.items.definition", L))
+    left, right = st.columns(2)
+    dist = reached_distribution(model, circle)
+    n = int(dist["items"].max())
+    left.dataframe(
+        pd.DataFrame(
+            {
+                t("cov.items.reached", L): [f"{i} / {n}" for i in dist["items"]],
+                t("col.population", L): [f"{v:,.0f}" for v in dist["population"]],
+                t("col.share", L): [f"{v * 100:.1f}%" for v in dist["share"]],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    items = item_table(model, circle)
+    right.dataframe(
+        pd.DataFrame(
+            {
+                t("col.type", L): items["type"].map(lambda k: cat.types[k].name(L)),
+                t("col.radius_m", L): items["radius_m"].astype(int),
+                t("col.served_pop", L): [f"{v:,.0f}" for v in items["served_pop"]],
+                t("col.served_share", L): [f"{v * 100:.1f}%" for v in items["served_share"]],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 
 
 def _method(cat, model_e, model_n, L: str) -> None:
@@ -199,6 +303,19 @@ def _method(cat, model_e, model_n, L: str) -> None:
         )
 
 
+def _save_view(selection: str, overrides: dict, mode: str, cat, L: str) -> None:
+    if selection.startswith("circle:"):
+        name = t(f"circle.{selection.split(':', 1)[1]}", L)
+    else:
+        name = f"{cat.types[selection].name(L)} {overrides.get(selection, cat.radius_m(selection)):g} m"
+    common.save_view_button(
+        "coverage",
+        {"selection": selection, "mode": mode, "radius_m": overrides.get(selection)},
+        f"{name} · {t(f'mode.{mode}', L)}",
+        key="coverage",
+    )
+
+
 def render_coverage() -> None:
     opts = common.sidebar()
     L = opts["lang"]
@@ -212,12 +329,14 @@ def render_coverage() -> None:
     selection, overrides, mode = _controls(cat, L)
     model = state.coverage_model(str(ws.path), mode).with_catalogue(cat.with_radii(overrides))
     proposed = _proposed_frame(cat, L)
-    removed = (
-        st.session_state.get(f"cov_remove_{selection}", []) if not selection.startswith("circle:") else []
-    )
-    result = _scenario_model(model, proposed, removed)
+    removed = [] if selection.startswith("circle:") else common.kept_value(f"cov_remove_{selection}", [])
+    result = _scenario(model, proposed, removed)
     shown = result.model if result is not None else model
-    _metrics(shown, selection, L, result)
+    per_site, site_of_cell = (None, None)
+    if result is not None and not selection.startswith("circle:"):
+        per_site, site_of_cell = site_catchments(model, result, selection)
+    _metrics(model, shown, selection, L, result)
+    _save_view(selection, overrides, mode, cat, L)
     left, right = st.columns([3, 2], gap="medium")
     with left:
         fmap = coverage_map(
@@ -230,22 +349,32 @@ def render_coverage() -> None:
             basemap=opts["basemap"],
             tianditu_key=opts["tianditu_key"] or None,
         )
+        if site_of_cell is not None:
+            catchment_layer(
+                model.resident_xy,
+                model.population,
+                site_of_cell,
+                crs=ANALYSIS_CRS,
+                site_labels=[f"{t('col.site', L)} {i + 1}" for i in range(len(proposed))],
+                name=t("cov.layer.catchments", L),
+                aliases=(t("col.site", L), t("col.population", L)),
+            ).add_to(fmap)
         returned = st_folium(
             fmap,
-            key=f"cov_map_{L}_{opts['basemap']}",
+            key=f"cov_map_{L}_{opts['basemap']}_{state.map_epoch('cov')}",
             height=600,
             use_container_width=True,
             returned_objects=["last_clicked"],
         )
     with right:
-        _whatif_panel(model, selection, cat, L, result)
+        _whatif_panel(model, selection, cat, L, result, per_site)
     click = (returned or {}).get("last_clicked")
-    if click and st.session_state.get("cov_click_add") and not selection.startswith("circle:"):
-        site = (round(click["lng"], 6), round(click["lat"], 6), selection)
-        if site != st.session_state.get("cov_last_click"):
-            st.session_state["cov_last_click"] = site
-            st.session_state.setdefault(state.SCENARIO_KEY, []).append(site)
-            st.rerun()
+    if click and common.kept_value("cov_click_add", True) and not selection.startswith("circle:"):
+        state.add_sites([(click["lng"], click["lat"], selection)])
+        state.bump_map("cov")
+        st.rerun()
+    if selection.startswith("circle:"):
+        _circle_items(shown, ws, selection, L)
     _district_chart(shown, ws, selection, L)
     st.subheader(t("cov.gaps", L))
     gaps = _gap_table(shown, ws, selection, L)
@@ -253,10 +382,17 @@ def render_coverage() -> None:
     c1, c2 = st.columns(2)
     c1.download_button(
         t("cov.export.gaps_xlsx", L),
-        xlsx_bytes({"gaps": gaps}, notes={"mode": t(f"mode.{shown.mode}", L), "selection": selection}),
+        lambda: xlsx_bytes({"gaps": gaps}, notes={t("col.mode", L): t(f"mode.{shown.mode}", L)}),
         "service_gaps.xlsx",
+        on_click="ignore",
     )
-    c2.download_button(t("cov.export.gaps_csv", L), csv_bytes(gaps), "service_gaps.csv", "text/csv")
+    c2.download_button(
+        t("cov.export.gaps_csv", L),
+        lambda: csv_bytes(gaps),
+        "service_gaps.csv",
+        "text/csv",
+        on_click="ignore",
+    )
     _method(
         cat,
         state.coverage_model(str(ws.path), "euclidean").with_catalogue(cat.with_radii(overrides)),

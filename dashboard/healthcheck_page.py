@@ -25,7 +25,14 @@ from reports.tables import xlsx_bytes
 
 def _eval_tab(ws, ev, ind, level: str, L: str) -> None:
     names = {d["key"]: d["name_en" if L == "en" else "name_zh"] for d in ind}
-    indicator = st.selectbox(t("hc.indicator", L), list(names), format_func=names.get, key="hc_indicator")
+    indicator = common.kept(
+        st.selectbox,
+        t("hc.indicator", L),
+        list(names),
+        format_func=names.get,
+        key="hc_indicator",
+        by_language=True,
+    )
     left, right = st.columns([3, 2], gap="medium")
     with left:
         st_folium(
@@ -49,7 +56,7 @@ def _eval_tab(ws, ev, ind, level: str, L: str) -> None:
                         format_value(v, u) for v, u in zip(rows["target"], rows["unit_of_measure"])
                     ],
                     t("col.grade", L): rows["grade"].map(lambda g: t(f"hc.grade.{g}", L)),
-                    t("col.affected", L): rows["affected"].round(0).astype(int),
+                    t("col.affected", L): [f"{v:,.0f}" for v in rows["affected"]],
                 }
             ),
             hide_index=True,
@@ -64,7 +71,7 @@ def _eval_tab(ws, ev, ind, level: str, L: str) -> None:
                 t("col.unit", L): comp["unit"].map(unames),
                 t("col.score", L): comp["score"].round(1),
                 t("hc.metric.problems", L): comp["failing"],
-                t("col.population", L): comp["population"].round(0).astype(int),
+                t("col.population", L): [f"{v:,.0f}" for v in comp["population"]],
             }
         ).head(30),
         hide_index=True,
@@ -83,7 +90,8 @@ def _ledger_tab(ws, ev, ind, level: str, L: str) -> None:
     c[2].metric(t("hc.metric.unlinked", L), f"{int((~led['linked']).sum()):,}")
     names = {d["key"]: d["name_en" if L == "en" else "name_zh"] for d in ind}
     unames = unit_names(ws.layers, level, L)
-    shown = led[~led["linked"]] if st.toggle(t("hc.only_unlinked", L), key="hc_only_unlinked") else led
+    only = common.kept(st.toggle, t("hc.only_unlinked", L), key="hc_only_unlinked")
+    shown = led[~led["linked"]] if only else led
     st.dataframe(
         pd.DataFrame(
             {
@@ -96,7 +104,7 @@ def _ledger_tab(ws, ev, ind, level: str, L: str) -> None:
                     format_value(v, u) for v, u in zip(shown["target"], shown["unit_of_measure"])
                 ],
                 t("col.grade", L): shown["grade"].map(lambda g: t(f"hc.grade.{g}", L)),
-                t("col.affected", L): shown["affected"].round(0).astype(int),
+                t("col.affected", L): [f"{v:,.0f}" for v in shown["affected"]],
                 t("col.projects", L): shown["projects"],
             }
         ),
@@ -106,20 +114,23 @@ def _ledger_tab(ws, ev, ind, level: str, L: str) -> None:
     )
     if shown.empty:
         return
-    pid = st.selectbox(
+    pid = common.kept(
+        st.selectbox,
         t("hc.pick_problem", L),
         shown["problem_id"].head(300).tolist(),
         key="hc_problem",
+        by_language=True,
         format_func=lambda p: f"{unames.get(p.split('|')[2], p.split('|')[2])} · {names[p.split('|')[3]]}",
     )
     lib = store.list()
     current = set(store.problem_links().query("problem_id == @pid")["project_id"]) if len(lib) else set()
-    editor = st.session_state.get("editor_name", "")
+    editor = common.editor()
     chosen = st.multiselect(
         t("hc.link", L),
         lib["project_id"].tolist(),
         default=sorted(current),
         key=f"hc_links_{pid}",
+        placeholder=t("select.placeholder", L),
         format_func=lambda p: f"{p} · {lib.set_index('project_id').loc[p, 'name']}",
     )
     c1, c2 = st.columns(2)
@@ -147,10 +158,21 @@ def _ledger_tab(ws, ev, ind, level: str, L: str) -> None:
             st.session_state["hc_flash"] = t("hc.created", L, pid=proj["project_id"])
             st.rerun()
     except ProjectError as err:
-        st.error(str(err))
+        st.error(t("hc.store_error", L, why=str(err)))
     st.markdown(f"**{t('hc.orphans', L)}**")
     orphans = projects_without_problem(lib, store.problem_links(), led["problem_id"])
-    st.dataframe(orphans[["project_id", "name", "category", "status"]], hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("col.project_id", L): orphans["project_id"],
+                t("col.name", L): orphans["name"],
+                t("col.category", L): orphans["category"].map(lambda c: t(f"category.{c}", L)),
+                t("col.status", L): orphans["status"].map(lambda v: t(f"status.{v}", L)),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 
 
 def _review_tab(ws, ev1, ind, year: int, years: list[int], level: str, L: str) -> None:
@@ -158,7 +180,7 @@ def _review_tab(ws, ev1, ind, year: int, years: list[int], level: str, L: str) -
     if not earlier:
         st.info(t("hc.compare_with", L) + ": —")
         return
-    y0 = st.selectbox(t("hc.compare_with", L), earlier, index=len(earlier) - 1, key="hc_y0")
+    y0 = common.kept(st.selectbox, t("hc.compare_with", L), earlier, index=len(earlier) - 1, key="hc_y0")
     cmp = compare_years(state.evaluation(str(ws.path), y0, level), ev1)
     names = {d["key"]: d["name_en" if L == "en" else "name_zh"] for d in ind}
     counts = cmp.pivot_table(
@@ -170,8 +192,16 @@ def _review_tab(ws, ev1, ind, year: int, years: list[int], level: str, L: str) -
     st.dataframe(counts, width="stretch")
     st.markdown(f"**{t('hc.completed', L)}**")
     store = open_store()
+    done = completed_between(ws["parcels"], store.list(), store.problem_links(), y0, year)
     st.dataframe(
-        completed_between(ws["parcels"], store.list(), store.problem_links(), y0, year),
+        pd.DataFrame(
+            {
+                t("col.source", L): done["source"].map(lambda v: t(f"hc.source.{v}", L)),
+                t("col.id", L): done["id"],
+                t("col.name", L): done["name"],
+                t("col.completed_year", L): done["year"],
+            }
+        ),
         hide_index=True,
         width="stretch",
     )
@@ -192,17 +222,26 @@ def _review_tab(ws, ev1, ind, year: int, years: list[int], level: str, L: str) -
     )
 
 
+def _definition(d: dict, L: str) -> str:
+    """How an indicator is computed, in words (never the code identifiers of indicators.toml)."""
+    cat = common.catalogue()
+    if d["kind"] in ("coverage", "places_per_100_elderly") and d.get("type"):
+        types = [x for x in str(d["type"]).split(",") if x]
+        what = "、".join(cat.types[x].name(L) if x in cat.types else x for x in types)
+        return t(f"hc.kind.{d['kind']}", L, what=what)
+    return t(f"hc.kind.{d['kind']}", L, what="")
+
+
 def _defs_tab(ind, L: str) -> None:
     st.dataframe(
         pd.DataFrame(
             {
                 t("col.indicator", L): [d["name_en" if L == "en" else "name_zh"] for d in ind],
-                t("col.dimension", L): [d.get("dimension", "") for d in ind],
-                t("col.definition", L): [
-                    d["kind"] + (f" · {d.get('type', '')}" if d.get("type") else "") for d in ind
-                ],
+                t("col.dimension", L): [t(f"dimension.{d.get('dimension', '')}", L) for d in ind],
+                t("col.definition", L): [_definition(d, L) for d in ind],
                 t("col.target", L): [
-                    f"{'≥' if d['direction'] == 'higher' else '≤'} {d['target']}" for d in ind
+                    f"{'≥' if d['direction'] == 'higher' else '≤'} {format_value(d['target'], d.get('unit', ''))}"
+                    for d in ind
                 ],
                 t("col.source", L): [d["source_en" if L == "en" else "source_zh"] for d in ind],
                 t("col.assumption", L): ["✓" if d.get("assumption") else "" for d in ind],
@@ -226,12 +265,14 @@ def render_healthcheck() -> None:
     ind = load_indicators(catalogue=common.catalogue())
     years = sorted(int(y) for y in ws.metadata.get("survey_years", "2026").split(",") if y.strip())
     c1, c2 = st.columns(2)
-    year = c1.selectbox(t("hc.year", L), years, index=len(years) - 1, key="hc_year")
-    level = c2.radio(
+    year = common.kept(c1.selectbox, t("hc.year", L), years, index=len(years) - 1, key="hc_year")
+    level = common.kept(
+        c2.radio,
         t("hc.level", L),
         ["community", "subdistrict", "district"],
         horizontal=True,
         key="hc_level",
+        by_language=True,
         format_func=lambda v: t(f"level.{v}", L),
     )
     ev = state.evaluation(str(ws.path), year, level)
@@ -244,8 +285,40 @@ def render_healthcheck() -> None:
         _review_tab(ws, ev, ind, year, years, level, L)
     with tabs[3]:
         _defs_tab(ind, L)
+    names = {d["key"]: d["name_en" if L == "en" else "name_zh"] for d in ind}
+    common.save_view_button(
+        "health",
+        {"indicator": common.kept_value("hc_indicator", ind[0]["key"]), "level": level, "year": year},
+        f"{t('hc.title', L)} · {names.get(common.kept_value('hc_indicator'), '')} · {year}",
+        key="health",
+    )
     st.download_button(
         t("hc.export", L),
-        xlsx_bytes({"evaluation": ev, "ledger": ledger(problems(ev), open_store().problem_links())}),
+        lambda: _export(ws, ev, ind, level, L),
         f"health_check_{year}_{level}.xlsx",
+        on_click="ignore",
     )
+
+
+def _export(ws, ev, ind, level: str, L: str) -> bytes:
+    """The evaluation and the problem ledger as a workbook with translated headers and values."""
+    names = {d["key"]: d["name_en" if L == "en" else "name_zh"] for d in ind}
+    unames = unit_names(ws.layers, level, L)
+    led = ledger(problems(ev), open_store().problem_links())
+
+    def table(df: pd.DataFrame) -> pd.DataFrame:
+        out = pd.DataFrame(
+            {
+                t("col.unit", L): df["unit"].map(unames),
+                t("col.indicator", L): df["indicator"].map(names),
+                t("col.value", L): [format_value(v, u) for v, u in zip(df["value"], df["unit_of_measure"])],
+                t("col.target", L): [format_value(v, u) for v, u in zip(df["target"], df["unit_of_measure"])],
+                t("col.grade", L): df["grade"].map(lambda g: t(f"hc.grade.{g}", L)),
+                t("col.affected", L): df["affected"].round(0),
+            }
+        )
+        if "projects" in df:
+            out[t("col.projects", L)] = df["projects"]
+        return out
+
+    return xlsx_bytes({t("hc.tab.eval", L): table(ev), t("hc.tab.ledger", L): table(led)})

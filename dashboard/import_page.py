@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 
 import folium
 import pandas as pd
@@ -31,7 +32,7 @@ from geodata.importer import (
 )
 from geodata.paths import data_dir
 from geodata.workspace import workspace_path
-from i18n import t
+from i18n import t, t_or
 from reports.tables import layer_bytes
 
 PREVIEW_MAX = 2000
@@ -85,17 +86,19 @@ def _preview(gdf, L: str) -> None:
         m = mapkit.base_map()
         ok = shown[shown.geometry.notna() & ~shown.geometry.is_empty]
         if len(ok):
-            text_cols = tuple(str(c) for c in ok.columns[:3] if c != ok.geometry.name)
-            data = display_geojson(
-                ok.rename(columns=str)
-                .to_crs("EPSG:4326")[[*text_cols, "geometry"]]
-                .astype({c: str for c in text_cols}),
-                columns=text_cols,
-            )
+            # user column names never reach the map as field names: safe ids, escaped names as aliases
+            user_cols = [c for c in ok.columns if c != ok.geometry.name][:3]
+            safe = tuple(f"c{i}" for i in range(len(user_cols)))
+            frame = ok[[*user_cols, ok.geometry.name]].to_crs("EPSG:4326")
+            frame.columns = [*safe, "geometry"]
+            frame = frame.set_geometry("geometry").astype({c: str for c in safe})
+            data = display_geojson(frame, columns=safe)
             folium.GeoJson(
                 data,
                 marker=folium.CircleMarker(radius=5, color="#d7191c", fill=True),
-                tooltip=folium.GeoJsonTooltip(list(text_cols)) if text_cols else None,
+                tooltip=folium.GeoJsonTooltip(list(safe), aliases=[html.escape(str(c)) for c in user_cols])
+                if safe
+                else None,
             ).add_to(m)
             minx, miny, maxx, maxy = ok.to_crs("EPSG:4326").total_bounds
             m.fit_bounds([[miny, minx], [maxy, maxx]])
@@ -119,7 +122,9 @@ def _mapping(gdf, target: str, L: str):
     for i, col in enumerate(c for c in schema.columns if c not in auto or suggested.get(c)):
         opts = [None, *user_cols]
         pick = cols[i % 3].selectbox(
-            f"{col} ({schema.columns[col]})",
+            f"{t('field.' + col, L)}（{t('fieldkind.' + schema.columns[col], L)}）"
+            if L == "zh"
+            else f"{t('field.' + col, L)} ({t('fieldkind.' + schema.columns[col], L)})",
             opts,
             key=f"imp_col_{target}_{col}",
             index=opts.index(suggested.get(col)) if suggested.get(col) in opts else 0,
@@ -128,7 +133,7 @@ def _mapping(gdf, target: str, L: str):
         columns[col] = pick
         if pick is None and schema.columns[col] in ("int", "float") and col not in auto:
             defaults[col] = cols[i % 3].number_input(
-                t("imp.default", L, col=col), value=0.0, key=f"imp_def_{col}"
+                t("imp.default", L, col=t("field." + col, L)), value=0.0, key=f"imp_def_{col}"
             )
     categories = None
     if target == "facilities" and columns.get("type"):
@@ -155,7 +160,14 @@ def _report_and_commit(conformed, target: str, categories, L: str) -> None:
         st.warning(t("imp.n_problems", L, n=len(problems)))
         st.dataframe(
             pd.DataFrame(
-                [{"row": p.row, "field": p.field, "problem": p.problem, "hint": p.hint} for p in problems]
+                {
+                    t("imp.col.row", L): [p.row for p in problems],
+                    t("imp.col.field", L): [
+                        t_or("field." + str(p.field), str(p.field), L) if p.field else "" for p in problems
+                    ],
+                    t("imp.col.problem", L): [p.problem for p in problems],
+                    t("imp.col.hint", L): [p.hint for p in problems],
+                }
             ),
             hide_index=True,
             width="stretch",
@@ -199,7 +211,14 @@ def _export_panel(L: str) -> None:
         return
     with st.expander(t("imp.export", L)):
         c1, c2 = st.columns(2)
-        layer = c1.selectbox(t("imp.layer", L), list(ws.layers), key="exp_layer")
+        layer = common.kept(
+            c1.selectbox,
+            t("imp.layer", L),
+            list(ws.layers),
+            key="exp_layer",
+            by_language=True,
+            format_func=lambda n: t_or(f"wslayer.{n}", n, L),
+        )
         fmt = c2.radio(
             t("imp.format", L),
             ["gpkg", "geojson", "shp", "xlsx"],
@@ -207,8 +226,16 @@ def _export_panel(L: str) -> None:
             key="exp_fmt",
             format_func=lambda f: {"shp": "Shapefile (zip)"}.get(f, f.upper()),
         )
-        data, name, mime = _export_bytes(str(ws.path), layer, fmt)
-        st.download_button(t("imp.download", L, name=name), data, name, mime, key="exp_download")
+        name = {"gpkg": f"{layer}.gpkg", "geojson": f"{layer}.geojson", "shp": f"{layer}.zip"}.get(
+            fmt, f"{layer}.xlsx"
+        )
+        st.download_button(
+            t("imp.download", L, name=name),
+            lambda: _export_bytes(str(ws.path), layer, fmt)[0],
+            name,
+            key="exp_download",
+            on_click="ignore",
+        )
 
 
 def render_import() -> None:

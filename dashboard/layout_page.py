@@ -123,12 +123,15 @@ def _editor(bnd, layout, L: str) -> None:
             int(r.adcode): f"{r.prefecture_zh} · {r.name_zh}" if L == "zh" else f"{r.name_en} ({r.adcode})"
             for r in counties.itertuples()
         }
-        members = st.multiselect(
+        members = common.kept(
+            st.multiselect,
             t("layout.editor.members", L),
             list(label),
             default=list(layout.circle.members),
             format_func=lambda a: label[a],
             key="layout_members",
+            placeholder=t("select.placeholder", L),
+            by_language=True,
         )
         bands = {
             b.key: st.number_input(
@@ -153,9 +156,11 @@ def _editor(bnd, layout, L: str) -> None:
                 st.code("\n".join(str(p) for p in err.problems), language=None)
             else:
                 st.success(t("layout.editor.saved", L, path=path))
+                common.forget("layout_members")
                 st.rerun()
         if c2.button(t("layout.editor.reset", L)) and user_layout_path().exists():
             user_layout_path().unlink()
+            common.forget("layout_members")
             st.rerun()
 
 
@@ -171,10 +176,17 @@ def render_layout() -> None:
         common.show_validation_error(err, "error.layout")
         return
     ws = common.workspace_or_none()
+    options = list(bnd.prefectures.sort_values("adcode")["adcode"])
+    current = common.kept_value("layout_city", options[0])
     left, right = st.columns([3, 2], gap="medium")
     with left:
         fmap = layout_map(
-            bnd, layout, lang=L, basemap=opts["basemap"], tianditu_key=opts["tianditu_key"] or None
+            bnd,
+            layout,
+            lang=L,
+            basemap=opts["basemap"],
+            tianditu_key=opts["tianditu_key"] or None,
+            selected_adcode=current,
         )
         returned = st_folium(
             fmap,
@@ -183,18 +195,24 @@ def render_layout() -> None:
             use_container_width=True,
             returned_objects=["last_clicked"],
         )
+    raw_click = (returned or {}).get("last_clicked")
     clicked = city_from_click(returned, bnd.prefectures)
-    if clicked is not None:
-        st.session_state["layout_city"] = clicked
+    if clicked is not None and raw_click != st.session_state.get("_layout_last_click"):
+        st.session_state["_layout_last_click"] = raw_click
+        if clicked != current:
+            common.set_kept("layout_city", clicked)
+            st.rerun()
     with right:
         st.caption(t("layout.click_hint", L))
-        options = list(bnd.prefectures.sort_values("adcode")["adcode"])
-        city = st.selectbox(
+        city = common.kept(
+            st.selectbox,
             t("layout.pick_city", L),
             options,
             key="layout_city",
+            by_language=True,
             format_func=lambda a: bnd.prefecture_name(a, L),
         )
         _city_panel(city_membership(city, layout, bnd.prefectures, bnd.counties), layout, ws, L)
+    common.save_view_button("layout", {"city": int(city)}, t("layout.title", L), key="layout")
     _summary(bnd, layout, L)
     _editor(bnd, layout, L)

@@ -58,9 +58,11 @@ def render_overview() -> None:
     bnd, ws = loaded
     common.demo_badge(ws)
     st.subheader(t("overview.title", L))
-    extent = st.radio(
+    extent = common.kept(
+        st.radio,
         t("overview.extent", L),
         EXTENTS,
+        by_language=True,
         horizontal=True,
         key="overview_extent",
         format_func=lambda v: t(f"extent.{v}", L),

@@ -6,6 +6,7 @@ import json
 import tempfile
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from cartography.mapkit import standalone_html
@@ -21,6 +22,7 @@ from layers.screening import score
 
 IDX = "pres_index"
 ON = "pres_on"
+HEALTH_COVERAGE = ("kindergarten_cov", "elderly_daycare_cov", "health_station_cov", "primary_school_cov")
 
 HIDE_CHROME = """<style>
 section[data-testid="stSidebar"], header[data-testid="stHeader"], div[data-testid="stToolbar"] {display: none;}
@@ -28,16 +30,18 @@ section[data-testid="stSidebar"], header[data-testid="stHeader"], div[data-testi
 h1 {font-size: 2.6rem !important;}
 </style>"""
 
+# ← → / PageUp PageDown click the slide buttons, found by their widget keys (not by their labels, which
+# depend on the language)
 KEYS_JS = """<script>
 const doc = window.parent.document;
 if (!doc.__raKeys) {
   doc.__raKeys = true;
   doc.addEventListener("keydown", (e) => {
-    const want = e.key === "ArrowRight" || e.key === "PageDown" ? "NEXT" : (e.key === "ArrowLeft" || e.key === "PageUp" ? "PREV" : null);
-    if (!want) return;
-    const label = want === "NEXT" ? %s : %s;
-    const btn = Array.from(doc.querySelectorAll("button")).find((b) => b.innerText.trim() === label);
-    if (btn) { btn.click(); e.preventDefault(); }
+    const key = e.key === "ArrowRight" || e.key === "PageDown" ? "pres_next"
+      : (e.key === "ArrowLeft" || e.key === "PageUp" ? "pres_prev" : null);
+    if (!key) return;
+    const btn = doc.querySelector(".st-key-" + key + " button");
+    if (btn && !btn.disabled) { btn.click(); e.preventDefault(); }
   });
 }
 </script>"""
@@ -64,68 +68,120 @@ def view_map(view: dict, ws, bnd, lang: str):
     return grade_map(ws, ev, p.get("level", "community"), p.get("indicator", "kindergarten_cov"), lang)
 
 
+def _describe(view: dict, cat, L: str) -> str:
+    """The view's parameters in words (never raw JSON)."""
+    p = view.get("params", {})
+    kind = t("kind." + view["kind"], L)
+    if view["kind"] == "coverage":
+        sel = str(p.get("selection", "kindergarten"))
+        what = (
+            t(f"circle.{sel.split(':', 1)[1]}", L)
+            if sel.startswith("circle:") and sel.split(":", 1)[1] in ("5min", "10min", "15min")
+            else (cat.types[sel].name(L) if sel in cat.types else sel)
+        )
+        return f"{kind} · {what} · {t('mode.' + str(p.get('mode', 'euclidean')), L)}"
+    if view["kind"] == "renewal":
+        return f"{kind} · {t('ren.colour.' + str(p.get('colour_by', 'type')), L)}"
+    if view["kind"] == "health":
+        return f"{kind} · {p.get('year', '')} · {t('level.' + str(p.get('level', 'community')), L)}"
+    return kind
+
+
+def _move(views: list[dict], i: int, step: int) -> list[dict]:
+    j = i + step
+    if not (0 <= i < len(views) and 0 <= j < len(views)):
+        return views
+    out = list(views)
+    out[i], out[j] = out[j], out[i]
+    return out
+
+
 def _editor(views: list[dict], cat, L: str) -> None:
     st.subheader(t("pres.views", L))
-    for i, v in enumerate(views):
-        kind = t("kind." + v["kind"], L)
-        st.markdown(f"{i + 1}. **{v['title']}** · {kind} · `{json.dumps(v['params'], ensure_ascii=False)}`")
+    table = pd.DataFrame(
+        {
+            "#": range(1, len(views) + 1),
+            t("pres.view_title", L): [v["title"] for v in views],
+            t("pres.view_content", L): [_describe(v, cat, L) for v in views],
+        }
+    )
+    picked = st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key="pres_list",
+    )
+    rows = list(getattr(picked, "selection", {}).get("rows", [])) if picked else []
+    i = rows[0] if rows else None
+    c = st.columns(5)
+    if c[0].button(t("pres.up", L), key="pres_up", disabled=i is None or i == 0):
+        save_views(_move(views, i, -1))
+        st.rerun()
+    if c[1].button(t("pres.down", L), key="pres_down", disabled=i is None or i >= len(views) - 1):
+        save_views(_move(views, i, 1))
+        st.rerun()
+    if c[2].button(t("pres.delete", L), key="pres_drop_btn", disabled=i is None):
+        save_views([v for k, v in enumerate(views) if k != i])
+        st.rerun()
+    c[3].download_button(
+        t("pres.export_views", L),
+        lambda: json.dumps(views, ensure_ascii=False, indent=1).encode("utf-8"),
+        "views.json",
+        "application/json",
+        on_click="ignore",
+    )
+    with c[4].popover(t("pres.import_views", L)):
+        up = st.file_uploader(t("pres.import_views", L), type=["json"], key="pres_import")
+        if up is not None and st.button(t("pres.import_views", L), key="pres_import_btn"):
+            try:
+                save_views(json.loads(up.getvalue().decode("utf-8")))
+                st.rerun()
+            except (ValueError, UnicodeDecodeError) as err:
+                st.error(t("pres.import_bad", L, why=str(err)))
     with st.expander(t("pres.add", L)):
+        st.caption(t("pres.add_hint", L))
         with st.form("pres_add"):
-            title = st.text_input(t("pres.view_title", L), key="pres_new_title")
+            title = st.text_input(t("pres.view_title", L), key="pres_new_title", max_chars=80)
             kind = st.selectbox(
                 t("pres.kind", L), KINDS, format_func=lambda k: t(f"kind.{k}", L), key="pres_new_kind"
             )
             ftype = st.selectbox(
-                t("cov.type", L), list(cat.types), format_func=lambda k: cat.types[k].name(L)
+                t("cov.type", L),
+                list(cat.types),
+                format_func=lambda k: cat.types[k].name(L),
+                key="pres_new_type",
             )
             mode = st.radio(
-                t("cov.mode", L), ["euclidean", "network"], format_func=lambda m: t(f"mode.{m}", L)
+                t("cov.mode", L),
+                ["euclidean", "network"],
+                format_func=lambda m: t(f"mode.{m}", L),
+                key="pres_new_mode",
             )
             colour = st.radio(
                 t("ren.colour_by", L),
                 ["type", "status", "decision", "score"],
                 format_func=lambda v: t(f"ren.colour.{v}", L),
+                key="pres_new_colour",
             )
-            if st.form_submit_button(t("pres.save_view", L)) and title.strip():
-                params = {
-                    "coverage": {"selection": ftype, "mode": mode},
-                    "renewal": {"colour_by": colour},
-                    "health": {
-                        "indicator": f"{ftype}_cov"
-                        if f"{ftype}_cov"
-                        in (
-                            "kindergarten_cov",
-                            "elderly_daycare_cov",
-                            "health_station_cov",
-                            "primary_school_cov",
-                        )
-                        else "kindergarten_cov",
-                        "level": "community",
-                    },
-                    "layout": {},
-                }[kind]
-                save_views([*views, {"title": title.strip(), "kind": kind, "params": params}])
-                st.rerun()
-    c1, c2, c3 = st.columns(3)
-    drop = c1.selectbox(
-        t("pres.delete", L), range(len(views)), format_func=lambda i: views[i]["title"], key="pres_drop"
-    )
-    if c1.button(t("pres.delete", L), key="pres_drop_btn") and views:
-        save_views([v for i, v in enumerate(views) if i != drop])
-        st.rerun()
-    c2.download_button(
-        t("pres.export_views", L),
-        json.dumps(views, ensure_ascii=False, indent=1).encode("utf-8"),
-        "views.json",
-        "application/json",
-    )
-    up = c3.file_uploader(t("pres.import_views", L), type=["json"], key="pres_import")
-    if up is not None and c3.button(t("pres.import_views", L), key="pres_import_btn"):
-        try:
-            save_views(json.loads(up.getvalue().decode("utf-8")))
-            st.rerun()
-        except (ValueError, UnicodeDecodeError) as err:
-            st.error(str(err))
+            if st.form_submit_button(t("pres.save_view", L)):
+                clean = title.replace("\x00", "").strip()
+                if not clean:
+                    st.warning(t("view.needs_title", L))
+                else:
+                    indicator = f"{ftype}_cov"
+                    params = {
+                        "coverage": {"selection": ftype, "mode": mode},
+                        "renewal": {"colour_by": colour},
+                        "health": {
+                            "indicator": indicator if indicator in HEALTH_COVERAGE else "kindergarten_cov",
+                            "level": "community",
+                        },
+                        "layout": {},
+                    }[kind]
+                    save_views([*views, {"title": clean, "kind": kind, "params": params}])
+                    st.rerun()
 
 
 def _exports(view: dict, ws, bnd, L: str) -> None:
@@ -140,7 +196,11 @@ def _exports(view: dict, ws, bnd, L: str) -> None:
                 st.session_state["pres_png_bytes"] = png.read_bytes()
         if st.session_state.get("pres_png_bytes"):
             c1.download_button(
-                "PNG", st.session_state["pres_png_bytes"], "view.png", "image/png", key="pres_png_dl"
+                t("pres.png_ready", L),
+                st.session_state["pres_png_bytes"],
+                "view.png",
+                "image/png",
+                key="pres_png_dl",
             )
         if c2.button(t("pres.pdf", L), key="pres_pdf"):
             from geodata.indicators import load_indicators
@@ -159,9 +219,9 @@ def _exports(view: dict, ws, bnd, L: str) -> None:
                     store=open_store(),
                     lang=L,
                 )
-                st.session_state["pres_pdf"] = (pdf.read_bytes(), pdf_page_count(pdf))
-        if st.session_state.get("pres_pdf"):
-            data, n = st.session_state["pres_pdf"]
+                st.session_state["pres_pdf_result"] = (pdf.read_bytes(), pdf_page_count(pdf))
+        if st.session_state.get("pres_pdf_result"):
+            data, n = st.session_state["pres_pdf_result"]
             c2.download_button(
                 t("pres.pdf_ready", L, n=n), data, "briefing.pdf", "application/pdf", key="pres_pdf_dl"
             )
@@ -189,14 +249,14 @@ def _slide(views, ws, bnd, L: str) -> None:
     )
     # the map HTML is built by us from validated data with all user text escaped
     st.iframe(standalone_html(view_map(view, ws, bnd, L)), height=760)
-    st.iframe(KEYS_JS % (json.dumps(t("pres.next", L)), json.dumps(t("pres.prev", L))), height=1)
+    st.iframe(KEYS_JS, height=1)
 
 
 def render_present() -> None:
     if st.session_state.get(ON):
         loaded = common.load_or_explain()
         if loaded is not None:
-            _slide(load_views(), loaded[1], loaded[0], st.session_state.get("lang", "zh"))
+            _slide(load_views(), loaded[1], loaded[0], common.lang())
         return
     opts = common.sidebar()
     L = opts["lang"]

@@ -34,17 +34,27 @@ def _candidates(ws, model, ftype: str, source: str, L: str) -> tuple[np.ndarray,
     parcels = ws["parcels"]
     if source in ("parcels", "parcel_type"):
         if source == "parcel_type":
-            ptype = st.selectbox(
+            ptype = common.kept(
+                st.selectbox,
                 t("site.parcel_type", L),
                 PARCEL_TYPES,
                 key="site_ptype",
+                by_language=True,
                 format_func=lambda v: t(f"ptype.{v}", L),
             )
             parcels = parcels[parcels["parcel_type"] == ptype]
         pts = parcels.to_crs(ANALYSIS_CRS).geometry.representative_point()
         return shapely.get_coordinates(pts.values), parcels["parcel_id"].tolist()
     if source == "grid":
-        spacing = st.number_input(t("site.grid_spacing", L), 100.0, 2000.0, 300.0, 50.0, key="site_spacing")
+        spacing = common.kept(
+            st.number_input,
+            t("site.grid_spacing", L),
+            min_value=100.0,
+            max_value=2000.0,
+            value=300.0,
+            step=50.0,
+            key="site_spacing",
+        )
         demand = np.where(model.served(ftype), 0.0, model.population)
         xy = grid_candidates(model.resident_xy, demand, spacing_m=spacing)
         return xy, [f"G{i + 1:04d}" for i in range(len(xy))]
@@ -96,9 +106,11 @@ def _map(ws, cand_xy, chosen_xy, radius_m: float, L: str) -> folium.Map:
 def _send_buttons(ws, ftype: str, chosen_ll: gpd.GeoSeries, ids: list[str], L: str) -> None:
     c1, c2 = st.columns(2)
     if c1.button(t("site.to_whatif", L), key="site_to_whatif"):
-        sites = st.session_state.setdefault(state.SCENARIO_KEY, [])
-        sites.extend((round(p.x, 6), round(p.y, 6), ftype) for p in chosen_ll)
-        st.success(t("site.sent_whatif", L, n=len(chosen_ll)))
+        added = state.add_sites((p.x, p.y, ftype) for p in chosen_ll)
+        if added:
+            st.success(t("site.sent_whatif", L, n=added))
+        else:
+            st.info(t("site.already_sent", L))
     if c2.button(t("site.to_library", L), key="site_to_library"):
         store, made = open_store(), []
         name = common.catalogue().types[ftype].name("zh")
@@ -114,7 +126,7 @@ def _send_buttons(ws, ftype: str, chosen_ll: gpd.GeoSeries, ids: list[str], L: s
                             "geometry_wkt": p.wkt,
                             "notes": f"选址优化推荐：{sid}",
                         },
-                        editor=st.session_state.get("editor_name", ""),
+                        editor=common.editor(),
                     )["project_id"]
                 )
         except ProjectError as err:
@@ -136,36 +148,59 @@ def render_siting() -> None:
     cat = common.catalogue()
     model = state.coverage_model(str(ws.path), "euclidean")
     c = st.columns(4)
-    ftype = c[0].selectbox(
+    ftype = common.kept(
+        c[0].selectbox,
         t("site.type", L),
         list(cat.types),
         index=list(cat.types).index("elderly_daycare"),
         key="site_type",
+        by_language=True,
         format_func=lambda k: cat.types[k].name(L),
     )
-    weight_kind = c[1].radio(
+    weight_kind = common.kept(
+        c[1].radio,
         t("site.weight", L),
         ["elderly", "population"] if ftype in ELDERLY_TYPES else ["population", "elderly"],
         key=f"site_weight_{ftype}",
+        by_language=True,
         format_func=lambda v: t(f"site.weight.{v}", L),
     )
-    goal = c[2].radio(
-        t("site.goal", L), ["k", "target"], key="site_goal", format_func=lambda v: t(f"site.goal.{v}", L)
+    goal = common.kept(
+        c[2].radio,
+        t("site.goal", L),
+        ["k", "target"],
+        key="site_goal",
+        by_language=True,
+        format_func=lambda v: t(f"site.goal.{v}", L),
     )
-    k = c[3].number_input(t("site.k", L), 1, 200, 10, key="site_k") if goal == "k" else None
-    target = c[3].slider(t("site.target", L), 50, 100, 95, key="site_target") if goal == "target" else None
+    k = (
+        common.kept(c[3].number_input, t("site.k", L), min_value=1, max_value=200, value=10, key="site_k")
+        if goal == "k"
+        else None
+    )
+    target = (
+        common.kept(
+            c[3].slider, t("site.target", L), min_value=50, max_value=100, value=95, key="site_target"
+        )
+        if goal == "target"
+        else None
+    )
     c = st.columns(2)
-    source = c[0].radio(
+    source = common.kept(
+        c[0].radio,
         t("site.source", L),
         ["parcels", "parcel_type", "grid", "drawn"],
         key="site_source",
+        by_language=True,
         format_func=lambda v: t(f"site.source.{v}", L),
         horizontal=True,
     )
-    solver = c[1].radio(
+    solver = common.kept(
+        c[1].radio,
         t("site.solver", L),
         ["both", "greedy"],
         key="site_solver",
+        by_language=True,
         horizontal=True,
         format_func=lambda v: t(f"site.solver.{v}", L),
     )

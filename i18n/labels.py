@@ -53,3 +53,9 @@ def format_value(value: float, unit: str) -> str:
     if value is None or value != value:  # None or NaN
         return "—"
     return f"{value * 100:.1f}%" if unit == "%" else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def t_or(key: str, default: str, lang: str = "zh") -> str:
+    """Label ``key`` in ``lang`` when the table has it, else ``default`` (e.g. a user's own column name)."""
+    pair = LABELS.get(key)
+    return default if pair is None else (pair[1] if lang == "en" else pair[0])

@@ -63,4 +63,25 @@ LABELS: dict[str, tuple[str, str]] = {
         "直线距离相对步行路网距离高估的覆盖率（百分点）",
         "How much straight line overstates coverage vs walking network (points)",
     ),
+    "cov.scenario_included": (
+        "以上数字已包含情景：新增 {added} 处、撤销 {removed} 处设施，覆盖人口较现状 {change}（现状覆盖率 {before}）。",
+        "These figures include the scenario: {added} site(s) added, {removed} removed; residents served {change} "
+        "against today (today's served share {before}).",
+    ),
+    "cov.whatif.site_served": ("新增覆盖人口", "Newly served"),
+    "cov.whatif.site_split_network": (
+        "步行路网方式下不按选址拆分新增覆盖人口，合计见上方。",
+        "In walking-network mode the newly served residents are not split per site; see the total above.",
+    ),
+    "cov.whatif.delete": ("删除所选选址", "Delete selected sites"),
+    "cov.layer.catchments": ("各选址新增覆盖的居民（按选址着色）", "Residents newly served, by site"),
+    "cov.items.title": ("{circle}：可达设施项数", "{circle}: items reached"),
+    "cov.items.definition": (
+        "“全部达标”口径：居民须在该生活圈全部设施项的服务半径内才计为覆盖（上方指标）。此处另列每位居民可达的设施项数"
+        "（0–n 项）与各项设施的覆盖率——城市体检报告常用的分项口径。",
+        "Strict figure (above): a resident counts as served only when every item of the circle is within its "
+        "radius. Here also: how many of the circle's items each resident reaches (0–n), and each item's "
+        "coverage — the per-item figures city health-check reports use.",
+    ),
+    "cov.items.reached": ("可达项数", "Items reached"),
 }

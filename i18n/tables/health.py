@@ -41,4 +41,27 @@ LABELS: dict[str, tuple[str, str]] = {
     "hc.worse": ("变差", "Worse"),
     "hc.completed": ("两次体检之间完成的更新项目/地块", "Renewal completed between the two surveys"),
     "hc.export": ("导出体检台账（XLSX）", "Export the ledger (XLSX)"),
+    "hc.kind.coverage": (
+        "按人口计，{what}服务半径内居民占比（直线距离）",
+        "Share of residents within the radius of {what} (straight line)",
+    ),
+    "hc.kind.complete": (
+        "完整社区配套项达标比例（社区内≥50%居民在半径内视为具备该项）",
+        "Share of the complete-community items a unit has (an item counts when ≥50 % of residents are within its radius)",
+    ),
+    "hc.kind.ratio": (
+        "图层要素分子之和与分母之和的比值",
+        "Sum of the numerator over the sum of the denominator of a layer's features",
+    ),
+    "hc.kind.count": (
+        "至体检年份仍未完成整治的要素数量",
+        "Number of features not yet remedied by the survey year",
+    ),
+    "hc.kind.places_per_100_elderly": (
+        "{what}床位/名额数 ÷ 60岁以上人口 × 100",
+        "Places at {what} per 100 residents aged 60+",
+    ),
+    "hc.source.parcel": ("更新地块", "Renewal parcel"),
+    "hc.source.project": ("项目库项目", "Library project"),
+    "hc.store_error": ("项目库保存失败：{why}", "The project library could not save: {why}"),
 }

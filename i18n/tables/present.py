@@ -31,4 +31,13 @@ LABELS: dict[str, tuple[str, str]] = {
         "未安装 chromium，无法导出 PNG/PDF：",
         "chromium is missing, PNG/PDF export unavailable:",
     ),
+    "pres.view_content": ("内容", "Content"),
+    "pres.up": ("上移", "Move up"),
+    "pres.down": ("下移", "Move down"),
+    "pres.import_bad": ("视图清单文件无法读取：{why}", "The views file could not be read: {why}"),
+    "pres.add_hint": (
+        "也可以在生活圈覆盖、更新地块、城市体检和省域格局页面点击“保存为会议视图”。",
+        "You can also click “Save as meeting view” on the coverage, renewal, health-check and layout pages.",
+    ),
+    "pres.png_ready": ("下载 PNG", "Download PNG"),
 }

@@ -72,4 +72,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "在地图上点击添加候选点；已点选 {n} 个。",
         "Click the map to add candidates; {n} so far.",
     ),
+    "site.already_sent": (
+        "这些选址已在情景中，未重复添加。",
+        "These sites are already in the scenario; nothing added twice.",
+    ),
 }

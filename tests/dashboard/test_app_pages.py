@@ -51,7 +51,7 @@ def test_overview_switches_to_english(app):
 
 
 def test_overview_city_extent(app):
-    app.radio(key="overview_extent").set_value("city").run()
+    app.radio(key="overview_extent@zh").set_value("city").run()
     assert not app.exception
     assert "leaflet" in _map_html(app).lower()
 
@@ -77,10 +77,10 @@ def test_layout_page(demo_gpkg):
 
 def test_layout_page_pick_city_and_edit_circle(demo_gpkg):
     at = _page("dashboard.layout_page.render_layout")
-    at.selectbox(key="layout_city").set_value(360200).run()
+    at.selectbox(key="layout_city@zh").set_value(360200).run()
     assert at.subheader[0].value == "景德镇市"
     assert any("陶瓷" in m.value for m in at.markdown)
-    members = at.multiselect(key="layout_members")
+    members = at.multiselect(key="layout_members@zh")
     members.set_value([*members.value, 360902]).run()  # add 袁州区 (宜春) to the circle
     at.button[0].click().run()
     assert not at.exception
@@ -112,9 +112,9 @@ def test_coverage_page_and_what_if(demo_gpkg):
 
 def test_coverage_page_network_and_circle(demo_gpkg):
     at = _page("dashboard.coverage_page.render_coverage")
-    at.radio(key="cov_mode").set_value("network").run()
+    at.radio(key="cov_mode@zh").set_value("network").run()
     assert not at.exception and any("步行路网" in c.value for c in at.caption)
-    at.radio(key="cov_target").set_value("circle").run()
+    at.radio(key="cov_target@zh").set_value("circle").run()
     assert not at.exception
     assert any("情景模拟需选择单类设施" in c.value for c in at.caption)
 
@@ -133,7 +133,7 @@ def test_siting_page(demo_gpkg, tmp_path, monkeypatch):
     assert len(open_store().list()) == 10
     at.button(key="site_to_whatif").click().run()
     assert len(at.session_state["cov_scenario_sites"]) == 10
-    at.radio(key="site_goal").set_value("target").run()
+    at.radio(key="site_goal@zh").set_value("target").run()
     assert not at.exception and "选址数" in [m.label for m in at.metric]
     at.toggle(key="site_capacity_on").set_value(True).run()
     at.number_input(key="site_places").set_value(20).run()
@@ -145,7 +145,7 @@ def test_siting_page(demo_gpkg, tmp_path, monkeypatch):
 def test_import_page_without_file(demo_gpkg):
     at = _page("dashboard.import_page.render_import")
     assert at.title[0].value == "数据导入：设施、小区与更新地块"
-    at.selectbox(key="exp_layer").set_value("parcels")
+    at.selectbox(key="exp_layer@zh").set_value("parcels")
     at.radio(key="exp_fmt").set_value("shp").run()
     assert not at.exception
 
