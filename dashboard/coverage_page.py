@@ -120,8 +120,8 @@ def _site_table(per_site: pd.DataFrame, proposed: pd.DataFrame, cat, L: str, mod
         {
             t("col.site", L): [f"{i + 1}" for i in range(len(proposed))],
             t("col.type", L): proposed["type_label"].to_numpy(),
-            t("col.lon", L): proposed["lon"].round(5).to_numpy(),
-            t("col.lat", L): proposed["lat"].round(5).to_numpy(),
+            t("col.lon", L): [f"{v:.6f}" for v in proposed["lon"]],
+            t("col.lat", L): [f"{v:.6f}" for v in proposed["lat"]],
         }
     )
     served = per_site.set_index("facility_id")["newly_served"] if len(per_site) else pd.Series(dtype=float)

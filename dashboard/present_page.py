@@ -14,7 +14,7 @@ from cartography.maps import coverage_map, grade_map, layout_map, parcel_map
 from cartography.printing import export_frame
 from dashboard import common, state
 from geodata.layout import load_layout
-from geodata.views import KINDS, load_views, save_views
+from geodata.views import KINDS, load_views, save_views, view_title
 from i18n import t
 from layers.coverage import share_by
 from layers.pipelines import default_weights
@@ -101,7 +101,7 @@ def _editor(views: list[dict], cat, L: str) -> None:
     table = pd.DataFrame(
         {
             "#": range(1, len(views) + 1),
-            t("pres.view_title", L): [v["title"] for v in views],
+            t("pres.view_title", L): [view_title(v, L) for v in views],
             t("pres.view_content", L): [_describe(v, cat, L) for v in views],
         }
     )
@@ -234,7 +234,7 @@ def _slide(views, ws, bnd, L: str) -> None:
     view = views[i]
     st.html(HIDE_CHROME)
     c0, c1, c2, c3 = st.columns([6, 1, 1, 1])
-    c0.title(view["title"])
+    c0.title(view_title(view, L))
     if c1.button(t("pres.prev", L), key="pres_prev", disabled=i == 0):
         st.session_state[IDX] = i - 1
         st.rerun()
@@ -274,6 +274,6 @@ def render_present() -> None:
         st.rerun()
     if views:
         pick = st.selectbox(
-            t("pres.views", L), range(len(views)), format_func=lambda i: views[i]["title"], key="pres_pick"
+            t("pres.views", L), range(len(views)), format_func=lambda i: view_title(views[i], L), key="pres_pick"
         )
         _exports(views[pick], ws, bnd, L)

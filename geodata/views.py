@@ -9,15 +9,27 @@ from geodata.paths import data_dir
 
 KINDS = ("layout", "coverage", "renewal", "health")
 DEFAULT_VIEWS = [
-    {"title": "一圈两带四群：全省格局", "kind": "layout", "params": {}},
+    {
+        "title": "一圈两带四群：全省格局",
+        "title_en": "One circle, two belts, four clusters: the provincial layout",
+        "kind": "layout",
+        "params": {},
+    },
     {
         "title": "幼儿园300米覆盖与服务缺口",
+        "title_en": "Kindergartens within 300 m: coverage and service gaps",
         "kind": "coverage",
         "params": {"selection": "kindergarten", "mode": "euclidean"},
     },
-    {"title": "更新地块：留改拆", "kind": "renewal", "params": {"colour_by": "decision"}},
+    {
+        "title": "更新地块：留改拆",
+        "title_en": "Renewal parcels: keep, retrofit or rebuild",
+        "kind": "renewal",
+        "params": {"colour_by": "decision"},
+    },
     {
         "title": "城市体检：养老日间照料覆盖（社区）",
+        "title_en": "City health check: elderly day care coverage (communities)",
         "kind": "health",
         "params": {"indicator": "elderly_daycare_cov", "level": "community", "year": 2026},
     },
@@ -36,8 +48,16 @@ def validate_views(views) -> list[dict]:
     for i, v in enumerate(views):
         if not isinstance(v, dict) or v.get("kind") not in KINDS or not str(v.get("title", "")).strip():
             raise ValueError(f"view {i + 1}: needs a title and a kind of {', '.join(KINDS)}")
-        out.append({"title": str(v["title"]), "kind": v["kind"], "params": dict(v.get("params") or {})})
+        view = {"title": str(v["title"]), "kind": v["kind"], "params": dict(v.get("params") or {})}
+        if str(v.get("title_en", "")).strip():
+            view["title_en"] = str(v["title_en"])
+        out.append(view)
     return out
+
+
+def view_title(view: dict, lang: str) -> str:
+    """Return the view's title in ``lang`` (its English title in English when it has one)."""
+    return str(view.get("title_en") or view["title"]) if lang == "en" else str(view["title"])
 
 
 def load_views() -> list[dict]:
