@@ -1,5 +1,7 @@
-"""Renewal page end to end (AppTest): filter, weights, why #1, promote, edit, reload, history, conflict."""
+"""Renewal page end to end (AppTest): filter, weights, why #N, promote, edit, reload, history, conflict,
+the project ledger (filters, translated values, local times), the empty state and lazy exports."""
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -11,13 +13,15 @@ SCRIPT = "from dashboard.renewal_page import render_renewal\nrender_renewal()\n"
 @pytest.fixture
 def fresh_library(tmp_path, monkeypatch):
     monkeypatch.setenv("RENEWAL_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("RENEWAL_DB_URL", raising=False)
     return tmp_path
 
 
-def _run(editor: str | None = "张工") -> AppTest:
+def _run(editor: str | None = "张工", lang: str = "zh") -> AppTest:
     at = AppTest.from_string(SCRIPT, default_timeout=120)
     if editor:
         at.session_state["editor_name"] = editor
+    at.session_state["lang"] = lang
     at.run()
     assert not at.exception, at.exception
     return at
@@ -25,8 +29,8 @@ def _run(editor: str | None = "张工") -> AppTest:
 
 def test_filter_old_compounds_in_one_district(demo_gpkg, fresh_library):
     at = _run()
-    at.multiselect(key="f_types").set_value(["老旧小区"])
-    at.multiselect(key="f_districts").set_value([360102])
+    at.multiselect(key="f_types@zh").set_value(["老旧小区"])
+    at.multiselect(key="f_districts@zh").set_value([360102])
     at.slider(key="f_years").set_value((1900, 1999)).run()
     assert not at.exception
     n = int(next(m.value for m in at.metric if m.label == "地块数").replace(",", ""))
@@ -45,10 +49,11 @@ def test_weights_change_the_ranking_and_explain_it(demo_gpkg, fresh_library):
     ranking = next(d.value for d in at.dataframe if "排名" in d.value.columns)
     top_default = ranking.iloc[0]["地块编号"]
     contrib = [c for c in ranking.columns if c not in ("排名", "地块编号", "名称", "类型", "得分")]
+    assert len(contrib) == 9
     assert (
         abs(ranking.iloc[0][contrib].sum() - ranking.iloc[0]["得分"]) < 0.6
     )  # contributions add up (rounding)
-    at.selectbox(key="ren_preset").set_value("安全优先").run()
+    at.selectbox(key="ren_preset@zh").set_value("安全优先").run()
     ranking2 = next(d.value for d in at.dataframe if "排名" in d.value.columns)
     assert ranking2.iloc[0]["地块编号"] != top_default or ranking2.iloc[0]["得分"] != ranking.iloc[0]["得分"]
 
@@ -111,3 +116,136 @@ def test_two_sessions_on_postgis_no_lost_update(demo_gpkg, fresh_library, pg_url
     assert (
         final["status"] == "谋划" and final["version"] == 2 and isinstance(open_store(), PostGISProjectStore)
     )
+
+
+# ------------------------------------------------------------------------------------------ why #N
+def _table(at, first_column: str) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if d.value.columns[0] == first_column)
+
+
+def test_why_n_is_sorted_complete_and_against_median_and_first(demo_gpkg, fresh_library):
+    at = _run()
+    ranking = _table(at, "排名")
+    third = ranking.iloc[2]["地块编号"]
+    at.selectbox(key="ren_why").set_value(third).run()
+    assert any("为什么排在第 3 位" in m.value for m in at.markdown)
+    why = _table(at, "指标")
+    assert why.columns.tolist() == ["指标", "贡献（分）", "本地块", "全部地块中位数", "第 1 名", "权重"]
+    assert len(why) == 9  # every criterion, none cut off
+    contributions = why["贡献（分）"].tolist()
+    assert contributions == sorted(contributions, reverse=True)
+    assert abs(sum(contributions) - ranking.iloc[2]["得分"]) < 0.6
+    ages = why.set_index("指标").loc["建成年限"]
+    assert ages["本地块"].endswith(" 年") and ages["第 1 名"].endswith(" 年")
+    # the #1 column is the value of the top parcel: explaining #1 shows the same numbers in both columns
+    at.selectbox(key="ren_why").set_value(ranking.iloc[0]["地块编号"]).run()
+    first = _table(at, "指标")
+    assert (first["本地块"] == first["第 1 名"]).all()
+
+
+def test_top_n_slider_keeps_the_pick_among_candidates(demo_gpkg, fresh_library):
+    at = _run()
+    at.slider(key="ren_top_n").set_value(5).run()
+    assert not at.exception
+    assert any("得分最高的 5 个候选地块" in s.value for s in at.subheader)
+
+
+def test_exports_are_not_built_on_every_rerun(demo_gpkg, fresh_library, monkeypatch):
+    calls = []
+    import dashboard.renewal_page as page
+
+    monkeypatch.setattr(page, "xlsx_bytes", lambda *a, **k: calls.append("xlsx") or b"")
+    monkeypatch.setattr(page, "csv_bytes", lambda *a, **k: calls.append("csv") or b"")
+    monkeypatch.setattr(page, "geodata_bytes", lambda *a, **k: calls.append("gpkg") or (b"", "", ""))
+    at = _run()
+    at.slider(key="ren_top_n").set_value(8).run()
+    assert not at.exception
+    assert calls == []
+
+
+# ------------------------------------------------------------------------------------------ project ledger
+HOSTILE = '=HYPERLINK("http://x")<img src=x onerror=alert(1)>'
+
+
+@pytest.fixture
+def library(demo_gpkg, fresh_library, demo_ws):
+    """Six projects: five promoted parcels (one per status, 2024–2026) and one hostile-named, unplaced one."""
+    store = open_store()
+    parcels = demo_ws["parcels"]
+    statuses = ["储备", "谋划", "立项", "实施", "完工"]
+    for i, status in enumerate(statuses):
+        r = parcels.iloc[i]
+        p = store.promote_parcel(
+            r.drop(labels="geometry").to_dict() | {"geometry_wkt": r.geometry.wkt}, editor="种子"
+        )
+        store.update(
+            p["project_id"],
+            {
+                "status": status,
+                "start_year": 2024 + i % 3,
+                "end_year": 2025 + i % 3,
+                "budget_wan": 1000.0 * (i + 1),
+            },
+            expected_version=1,
+            editor="种子",
+        )
+    store.create(
+        {"name": HOSTILE, "category": "地下管网", "status": "实施", "budget_wan": 2500}, editor="种子"
+    )
+    return store
+
+
+def test_ledger_filters_count_rows(library):
+    at = _run()
+    ledger = _table(at, "项目编号")
+    assert len(ledger) == 6
+    at.multiselect(key="lib_f_status@zh").set_value(["实施"]).run()
+    ledger = _table(at, "项目编号")
+    assert len(ledger) == 2 and set(ledger["状态"]) == {"实施"}
+    at.text_input(key="lib_f_text").set_value("HYPERLINK").run()
+    ledger = _table(at, "项目编号")
+    assert ledger["名称"].tolist() == [HOSTILE]  # shown as text, not as a formula or markup
+    assert any("显示 1 / 6 个项目" in c.value for c in at.caption)
+
+
+def test_ledger_in_english_translates_values_and_headers(library):
+    at = _run(lang="en")
+    ledger = _table(at, "Project")
+    assert set(ledger["Status"]) == {"Candidate", "Planned", "Approved", "Under way", "Completed"}
+    assert "Underground pipe networks" in set(ledger["Category"])
+    for col in ("project_id", "category", "budget_wan", "status"):
+        assert col not in ledger.columns
+    shown = ledger.astype(str).to_numpy().ravel().tolist()
+    assert not any(v in ("None", "nan", "储备", "实施", "改") for v in shown)
+    # times in Beijing time, not UTC ISO
+    updated = ledger["Last changed (Beijing time)"].iloc[0]
+    assert "T" not in updated and "+00:00" not in updated and len(updated) == 16
+    store_ts = open_store().list()["updated_at"].iloc[0]
+    assert updated == pd.Timestamp(store_ts).tz_convert("Asia/Shanghai").strftime("%Y-%m-%d %H:%M")
+
+
+def test_budget_summary_by_year(library):
+    at = _run()
+    by_year = next(d.value for d in at.dataframe if d.value.index.name == "年度")
+    # project i (budget 1000·(i+1)) runs 2024+i%3 … 2025+i%3, half a year each: 2024 = 500 + 2000
+    assert by_year.loc["2024", "合计"] == "2,500.0"
+    assert by_year.columns.tolist() == ["储备", "谋划", "立项", "实施", "完工", "合计"]
+    assert any("另有 1 个项目未填写开始年份" in c.value for c in at.caption)
+
+
+def test_history_in_english_is_translated(library):
+    approved = open_store().list().set_index("status").loc["立项", "project_id"]
+    at = _run(lang="en")
+    at.selectbox(key="lib_pick").set_value(approved).run()
+    hist = next(d.value for d in at.dataframe if "Action" in d.value.columns)
+    assert set(hist["Action"]) <= {"Created", "Changed"}
+    assert "Status" in set(hist["Field"]) and "status" not in set(hist["Field"])
+    row = hist.set_index("Field").loc["Status"]
+    assert (row["Old"], row["New"]) == ("Candidate", "Approved")
+    assert all(len(v) == 16 and "T" not in v for v in hist["Time"])  # Beijing time, not UTC ISO
+
+
+def test_empty_library_explains_what_to_do(demo_gpkg, fresh_library):
+    at = _run()
+    assert any("项目库还没有项目" in i.value for i in at.info)
+    assert not any(d.value.columns[0] == "项目编号" for d in at.dataframe)
