@@ -281,3 +281,66 @@ def test_report_and_png_contracts(tmp_path, demo_gpkg):
     png = tmp_path / "layout.png"
     p = run("layout-map", "--format", "png", "--out", str(png))
     assert p.returncode == 0 and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 50_000
+
+
+def run_env(*args, **env):
+    import os
+
+    proc = subprocess.run(
+        [sys.executable, "cli.py", *args],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **env},
+    )
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc
+
+
+def test_rehearse_demo_renders_and_checks_every_export(tmp_path, demo_gpkg):
+    import os
+    import shutil
+
+    if not shutil.which("chromium"):
+        pytest.skip("chromium not installed") if not os.environ.get("CI") else pytest.fail("chromium missing")
+    out = tmp_path / "meeting"
+    p = run_env("rehearse", "--out", str(out), RENEWAL_DATA_DIR=str(tmp_path / "d"), RENEWAL_LANG="zh")
+    assert p.returncode == 0, p.stdout + p.stderr
+    lines = p.stdout.strip().splitlines()
+    assert lines[-1] == "views=4 exports=5 failures=0"  # the four default views + the briefing
+    assert [ln.split()[0] for ln in lines[:-1]] == ["ok"] * 5
+    assert "幼儿园 300 米服务覆盖 · 直线距离" in p.stdout  # the descriptive slide title, in Chinese
+    pngs = sorted(out.glob("view-*.png"))
+    assert [f.name for f in pngs] == [
+        "view-01-layout.png",
+        "view-02-coverage.png",
+        "view-03-renewal.png",
+        "view-04-health.png",
+    ]
+    from reports.checks import edge_density, png_size
+
+    assert all(png_size(f) == (1920, 1080) and edge_density(f) > 0.01 for f in pngs)
+    assert (out / "briefing.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_rehearse_counts_a_failing_chromium(tmp_path, demo_gpkg):
+    p = run_env(
+        "rehearse",
+        "--out",
+        str(tmp_path / "m"),
+        RENEWAL_DATA_DIR=str(tmp_path / "d"),
+        RENEWAL_CHROMIUM=str(tmp_path / "no-such-chromium"),
+    )
+    assert p.returncode == 1
+    lines = p.stdout.strip().splitlines()
+    assert lines[-1] == "views=4 exports=5 failures=5"
+    assert all(ln.startswith("FAIL ") and "chromium not found" in ln for ln in lines[:-1])
+
+
+def test_rehearse_bad_input_exits_2(tmp_path, demo_gpkg):
+    p = run_env("rehearse", "--workspace", str(tmp_path / "missing.gpkg"), "--out", str(tmp_path / "m"))
+    assert p.returncode == 2 and "workspace file not found" in p.stderr and p.stdout == ""
+    (tmp_path / "file.txt").write_text("x", encoding="utf-8")
+    p = run_env("rehearse", "--out", str(tmp_path / "file.txt"))
+    assert p.returncode == 2 and "not a folder" in p.stderr
