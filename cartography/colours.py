@@ -13,9 +13,12 @@ from branca.colormap import StepColormap
 
 NO_DATA = "#bdbdbd"
 
+#: compounds built before 2000 = the national 老旧小区 definition: one red for both, on every map and chart
+OLD_COMPOUND_RED = "#d7301f"
+
 #: parcel type colours (DOMAIN.md §3 vocabulary)
 PARCEL_TYPE_COLOURS = {
-    "老旧小区": "#e41a1c",
+    "老旧小区": OLD_COMPOUND_RED,
     "老旧厂区": "#984ea3",
     "城中村": "#ff7f00",
     "危旧房": "#a65628",
@@ -34,8 +37,50 @@ STATUS_COLOURS = {
 DECISION_COLOURS = {"留": "#1a9641", "改": "#fdae61", "拆": "#d7191c"}
 #: 城市体检 grade colours
 GRADE_COLOURS = {"green": "#1a9641", "yellow": "#fdae61", "red": "#d7191c", "none": NO_DATA}
-#: city seat colour by tier (layout map)
-TIER_COLOUR = {"省会": "#b2182b", "省域副中心": "#d6604d", "区域中心": "#f4a582", "重要节点": "#4d4d4d"}
+#: city seat colour by tier (layout map): a dark-to-grey ramp (size also steps by tier), so seat dots never
+#: read as one of the cluster fills (pastels) or belt lines (saturated orange / blue) configured in layout.toml
+TIER_COLOUR = {"省会": "#111111", "省域副中心": "#3f3f3f", "区域中心": "#6e6e6e", "重要节点": "#9c9c9c"}
+#: highlight outline of the selected prefecture on the layout map: bright yellow on a dark casing (no
+#: category uses it)
+HIGHLIGHT = "#ffe600"
+HIGHLIGHT_CASING = "#111111"
+#: street context lines by 道路等级 (``kind``); "" = unknown class
+STREET_STYLES = {
+    "主干路": {"color": "#8c8c8c", "weight": 2.4, "opacity": 0.9},
+    "次干路": {"color": "#a0a0a0", "weight": 1.6, "opacity": 0.85},
+    "支路": {"color": "#b4b4b4", "weight": 0.9, "opacity": 0.8},
+    "步行道": {"color": "#c3c3c3", "weight": 0.7, "opacity": 0.8, "dashArray": "2 3"},
+    "": {"color": "#b0b0b0", "weight": 0.9, "opacity": 0.8},
+}
+#: outline colours of the boundary hierarchy (maps and legends)
+BOUNDARY_COLOURS = {
+    "province": "#252525",
+    "prefecture": "#5c4d7d",
+    "county": "#8c8c8c",
+    "district": "#08519c",
+}
+
+
+def domain_range(
+    colours: dict[str, str], labels: dict[str, str] | None = None
+) -> tuple[list[str], list[str]]:
+    """The (domain, range) of a categorical colour scale, in palette order: the one mapping a map legend and
+    a chart share. ``labels`` translates the keys (a key without a label stays as is).
+
+    Parameters
+    ----------
+    colours : dict of str to str
+        Category key → hex colour (e.g. :data:`PARCEL_TYPE_COLOURS`).
+    labels : dict of str to str, optional
+        Category key → text shown (already translated).
+
+    Returns
+    -------
+    (list of str, list of str)
+        Shown category names and their colours, same length, same order.
+    """
+    labels = labels or {}
+    return [str(labels.get(k, k)) for k in colours], list(colours.values())
 
 
 class StepScale:
@@ -86,7 +131,8 @@ SCORE_SCALE = StepScale(
     [20, 40, 60, 80], ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"], vmin=0.0, vmax=100.0
 )
 #: compound build year: before 2000 (national 老旧小区 definition), 2000–2009, 2010 and later
-BUILD_YEAR_SCALE = StepScale([2000, 2010], ["#d7301f", "#fc8d59", "#91bfdb"], vmin=1949, vmax=2100)
+#: (before 2000 uses the 老旧小区 red; 2000–2009 a straw yellow that no parcel type uses; 2010+ light blue)
+BUILD_YEAR_SCALE = StepScale([2000, 2010], [OLD_COMPOUND_RED, "#f2c84b", "#91bfdb"], vmin=1949, vmax=2100)
 BUILD_YEAR_LABELS = ("legend.built_before_2000", "legend.built_2000_2010", "legend.built_after_2010")
 
 

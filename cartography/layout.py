@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import html
-
 import folium
 
 from cartography.colours import TIER_COLOUR
-from cartography.geojson import display_geojson
+from cartography.geojson import _label_record, display_geojson, escape_text
 from geodata.layout import TIER_EN, Layout
 from layers.layout import belt_bands, belt_lines, circle_outline, cluster_areas, layout_name
 
 #: marker radius (px) by tier
-TIER_RADIUS = {"省会": 13, "省域副中心": 11, "区域中心": 9, "重要节点": 7}
+TIER_RADIUS = {"省会": 9, "省域副中心": 8, "区域中心": 6.5, "重要节点": 5.5}
 
 
 def clusters_layer(
@@ -72,36 +70,87 @@ def belts_layer(
     lines["label"] = [layout_name(r, lang) for _, r in lines.iterrows()]
     folium.GeoJson(
         display_geojson(lines, columns=("label", "colour")),
-        style_function=lambda f: {"color": f["properties"]["colour"], "weight": 4, "dashArray": "10 6"},
+        style_function=lambda f: {
+            "color": f["properties"]["colour"],
+            "weight": 4,
+            "dashArray": "12 6",
+            "lineCap": "butt",
+        },
         tooltip=folium.GeoJsonTooltip(fields=["label"], aliases=[""], sticky=True),
     ).add_to(group)
     return group
 
 
-def city_seats_layer(layout: Layout, prefectures, *, name: str, lang: str = "zh") -> folium.FeatureGroup:
-    """City seats as circle markers sized by tier, with permanent readable labels (escaped)."""
+def _crowded(adcode: int, seats: dict[int, tuple[float, float]]) -> bool:
+    """A neighbour just east on about the same latitude: put this seat's label on the west side."""
+    lon, lat = seats[adcode]
+    return any(0 < ox - lon < 0.7 and abs(oy - lat) < 0.25 for a, (ox, oy) in seats.items() if a != adcode)
+
+
+def seat_labels(layout: Layout, prefectures, *, lang: str = "zh", max_zoom: float = 30) -> list[list]:
+    """Label records of the city seats (prefecture names beside their seat symbol; highest priority).
+
+    Parameters
+    ----------
+    layout : Layout
+        Supplies the seat positions and tiers.
+    prefectures : GeoDataFrame
+        ``adcode``, ``name_zh``, ``name_en`` (the label text, escaped here).
+    lang : {"zh", "en"}
+    max_zoom : float
+        Hide above this zoom (where city-scale names take over).
+
+    Returns
+    -------
+    list of list
+        Records for :class:`cartography.mapkit.MapLabels`, anchored right of the seat (left when a
+        neighbouring seat sits just east).
+    """
+    names = dict(zip(prefectures["adcode"], prefectures["name_en" if lang == "en" else "name_zh"]))
+    seats = {a: c.seat for a, c in layout.cities.items()}
+    out = []
+    for adcode, city in layout.cities.items():
+        lon, lat = city.seat
+        rec = _label_record(
+            lat, lon, names.get(adcode, adcode), "seat", 0, max_zoom, TIER_PRIORITY.get(city.tier, 4)
+        )
+        rec[9] = "l" if _crowded(adcode, seats) else "r"
+        out.append(rec)
+    return out
+
+
+#: label priority by tier (the capital wins a clash)
+TIER_PRIORITY = {"省会": 0, "省域副中心": 1, "区域中心": 2, "重要节点": 3}
+
+
+def city_seats_layer(
+    layout: Layout, prefectures, *, name: str, lang: str = "zh", with_labels: bool = True
+) -> folium.FeatureGroup:
+    """City seats as circle markers sized by tier (tooltip "city · tier", escaped).
+
+    ``with_labels`` adds the names as fixed DivIcon labels; maps that use :func:`seat_labels` in a
+    de-cluttered label layer pass ``False``.
+    """
     group = folium.FeatureGroup(name=name)
     names = dict(zip(prefectures["adcode"], prefectures["name_en" if lang == "en" else "name_zh"]))
     seats = {a: c.seat for a, c in layout.cities.items()}
     for adcode, city in layout.cities.items():
         lon, lat = city.seat
-        label = html.escape(str(names.get(adcode, adcode)))
-        # a neighbour just east on about the same latitude: put this label on the west side
-        crowded = any(
-            0 < ox - lon < 0.7 and abs(oy - lat) < 0.25 for a, (ox, oy) in seats.items() if a != adcode
-        )
-        anchor = (len(label) * (8 if lang == "en" else 14) + 12, 24) if crowded else (-10, 24)
-        tier = html.escape(city.tier if lang == "zh" else TIER_EN.get(city.tier, city.tier))
+        label = escape_text(names.get(adcode, adcode))
+        tier = escape_text(city.tier if lang == "zh" else TIER_EN.get(city.tier, city.tier))
         folium.CircleMarker(
             [lat, lon],
             radius=TIER_RADIUS.get(city.tier, 7),
             color="#ffffff",
-            weight=2,
+            weight=2.5,
             fill=True,
             fill_color=TIER_COLOUR.get(city.tier, "#4d4d4d"),
-            fill_opacity=0.95,
+            fill_opacity=1.0,
             tooltip=f"{label} · {tier}",
         ).add_to(group)
+        if not with_labels:
+            continue
+        anchor = (len(label) * (8 if lang == "en" else 14) + 12, 24) if _crowded(adcode, seats) else (-10, 24)
         folium.Marker(
             [lat, lon],
             icon=folium.DivIcon(

@@ -76,7 +76,11 @@ def base_map(
     m.options["minZoom"] = MIN_ZOOM
     m.options["zoomSnap"] = 0.25  # fit_bounds fills the frame instead of jumping a whole zoom level
     m.get_root().header.add_child(
-        Element(f"<style>.leaflet-container {{ background: {OFFLINE_BACKGROUND} !important; }}</style>")
+        Element(
+            f"<style>.leaflet-container {{ background: {OFFLINE_BACKGROUND} !important; }}"
+            f".leaflet-container, .leaflet-tooltip, .leaflet-control-layers {{ font-family: {LABEL_FONT}; }}"
+            ".leaflet-tooltip { font-size: 13px; }</style>"
+        )
     )
     if basemap == "osm":
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False).add_to(m)
@@ -193,6 +197,32 @@ def escape(text) -> str:
     return html.escape(str(text), quote=True)
 
 
+#: legend swatch CSS per shape: box (solid), fill (translucent area with edge), outline (boundary),
+#: line (solid stroke), dash (dashed stroke), dot (point symbol; ``dot:NN`` sets the diameter in px)
+def _swatch(colour: str, shape: str) -> str:
+    base = "display:inline-block;vertical-align:middle;margin-right:6px;box-sizing:border-box;"
+    if shape == "line":
+        return f'<span style="{base}width:22px;height:0;border-top:4px solid {colour}"></span>'
+    if shape == "dash":
+        return f'<span style="{base}width:22px;height:0;border-top:4px dashed {colour}"></span>'
+    if shape == "outline":
+        return f'<span style="{base}width:22px;height:14px;border:2px solid {colour}"></span>'
+    if shape == "fill":
+        return (
+            f'<span style="{base}width:22px;height:14px;background:{colour};opacity:0.6;'
+            f'border:1px solid {colour}"></span>'
+        )
+    if shape.startswith("dot"):
+        size = int(shape.split(":", 1)[1]) if ":" in shape else 12
+        pad = max(0, (22 - size) // 2)
+        return (
+            f'<span style="{base}width:{size}px;height:{size}px;margin-left:{pad}px;'
+            f"margin-right:{pad + 6}px;background:{colour};border-radius:50%;"
+            'border:2px solid #fff;box-shadow:0 0 0 1px #666"></span>'
+        )
+    return f'<span style="{base}width:22px;height:14px;background:{colour};opacity:0.85;border-radius:2px"></span>'
+
+
 class _Legend(MacroElement):
     """Legend as a Leaflet control (script section), so streamlit-folium shows it too."""
 
@@ -213,32 +243,43 @@ class _Legend(MacroElement):
         """
     )
 
-    def __init__(self, title: str, items: list[tuple]):
+    def __init__(self, title: str, items: list[tuple], columns: int | None = None):
         super().__init__()
         self._name = "Legend"
         rows = []
         for item in items:
             colour, label = escape(item[0]), escape(item[1])
-            shape = item[2] if len(item) > 2 else "box"
-            height = "4px" if shape == "line" else "14px"
-            radius = "50%" if shape == "dot" else "2px"
+            shape = str(item[2]) if len(item) > 2 else "box"
+            if shape == "heading":
+                rows.append(
+                    '<div style="font-weight:600;margin-top:4px;color:#444;break-after:avoid;'
+                    f'break-inside:avoid">{label}</div>'
+                )
+                continue
             rows.append(
-                f'<div><span style="display:inline-block;width:14px;height:{height};vertical-align:middle;'
-                f'margin-right:6px;background:{colour};border-radius:{radius};opacity:0.85"></span>{label}</div>'
+                f'<div style="white-space:nowrap;break-inside:avoid">{_swatch(colour, shape)}{label}</div>'
             )
+        # a long legend goes into two columns so it stays clear of the layer control above it
+        two = columns == 2 or (columns is None and len(rows) > 14)
+        columns = "column-count:2;column-gap:18px;" if two else ""
         inner = (
             '<div style="background:rgba(255,255,255,0.93);padding:8px 12px;border-radius:6px;'
-            "box-shadow:0 1px 4px rgba(0,0,0,0.3);font:13px/1.45 'Noto Sans CJK SC','Microsoft YaHei',sans-serif;"
-            'max-height:420px;overflow:auto">'
-            f'<div style="font-weight:600;margin-bottom:4px">{escape(title)}</div>{"".join(rows)}</div>'
+            "box-shadow:0 1px 4px rgba(0,0,0,0.3);font:13px/1.5 'Noto Sans CJK SC','Microsoft YaHei',sans-serif;"
+            'max-height:470px;overflow:auto">'
+            f'<div style="font-weight:600;margin-bottom:4px">{escape(title)}</div>'
+            f'<div style="{columns}">{"".join(rows)}</div></div>'
         )
         self.inner_json = json.dumps(inner, ensure_ascii=False).replace("</", "<\\/")
 
 
-def legend_html(title: str, items: list[tuple]) -> MacroElement:
-    """A fixed legend box: ``items`` are (colour, label[, shape]) with shape box | dot | line.
-    All text is HTML-escaped. Add it with ``.add_to(map)``."""
-    return _Legend(title, items)
+def legend_html(title: str, items: list[tuple], columns: int | None = None) -> MacroElement:
+    """A fixed legend box: ``items`` are (colour, label[, shape]).
+
+    ``shape`` is one of box (default), fill (translucent area), outline (boundary line), line, dash,
+    dot (``dot:NN`` for an NN-px symbol) or heading (a sub-title; colour ignored). All text is
+    HTML-escaped. ``columns`` 1 or 2 (default: two columns above 14 rows, so a long legend stays clear of
+    the layer control). Add it with ``.add_to(map)``."""
+    return _Legend(title, items, columns)
 
 
 def for_basemap(gdf, basemap: str):
@@ -247,3 +288,126 @@ def for_basemap(gdf, basemap: str):
         return gdf
     shifted = gdf.to_crs("EPSG:4326")
     return shifted.set_geometry(shift_geometries(shifted.geometry.values), crs="EPSG:4326")
+
+
+#: font size (px) of each label class; the declutter pass uses it to size the label boxes
+LABEL_SIZES = {
+    "province": 20,
+    "cluster": 16,
+    "prefecture": 15,
+    "seat": 15,
+    "district": 15,
+    "county": 12,
+    "subdistrict": 12.5,
+    "community": 11,
+    "street": 11,
+}
+LABEL_FONT = "'Noto Sans CJK SC','Noto Sans SC','Source Han Sans SC','Microsoft YaHei',sans-serif"
+LABEL_CSS = (
+    ".ra-label-anchor{background:none;border:none}"
+    f".ra-label{{position:absolute;left:0;top:0;white-space:nowrap;pointer-events:none;font-family:{LABEL_FONT};"
+    "line-height:1.25;color:#222;text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff,0 0 4px #fff,0 0 5px #fff}"
+    ".ra-label-province{font-size:20px;font-weight:600;letter-spacing:0.35em;color:#5a5a5a}"
+    ".ra-label-cluster{font-size:16px;font-weight:700;letter-spacing:0.15em;color:#3b3b3b;font-style:italic}"
+    ".ra-label-prefecture{font-size:15px;font-weight:700;color:#1a1a1a}"
+    ".ra-label-seat{font-size:15px;font-weight:700;color:#111}"
+    ".ra-label-district{font-size:15px;font-weight:700;color:#08306b;letter-spacing:0.1em}"
+    ".ra-label-county{font-size:12px;color:#4a4a4a}"
+    ".ra-label-subdistrict{font-size:12.5px;font-weight:600;color:#2f3e56}"
+    ".ra-label-community{font-size:11px;color:#5b5b5b}"
+    ".ra-label-street{font-size:11px;color:#6d5a3a;font-style:italic}"
+)
+
+
+class MapLabels(MacroElement):
+    """Permanent map labels (place and street names) with zoom ranges and on-screen de-cluttering.
+
+    Each record is ``[lat, lon, text, kind, min_zoom, max_zoom, priority, width_em, angle, anchor]`` as
+    made by :func:`cartography.geojson.label_points` (text already escaped). After every zoom or pan the
+    labels whose zoom range contains the map zoom are placed in priority order; a label whose box would
+    overlap one already placed, or lies off screen, is left out. Labels are non-interactive (hover goes
+    to the layer underneath). Add to a ``folium.FeatureGroup`` so the layer control can switch them.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent._parent.get_name() }};
+            var group = {{ this._parent.get_name() }};
+            var data = {{ this.data_json }};
+            var size = {{ this.sizes_json }};
+            if (!document.getElementById("ra-label-css")) {
+                var css = document.createElement("style");
+                css.id = "ra-label-css";
+                css.textContent = {{ this.css_json }};
+                document.head.appendChild(css);
+            }
+            var order = data.map(function (d, i) { return i; });
+            order.sort(function (a, b) { return data[a][6] - data[b][6] || a - b; });
+            var markers = new Array(data.length);
+            function marker(i) {
+                if (!markers[i]) {
+                    var d = data[i], t = "translate(-50%,-50%)";
+                    if (d[9] === "r") { t = "translate(12px,-50%)"; }
+                    else if (d[9] === "l") { t = "translate(calc(-100% - 12px),-50%)"; }
+                    if (d[8]) { t += " rotate(" + d[8] + "deg)"; }
+                    markers[i] = L.marker([d[0], d[1]], {
+                        interactive: false, keyboard: false,
+                        icon: L.divIcon({className: "ra-label-anchor", iconSize: [0, 0],
+                            html: '<div class="ra-label ra-label-' + d[3] + '" style="transform:' + t + '">'
+                                + d[2] + "</div>"})
+                    });
+                }
+                return markers[i];
+            }
+            function update() {
+                if (!map.hasLayer(group)) { return; }
+                var z = map.getZoom(), s = map.getSize(), boxes = [];
+                order.forEach(function (i) {
+                    var d = data[i], show = z >= d[4] && z < d[5];
+                    if (show) {
+                        var p = map.latLngToContainerPoint([d[0], d[1]]), fs = size[d[3]] || 12;
+                        var w = d[7] * fs + 6, h = fs * 1.25 + 4;
+                        if (d[8]) {
+                            var r = d[8] * Math.PI / 180, c = Math.abs(Math.cos(r)), n = Math.abs(Math.sin(r));
+                            var w2 = w * c + h * n; h = w * n + h * c; w = w2;
+                        }
+                        var x0 = d[9] === "r" ? p.x + 12 : (d[9] === "l" ? p.x - 12 - w : p.x - w / 2);
+                        var y0 = p.y - h / 2;
+                        if (x0 + w < 0 || x0 > s.x || y0 + h < 0 || y0 > s.y) { show = false; }
+                        for (var k = 0; show && k < boxes.length; k++) {
+                            var b = boxes[k];
+                            if (x0 < b[2] && x0 + w > b[0] && y0 < b[3] && y0 + h > b[1]) { show = false; }
+                        }
+                        if (show) { boxes.push([x0, y0, x0 + w, y0 + h]); }
+                    }
+                    var m = markers[i];
+                    if (show) { if (!m || !group.hasLayer(m)) { group.addLayer(marker(i)); } }
+                    else if (m && group.hasLayer(m)) { group.removeLayer(m); }
+                });
+            }
+            map.on("zoomend moveend resize", update);
+            group.on("add", function () { setTimeout(update, 0); });
+            map.whenReady(update);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, records: list[list]):
+        super().__init__()
+        self._name = "MapLabels"
+        self.records = records
+        self.data_json = _script_json(records)
+        self.sizes_json = _script_json(LABEL_SIZES)
+        self.css_json = _script_json(LABEL_CSS)
+
+
+def _script_json(value) -> str:
+    """JSON for inlining in a <script>: ``</`` and ``<!--`` cannot end or comment out the script."""
+    return (
+        json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        .replace("</", "<\\/")
+        .replace("<!--", "<\\!--")
+    )

@@ -36,7 +36,7 @@ def compounds():
 
 def test_build_year_classes():
     assert build_year_colour(1999) == "#d7301f"
-    assert build_year_colour(2000) == "#fc8d59"
+    assert build_year_colour(2000) == "#f2c84b"
     assert build_year_colour(2010) == "#91bfdb"
 
 

@@ -26,7 +26,7 @@ def test_score_and_build_year_classes():
     assert (
         score_colour(19.9) == "#ffffcc" and score_colour(20) == "#a1dab4" and score_colour(100) == "#253494"
     )
-    assert build_year_colour(1999) == "#d7301f" and build_year_colour(2000) == "#fc8d59"
+    assert build_year_colour(1999) == "#d7301f" and build_year_colour(2000) == "#f2c84b"
     assert build_year_colour(2010) == "#91bfdb"
 
 
