@@ -354,10 +354,12 @@ def coverage_map(
     proposed=None,
     basemap: str = "none",
     tianditu_key: str | None = None,
+    extra_layers=(),
 ) -> folium.Map:
     """Communities coloured by served share, facilities of the type (clustered), display coverage area,
     proposed scenario sites, over the street network, with district / sub-district / community labels.
-    ``community_share`` is indexed by community_id with ``served_share``."""
+    ``community_share`` is indexed by community_id with ``served_share``; ``extra_layers`` (FeatureGroups,
+    e.g. what-if catchments) are drawn on top and listed in the layer control."""
     from layers.coverage import coverage_area
 
     m = mapkit.base_map(basemap=basemap, tianditu_key=tianditu_key)
@@ -422,6 +424,8 @@ def coverage_map(
                 tooltip=mapkit.escape(f"{r['type_label']} ({r['lon']:.5f}, {r['lat']:.5f})"),
             ).add_to(fg)
         fg.add_to(m)
+    for layer in extra_layers:
+        layer.add_to(m)
     items = SHARE_SCALE.legend_items(lambda lo, hi, _i: f"{lo * 100:.0f}–{hi * 100:.0f}%")
     mapkit.legend_html(t("cov.legend", lang), [*items, *frame_items]).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)

@@ -200,6 +200,14 @@ def forget(key: str) -> None:
         del st.session_state[k]
 
 
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:")
+
+
+def md_escape(text) -> str:
+    """User or data text made inert for ``st.markdown`` (no links, images, emphasis or HTML)."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text).replace("\x00", ""))
+
+
 def demo_badge(ws) -> None:
     """The demo-data label, shown on every page that displays the demo workspace."""
     if ws.synthetic:

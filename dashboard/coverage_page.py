@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from cartography.charts import share_bar
 from cartography.maps import coverage_map
 from cartography.whatif import catchment_layer
 from dashboard import common, state
@@ -222,14 +223,17 @@ def _district_chart(model, ws, selection: str, L: str) -> None:
     d = share_by(model, selection, by="district_adcode")
     dnames = ws["districts"].set_index("adcode")["name_en" if L == "en" else "name_zh"]
     d = d[d.index.isin(dnames.index)]
-    chart = pd.DataFrame(
-        {
-            t("col.district", L): d.index.map(dnames),
-            t("col.served_share", L) + " %": (d["served_share"] * 100).round(1),
-        }
-    )
-    st.bar_chart(
-        chart, x=t("col.district", L), y=t("col.served_share", L) + " %", horizontal=True, height=260
+    frame = pd.DataFrame({"district": d.index.map(dnames), "share": d["served_share"]})
+    st.altair_chart(
+        share_bar(
+            frame,
+            category="district",
+            share="share",
+            x_title=t("col.district", L),
+            y_title=t("col.served_share", L),
+            height=260,
+        ),
+        width="stretch",
     )
 
 
@@ -339,6 +343,19 @@ def render_coverage() -> None:
     _save_view(selection, overrides, mode, cat, L)
     left, right = st.columns([3, 2], gap="medium")
     with left:
+        extra = []
+        if site_of_cell is not None:
+            extra.append(
+                catchment_layer(
+                    model.resident_xy,
+                    model.population,
+                    site_of_cell,
+                    crs=ANALYSIS_CRS,
+                    site_labels=[f"{t('col.site', L)} {i + 1}" for i in range(len(proposed))],
+                    name=t("cov.layer.catchments", L),
+                    aliases=(t("col.site", L), t("col.population", L)),
+                )
+            )
         fmap = coverage_map(
             ws,
             shown,
@@ -348,17 +365,8 @@ def render_coverage() -> None:
             proposed=proposed,
             basemap=opts["basemap"],
             tianditu_key=opts["tianditu_key"] or None,
+            extra_layers=extra,
         )
-        if site_of_cell is not None:
-            catchment_layer(
-                model.resident_xy,
-                model.population,
-                site_of_cell,
-                crs=ANALYSIS_CRS,
-                site_labels=[f"{t('col.site', L)} {i + 1}" for i in range(len(proposed))],
-                name=t("cov.layer.catchments", L),
-                aliases=(t("col.site", L), t("col.population", L)),
-            ).add_to(fmap)
         returned = st_folium(
             fmap,
             key=f"cov_map_{L}_{opts['basemap']}_{state.map_epoch('cov')}",

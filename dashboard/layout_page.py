@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from cartography.charts import cluster_chart
 from cartography.maps import layout_map
 from dashboard import common
 from geodata.errors import DataValidationError
@@ -83,36 +83,15 @@ def _summary(bnd, layout, L: str) -> None:
     st.subheader(t("layout.summary", L))
     st.dataframe(shown, hide_index=True, width="stretch")
     st.subheader(t("layout.chart", L))
-    clusters = summary[summary["kind"] == "cluster"]
-    long = pd.concat(
-        [
-            pd.DataFrame(
-                {"name": clusters["name"], "measure": t("col.area_km2", L), "value": clusters["area_km2"]}
-            ),
-            pd.DataFrame(
-                {
-                    "name": clusters["name"],
-                    "measure": t("col.county_count", L),
-                    "value": clusters["county_count"],
-                }
-            ),
-        ]
-    )
-    chart = (
-        alt.Chart(long)
-        .mark_bar()
-        .encode(
-            x=alt.X("value:Q", title=None),
-            y=alt.Y("name:N", title=None),
-            color=alt.Color(
-                "name:N", legend=None, scale=alt.Scale(range=[k.colour for k in layout.clusters])
-            ),
-            column=alt.Column("measure:N", title=None),
+    st.altair_chart(
+        cluster_chart(
+            summary,
+            layout,
+            lang=L,
+            measures={"area_km2": t("col.area_km2", L), "county_count": t("col.county_count", L)},
+            name_title=t("map.chart.cluster", L),
         )
-        .resolve_scale(x="independent")
-        .properties(width=320, height=160)
     )
-    st.altair_chart(chart)
 
 
 def _editor(bnd, layout, L: str) -> None:
@@ -145,7 +124,7 @@ def _editor(bnd, layout, L: str) -> None:
             for b in layout.belts
         }
         c1, c2 = st.columns(2)
-        if c1.button(t("layout.editor.save", L), type="primary"):
+        if c1.button(t("layout.editor.save", L), type="primary", key="layout_save"):
             edited = layout.with_circle_members(members)
             for key, km in bands.items():
                 edited = edited.with_band_km(key, km)
@@ -158,7 +137,7 @@ def _editor(bnd, layout, L: str) -> None:
                 st.success(t("layout.editor.saved", L, path=path))
                 common.forget("layout_members")
                 st.rerun()
-        if c2.button(t("layout.editor.reset", L)) and user_layout_path().exists():
+        if c2.button(t("layout.editor.reset", L), key="layout_reset") and user_layout_path().exists():
             user_layout_path().unlink()
             common.forget("layout_members")
             st.rerun()
@@ -190,7 +169,7 @@ def render_layout() -> None:
         )
         returned = st_folium(
             fmap,
-            key=f"layout_map_{L}_{opts['basemap']}_{hash(str(layout))}",
+            key=f"layout_map_{L}_{opts['basemap']}_{hash(str(layout))}_{current}",
             height=620,
             use_container_width=True,
             returned_objects=["last_clicked"],

@@ -10,15 +10,12 @@ import pandas as pd
 import streamlit as st
 
 from cartography.mapkit import standalone_html
-from cartography.maps import coverage_map, grade_map, layout_map, parcel_map
-from cartography.printing import export_frame
 from dashboard import common, state
+from geodata.indicators import load_indicators
 from geodata.layout import load_layout
+from geodata.projects import open_store
 from geodata.views import KINDS, load_views, save_views, view_title
 from i18n import t
-from layers.coverage import share_by
-from layers.pipelines import default_weights
-from layers.screening import score
 
 IDX = "pres_index"
 ON = "pres_on"
@@ -47,25 +44,30 @@ if (!doc.__raKeys) {
 </script>"""
 
 
-def view_map(view: dict, ws, bnd, lang: str):
-    """The folium map of a saved view (no Streamlit calls)."""
-    p = view["params"]
-    if view["kind"] == "layout":
-        return layout_map(bnd, load_layout(boundaries=bnd), lang=lang)
-    if view["kind"] == "coverage":
-        model = state.coverage_model(str(ws.path), p.get("mode", "euclidean"))
-        sel = p.get("selection", "kindergarten")
-        return coverage_map(
-            ws, model, sel, lang=lang, community_share=share_by(model, sel, by="community_id")
+def _models(view: dict, ws) -> dict:
+    """The cached models a view needs (shared with the analysis pages through dashboard.state)."""
+    from reports.slides import view_year
+
+    p = view.get("params", {})
+    kind = view.get("kind")
+    out: dict = {}
+    if kind in ("coverage", "renewal"):
+        mode = str(p.get("mode", "euclidean")) if kind == "coverage" else "euclidean"
+        out["coverage_model"] = state.coverage_model(
+            str(ws.path), mode if mode in ("euclidean", "network") else "euclidean"
         )
-    if view["kind"] == "renewal":
-        scores = score(state.criteria(str(ws.path)), default_weights())["score"]
-        parcels = ws["parcels"]
-        if p.get("parcel_type"):
-            parcels = parcels[parcels["parcel_type"] == p["parcel_type"]]
-        return parcel_map(ws, parcels, scores, p.get("colour_by", "type"), lang)
-    ev = state.evaluation(str(ws.path), int(p.get("year", 2026)), p.get("level", "community"))
-    return grade_map(ws, ev, p.get("level", "community"), p.get("indicator", "kindergarten_cov"), lang)
+    if kind == "renewal":
+        out["criteria"] = state.criteria(str(ws.path))
+    if kind == "health":
+        out["evaluation"] = state.evaluation(str(ws.path), view_year(ws, p), str(p.get("level", "community")))
+    return out
+
+
+def _inputs(view: dict, ws, bnd, L: str) -> dict:
+    cat = common.catalogue()
+    return dict(ws=ws, bnd=bnd, catalogue=cat, indicators=load_indicators(catalogue=cat), lang=L) | _models(
+        view, ws
+    )
 
 
 def _describe(view: dict, cat, L: str) -> str:
@@ -185,26 +187,49 @@ def _editor(views: list[dict], cat, L: str) -> None:
 
 
 def _exports(view: dict, ws, bnd, L: str) -> None:
-    from reports.render import html_to_png, pdf_page_count
+    from reports.rehearse import Models, export_view
+    from reports.render import pdf_page_count
 
-    c1, c2 = st.columns(2)
+    c1, c2, c3 = st.columns([1, 1, 1.2])
+    paper = common.kept(
+        c1.radio,
+        t("pres.paper", L),
+        ["screen", "a4", "a3"],
+        key="pres_paper",
+        by_language=True,
+        horizontal=True,
+        format_func=lambda v: t(f"pres.paper.{v}", L),
+    )
+    tag = (view_title(view, L), paper, L)
     try:
-        if c1.button(t("pres.png", L), key="pres_png"):
-            m = export_frame(view_map(view, ws, bnd, L), view["kind"], lang=L, synthetic=ws.synthetic)
-            with tempfile.TemporaryDirectory() as tmp:
-                png = html_to_png(standalone_html(m), Path(tmp) / "view.png")
-                st.session_state["pres_png_bytes"] = png.read_bytes()
-        if st.session_state.get("pres_png_bytes"):
-            c1.download_button(
-                t("pres.png_ready", L),
-                st.session_state["pres_png_bytes"],
-                "view.png",
-                "image/png",
-                key="pres_png_dl",
+        if c2.button(t("pres.png", L), key="pres_png_btn"):
+            m = _models(view, ws)
+            models = Models(
+                coverage={view["params"].get("mode", "euclidean"): m["coverage_model"]}
+                if "coverage_model" in m
+                else {},
+                criteria=m.get("criteria"),
             )
-        if c2.button(t("pres.pdf", L), key="pres_pdf"):
-            from geodata.indicators import load_indicators
-            from geodata.projects import open_store
+            cat = common.catalogue()
+            with tempfile.TemporaryDirectory() as tmp:
+                path, _, _ = export_view(
+                    view,
+                    Path(tmp) / "view.png",
+                    ws=ws,
+                    bnd=bnd,
+                    catalogue=cat,
+                    indicators=load_indicators(catalogue=cat),
+                    lang=L,
+                    paper=paper,
+                    models=models,
+                )
+                st.session_state["pres_png_result"] = (tag, path.read_bytes())
+        result = st.session_state.get("pres_png_result")
+        if result and result[0] == tag:
+            c2.download_button(
+                t("pres.png_ready", L), result[1], f"view_{paper}.png", "image/png", key="pres_png_dl"
+            )
+        if c3.button(t("pres.pdf", L), key="pres_pdf_btn"):
             from reports.briefing import write_briefing_pdf
 
             cat = common.catalogue()
@@ -219,17 +244,23 @@ def _exports(view: dict, ws, bnd, L: str) -> None:
                     store=open_store(),
                     lang=L,
                 )
-                st.session_state["pres_pdf_result"] = (pdf.read_bytes(), pdf_page_count(pdf))
-        if st.session_state.get("pres_pdf_result"):
-            data, n = st.session_state["pres_pdf_result"]
-            c2.download_button(
-                t("pres.pdf_ready", L, n=n), data, "briefing.pdf", "application/pdf", key="pres_pdf_dl"
+                st.session_state["pres_pdf_result"] = (L, pdf.read_bytes(), pdf_page_count(pdf))
+        pdf_result = st.session_state.get("pres_pdf_result")
+        if pdf_result and pdf_result[0] == L:
+            c3.download_button(
+                t("pres.pdf_ready", L, n=pdf_result[2]),
+                pdf_result[1],
+                "briefing.pdf",
+                "application/pdf",
+                key="pres_pdf_dl",
             )
     except RuntimeError as err:
         st.error(t("pres.no_chromium", L) + f" {err}")
 
 
 def _slide(views, ws, bnd, L: str) -> None:
+    from reports.slides import slide_content, slide_map
+
     i = min(st.session_state.get(IDX, 0), len(views) - 1)
     view = views[i]
     st.html(HIDE_CHROME)
@@ -244,11 +275,20 @@ def _slide(views, ws, bnd, L: str) -> None:
     if c3.button(t("pres.stop", L), key="pres_stop"):
         st.session_state[ON] = False
         st.rerun()
+    inputs = _inputs(view, ws, bnd, L)
+    content = slide_content(view, **inputs)
     st.caption(
-        t("pres.page", L, i=i + 1, n=len(views)) + " · " + (t("demo.badge", L) if ws.synthetic else "")
+        f"{content.title} · {t('pres.page', L, i=i + 1, n=len(views))}"
+        + (f" · {t('demo.badge', L)}" if ws.synthetic else "")
     )
-    # the map HTML is built by us from validated data with all user text escaped
-    st.iframe(standalone_html(view_map(view, ws, bnd, L)), height=760)
+    left, right = st.columns([3, 1], gap="medium")
+    with right:
+        for fig in content.figures:
+            st.metric(fig.label, fig.value)
+        st.markdown(f"#### {common.md_escape(content.conclusion)}")
+    with left:
+        # the map HTML is built by us from validated data with all user text escaped
+        st.iframe(standalone_html(slide_map(view, **inputs)), height=800)
     st.iframe(KEYS_JS, height=1)
 
 
@@ -274,6 +314,9 @@ def render_present() -> None:
         st.rerun()
     if views:
         pick = st.selectbox(
-            t("pres.views", L), range(len(views)), format_func=lambda i: view_title(views[i], L), key="pres_pick"
+            t("pres.views", L),
+            range(len(views)),
+            format_func=lambda i: view_title(views[i], L),
+            key="pres_pick",
         )
         _exports(views[pick], ws, bnd, L)

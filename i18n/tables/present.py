@@ -40,4 +40,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "You can also click “Save as meeting view” on the coverage, renewal, health-check and layout pages.",
     ),
     "pres.png_ready": ("下载 PNG", "Download PNG"),
+    "pres.paper": ("幅面", "Paper"),
+    "pres.paper.screen": ("屏幕 1920×1080", "Screen 1920×1080"),
+    "pres.paper.a4": ("A4 横向", "A4 landscape"),
+    "pres.paper.a3": ("A3 横向", "A3 landscape"),
 }

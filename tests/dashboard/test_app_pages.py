@@ -82,11 +82,11 @@ def test_layout_page_pick_city_and_edit_circle(demo_gpkg):
     assert any("陶瓷" in m.value for m in at.markdown)
     members = at.multiselect(key="layout_members@zh")
     members.set_value([*members.value, 360902]).run()  # add 袁州区 (宜春) to the circle
-    at.button[0].click().run()
+    at.button(key="layout_save").click().run()
     assert not at.exception
     at2 = _page("dashboard.layout_page.render_layout")
     assert at2.dataframe[-1].value.iloc[0]["县级单元数"] == 33
-    at2.button[1].click().run()  # reset to the bundled layout
+    at2.button(key="layout_reset").click().run()  # reset to the bundled layout
     assert _page("dashboard.layout_page.render_layout").dataframe[-1].value.iloc[0]["县级单元数"] == 32
 
 
