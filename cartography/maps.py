@@ -428,7 +428,7 @@ def coverage_map(
         layer.add_to(m)
     items = SHARE_SCALE.legend_items(lambda lo, hi, _i: f"{lo * 100:.0f}–{hi * 100:.0f}%")
     mapkit.legend_html(t("cov.legend", lang), [*items, *frame_items]).add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
     _fit(m, ws["compounds"])
     return mapkit.finalize(m)
 
@@ -488,7 +488,7 @@ def parcel_map(ws, parcels, scores, colour_by: str, L: str) -> folium.Map:
     if sub is not None:
         frame.append(("#4a6fa5", t("map.legend.subdistrict", L), "outline"))
     mapkit.legend_html(t(f"ren.colour.{colour_by}", L), [*items, *frame, *_street_legend(ws, L)]).add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
     _fit(m, gdf if len(gdf) else ws["parcels"])
     return mapkit.finalize(m)
 
@@ -534,7 +534,7 @@ def grade_map(ws, ev: pd.DataFrame, level: str, indicator: str, L: str) -> foliu
     mapkit.legend_html(
         t("col.grade", L), [*((c, t(f"hc.grade.{g}", L)) for g, c in GRADE_COLOURS.items()), *frame_items]
     ).add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
     _fit(m, ws["compounds"])
     return mapkit.finalize(m)
 
@@ -626,7 +626,7 @@ def overview_map(bnd, ws, catalogue, *, lang: str, extent: str, basemap: str, ti
     items += _street_legend(ws, lang)
     items += [("#2b8cbe", t("legend.facility", lang), "dot:10")]
     mapkit.legend_html(t("legend.title", lang), items).add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
     _fit(m, shift(bnd.province if extent == "province" else ws["compounds"]))
     return mapkit.finalize(m)
 

@@ -189,6 +189,8 @@ def _whatif_panel(model, selection: str, cat, L: str, result, per_site) -> None:
         c2.metric(t("cov.whatif.lost", L), f"{d.loc[selection, 'newly_unserved']:,.0f}")
     proposed = _proposed_frame(cat, L)
     if len(proposed):
+        last = proposed.iloc[-1]
+        st.caption(t("cov.whatif.last", L, lon=f"{last['lon']:.6f}", lat=f"{last['lat']:.6f}"))
         _site_table(per_site, proposed, cat, L, model.mode)
     elif st.button(t("cov.whatif.clear", L), key="cov_clear_removed"):
         state.clear_sites()

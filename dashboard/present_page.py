@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from markupsafe import Markup
 
 from cartography.mapkit import standalone_html
 from dashboard import common, state
@@ -284,7 +285,13 @@ def _slide(views, ws, bnd, L: str) -> None:
     left, right = st.columns([3, 1], gap="medium")
     with right:
         for fig in content.figures:
-            st.metric(fig.label, fig.value)
+            # long values (a district with its residents) wrap instead of being cut by st.metric
+            st.html(
+                Markup(
+                    '<div style="margin:0 0 1.1rem"><div style="font-size:0.95rem;color:#555">{}</div>'
+                    '<div style="font-size:1.9rem;font-weight:600;line-height:1.25">{}</div></div>'
+                ).format(fig.label, fig.value)
+            )
         st.markdown(f"#### {common.md_escape(content.conclusion)}")
     with left:
         # the map HTML is built by us from validated data with all user text escaped

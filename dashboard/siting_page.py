@@ -97,7 +97,7 @@ def _map(ws, cand_xy, chosen_xy, radius_m: float, L: str) -> folium.Map:
         t("legend.title", L),
         [("#d7191c", t("site.layer.chosen", L), "dot"), ("#636363", t("site.layer.candidates", L), "dot")],
     ).add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
     minx, miny, maxx, maxy = ws["compounds"].total_bounds
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     return mapkit.finalize(m)
