@@ -84,4 +84,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "coverage — the per-item figures city health-check reports use.",
     ),
     "cov.items.reached": ("可达项数", "Items reached"),
+    "cov.whatif.last": (
+        "最近添加的选址：经度 {lon}，纬度 {lat}（WGS84）",
+        "Last site added: lon {lon}, lat {lat} (WGS84)",
+    ),
 }

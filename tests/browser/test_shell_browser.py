@@ -181,11 +181,10 @@ def test_what_if_click_changes_served_by_the_engine_amount(app_server, bpage, de
     _click_lonlat(bpage, frame, 115.87, 28.66)
     page.get_by_text(t("cov.whatif.delta", "zh")).first.wait_for(timeout=60_000)
     _settle(bpage)
-    # the site as the page stored it (6 decimals shown in the scenario table)
-    table = page.locator("[data-testid='stDataFrame']", has_text=t("cov.whatif.site_served", "zh")).first
-    table.wait_for(timeout=30_000)
-    cells = table.inner_text()
-    lon, lat = (float(v) for v in re.findall(r"\b1\d\d\.\d{6}\b|\b2\d\.\d{6}\b", cells)[:2])
+    # the site as the page stored it (the caption a person reads under the what-if panel)
+    caption = page.get_by_text(re.compile("最近添加的选址")).first
+    caption.wait_for(timeout=30_000)
+    lon, lat = (float(v) for v in re.findall(r"\d+\.\d{6}", caption.inner_text())[:2])
     model = coverage_model(demo_ws, load_catalogue(), types=["kindergarten"])
     xy = gpd.GeoSeries(gpd.points_from_xy([lon], [lat]), crs="EPSG:4326").to_crs(ANALYSIS_CRS).iloc[0]
     result = scenario(model, add=[(xy.x, xy.y, "kindergarten")])
