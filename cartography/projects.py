@@ -23,14 +23,14 @@ HIGHLIGHT = "#e31a1c"
 
 def status_label(status, lang: str) -> str:
     """A project status (储备 … 完工) in the UI language; unknown values are shown as they are."""
-    key = f"proj.status.{status}"
+    key = f"status.{status}"
     text = t(key, lang)
     return str(status) if text == key else text
 
 
 def category_label(category, lang: str) -> str:
     """A project category in the UI language; unknown values are shown as they are."""
-    key = f"proj.category.{category}"
+    key = f"category.{category}"
     text = t(key, lang)
     return str(category) if text == key else text
 

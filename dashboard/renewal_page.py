@@ -51,7 +51,7 @@ def _label(prefix: str, value, L: str) -> str:
 
 
 def _decision(value, L: str) -> str:
-    return _label("proj.decision", value, L)
+    return _label("decision", value, L)
 
 
 def _preset_name(name: str, L: str) -> str:

@@ -62,7 +62,7 @@ img.layout { width: 82%; margin: 0 auto; }
 
 
 def _label(prefix: str, value, L: str) -> str:
-    """The label of an enumerated value (``rep.status.储备`` …); the value itself when it has no label."""
+    """The label of an enumerated value (``status.储备`` …); the value itself when it has no label."""
     key = f"{prefix}{value}"
     return t(key, L) if key in LABELS else str(value)
 
@@ -342,9 +342,9 @@ def build_briefing_html(
         ]
         pivot = pivot[cols]
         pivot[t("rep.total", L)] = pivot.sum(axis=1)
-        lib_t = pd.DataFrame({t("col.category", L): [_label("rep.category.", c, L) for c in pivot.index]})
+        lib_t = pd.DataFrame({t("col.category", L): [_label("category.", c, L) for c in pivot.index]})
         for s in pivot.columns:
-            head = s if s == t("rep.total", L) else _label("rep.status.", s, L)
+            head = s if s == t("rep.total", L) else _label("status.", s, L)
             lib_t[head] = pivot[s].map(_fmt_int).to_numpy()
         parts["lib"] = _section(
             t("rep.lib_totals", L), _table(lib_t, numeric=tuple(lib_t.columns[1:])), len(lib_t)

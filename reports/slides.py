@@ -216,7 +216,7 @@ def _renewal(view, ws, catalogue, lang, criteria, model) -> SlideContent:
         )
     ]
     col = {"status": "status", "decision": "decision"}.get(colour_by, "parcel_type")
-    prefix = {"status": "rep.status.", "decision": "rep.decision.", "parcel_type": "ptype."}[col]
+    prefix = {"status": "status.", "decision": "decision.", "parcel_type": "ptype."}[col]
     counts = parcels[col].value_counts()
     if len(counts):
         parts = t("slide.sep", lang).join(
