@@ -174,7 +174,8 @@ def test_site_contract(tmp_path, demo_gpkg):
     assert last.startswith("new_served=") and int(last.split("=")[1]) > 0
     sites = pd.read_csv(out)
     assert len(sites) == 10 and sites["site"].str.startswith("P").all()
-    assert int(round(sites["newly_served"].sum())) == int(last.split("=")[1])
+    # per-site values are written rounded to 0.1 residents: their sum may differ from the total by < 1
+    assert abs(sites["newly_served"].sum() - int(last.split("=")[1])) <= 1
     bad = run("site", "--type", "nope", "--k", "3", "--out", str(tmp_path / "x.csv"))
     assert bad.returncode != 0 and "unknown facility type" in bad.stderr
 
