@@ -12,10 +12,9 @@ def cmd_layout_map(args: argparse.Namespace) -> int:
     """Write the 一圈两带四群 map as one standalone offline HTML file."""
     from pathlib import Path
 
-    from geodata.atomic import atomic_write
-
     from cartography.mapkit import standalone_html
     from cartography.maps import layout_map
+    from geodata.atomic import atomic_write
     from geodata.boundaries import load_boundaries
     from geodata.layout import load_layout
 
@@ -44,7 +43,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from geodata.catalogue import load_catalogue
     from geodata.indicators import load_indicators
     from geodata.layout import load_layout
-    from geodata.projects import open_store
+    from geodata.stores import open_store
     from geodata.workspace import load_workspace
     from reports.briefing import write_briefing_pdf
     from reports.render import pdf_page_count

@@ -10,7 +10,7 @@ from streamlit_folium import st_folium
 from cartography.maps import layout_map
 from dashboard import common
 from geodata.errors import DataValidationError
-from geodata.layout import load_layout, save_layout, user_layout_path
+from geodata.layout import load_layout, reset_user_layout, save_layout
 from i18n import t
 from layers.layout import city_from_click, city_membership, layout_summary
 
@@ -154,8 +154,7 @@ def _editor(bnd, layout, L: str) -> None:
             else:
                 st.success(t("layout.editor.saved", L, path=path))
                 st.rerun()
-        if c2.button(t("layout.editor.reset", L)) and user_layout_path().exists():
-            user_layout_path().unlink()
+        if c2.button(t("layout.editor.reset", L)) and reset_user_layout():
             st.rerun()
 
 

@@ -143,7 +143,7 @@ def _exports(view: dict, ws, bnd, L: str) -> None:
             )
         if c2.button(t("pres.pdf", L), key="pres_pdf"):
             from geodata.indicators import load_indicators
-            from geodata.projects import open_store
+            from geodata.stores import open_store
             from reports.briefing import write_briefing_pdf
 
             cat = common.catalogue()

@@ -11,9 +11,9 @@ from streamlit_folium import st_folium
 from cartography.maps import parcel_map
 from dashboard import common, state
 from geodata.export import geodata_bytes
-from geodata.paths import data_dir
-from geodata.projects import CATEGORIES, ProjectError, open_store
+from geodata.presets import add_user_preset, load_user_presets
 from geodata.schema import DECISIONS, PARCEL_TYPES, PROJECT_STATUSES
+from geodata.stores import CATEGORIES, ProjectError, open_store
 from i18n import t
 from layers.parcels import (
     ParcelFilter,
@@ -24,27 +24,9 @@ from layers.parcels import (
 from layers.screening import CRITERIA, PRESETS, score, stability
 from reports.tables import csv_bytes, xlsx_bytes
 
-PRESETS_FILE = "screening_presets.json"
-
-
-def _user_presets() -> dict:
-    path = data_dir() / PRESETS_FILE
-    try:
-        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    except (OSError, json.JSONDecodeError):
-        return {}
-
-
-def _save_user_preset(name: str, weights: dict) -> None:
-    presets = _user_presets() | {name: weights}
-    path = data_dir() / PRESETS_FILE
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(presets, ensure_ascii=False, indent=1), encoding="utf-8")
-    tmp.replace(path)
-
 
 def _weights(L: str) -> dict:
-    presets = PRESETS | _user_presets()
+    presets = PRESETS | load_user_presets()
     name = st.selectbox(t("ren.preset", L), list(presets), key="ren_preset")
     weights = {}
     cols = st.columns(3)
@@ -55,7 +37,7 @@ def _weights(L: str) -> dict:
     with st.popover(t("ren.preset.save", L)):
         new = st.text_input(t("ren.preset.name", L), key="ren_new_preset")
         if st.button(t("ren.preset.save", L), key="ren_save_preset") and new.strip():
-            _save_user_preset(new.strip(), weights)
+            add_user_preset(new.strip(), weights)
             st.rerun()
     return weights
 

@@ -13,8 +13,8 @@ from streamlit_folium import st_folium
 from cartography import mapkit
 from cartography.maps import districts_layer
 from dashboard import common, state
-from geodata.projects import ProjectError, open_store
 from geodata.schema import PARCEL_TYPES
+from geodata.stores import ProjectError, open_store
 from i18n import t
 from layers.crs import ANALYSIS_CRS
 from layers.siting import (
