@@ -33,7 +33,9 @@ PAGES = [
 ]
 pages = {
     t("nav.group.main", _lang): [
-        st.Page(common.guarded(fn), title=t(label, _lang), icon=icon, url_path=path, default=path == "overview")
+        st.Page(
+            common.guarded(fn), title=t(label, _lang), icon=icon, url_path=path, default=path == "overview"
+        )
         for fn, label, icon, path in PAGES
     ],
 }

@@ -12,7 +12,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     """Population within a radius of facilities (file mode), or the bundled workspace's gap tables."""
     if args.workspace is not None:
         return _coverage_workspace(args)
-    from geodata.io import read_vector
+    from geodata.importing import read_vector
     from layers.coverage import point_coverage
     from layers.crs import utm_crs_for
 
@@ -130,7 +130,7 @@ def cmd_site(args: argparse.Namespace) -> int:
     import shapely
 
     from geodata.catalogue import load_catalogue
-    from geodata.io import read_vector
+    from geodata.importing import read_vector
     from geodata.workspace import load_workspace
     from layers.crs import ANALYSIS_CRS
     from layers.pipelines import coverage_model, metric
@@ -196,7 +196,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
 
     from geodata.catalogue import load_catalogue
     from geodata.indicators import load_indicators
-    from geodata.projects import open_store
+    from geodata.stores import open_store
     from geodata.workspace import load_workspace
     from layers.healthcheck import (
         compare_years,
@@ -215,7 +215,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
         raise ValueError("no survey year: give --year (the workspace metadata has no survey_years)")
     cat = load_catalogue()
     ind = load_indicators(catalogue=cat)
-    store = open_store()
+    store = open_store(workspace=ws)
     links = store.problem_links()
     sheets, total = {}, None
     for level in ("community", "subdistrict", "district"):

@@ -22,7 +22,7 @@ def cmd_workspace(args: argparse.Namespace) -> int:
 
 
 def _read_for_cli(path: str, crs: str | None, datum: str = "wgs84"):
-    from geodata.importer import apply_datum, read_any
+    from geodata.importing import apply_datum, read_any
 
     result = read_any(path)
     if crs:
@@ -82,8 +82,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from geodata.catalogue import load_catalogue
-    from geodata.importer import (
-        LAYERS,
+    from geodata.importing import (
         TARGETS,
         attach_areas,
         commit,
@@ -94,6 +93,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         suggest_mapping,
         validation_report,
     )
+    from geodata.schema import LAYERS
     from geodata.workspace import load_workspace, workspace_path
 
     result = _read_for_cli(args.file, args.crs, args.datum)

@@ -5,22 +5,7 @@ from __future__ import annotations
 import argparse
 
 from batch.registry import command
-
-
-def _write_text(out, text: str) -> None:
-    """Write a text file atomically (the house ``atomic_write`` when present, else temp file + replace)."""
-    try:
-        from geodata.atomic import atomic_write
-    except ImportError:
-        import os
-        import tempfile
-
-        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, out)
-        return
-    atomic_write(out, text)
+from geodata.atomic import atomic_write
 
 
 @command("layout-map")
@@ -46,7 +31,7 @@ def cmd_layout_map(args: argparse.Namespace) -> int:
         print(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB PNG, 1920x1080)")
         return 0
     page = standalone_html(fmap)
-    _write_text(out, page)
+    atomic_write(out, page)
     print(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB, offline, {args.lang})")
     return 0
 
@@ -58,22 +43,23 @@ def cmd_report(args: argparse.Namespace) -> int:
     from geodata.catalogue import load_catalogue
     from geodata.indicators import load_indicators
     from geodata.layout import load_layout
-    from geodata.projects import open_store
+    from geodata.stores import open_store
     from geodata.workspace import load_workspace
     from reports.briefing import write_briefing_pdf
     from reports.render import pdf_page_count
 
     bnd = load_boundaries()
     cat = load_catalogue()
+    ws = load_workspace(args.workspace)
     try:
         out = write_briefing_pdf(
             args.out,
-            ws=load_workspace(args.workspace),
+            ws=ws,
             bnd=bnd,
             layout=load_layout(boundaries=bnd),
             catalogue=cat,
             indicators=load_indicators(catalogue=cat),
-            store=open_store(),
+            store=open_store(workspace=ws),
             lang=args.lang,
         )
     except RuntimeError as err:  # chromium missing, failing or hanging: a message, never a traceback
@@ -108,7 +94,7 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
         from geodata.catalogue import load_catalogue
         from geodata.indicators import load_indicators
         from geodata.layout import load_layout
-        from geodata.projects import open_store
+        from geodata.stores import open_store
         from geodata.views import load_views
         from geodata.workspace import load_workspace
 
@@ -121,7 +107,7 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
             layout=load_layout(boundaries=bnd),
             catalogue=cat,
             indicators=load_indicators(catalogue=cat),
-            store=open_store(),
+            store=open_store(workspace=ws),
         )
         views = load_views()
         out.mkdir(parents=True, exist_ok=True)

@@ -26,8 +26,7 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geodata.pgstore import PostGISProjectStore, count_within_postgis  # noqa: E402
-from geodata.projects import ConflictError  # noqa: E402
+from geodata.stores import ConflictError, PostGISProjectStore, count_within_postgis  # noqa: E402
 from layers.coverage import count_within  # noqa: E402
 
 

@@ -9,7 +9,7 @@ from streamlit_folium import st_folium
 from cartography.maps import grade_map
 from dashboard import common, state
 from geodata.indicators import load_indicators
-from geodata.projects import ProjectError, open_store
+from geodata.stores import ProjectError, open_store
 from i18n import format_value, t
 from layers.healthcheck import (
     compare_years,
@@ -80,7 +80,7 @@ def _eval_tab(ws, ev, ind, level: str, L: str) -> None:
 
 
 def _ledger_tab(ws, ev, ind, level: str, L: str) -> None:
-    store = open_store()
+    store = state.store()
     if st.session_state.get("hc_flash"):
         st.success(st.session_state.pop("hc_flash"))
     led = ledger(problems(ev), store.problem_links())
@@ -191,7 +191,7 @@ def _review_tab(ws, ev1, ind, year: int, years: list[int], level: str, L: str) -
     counts.columns = [t(f"hc.{c}", L) for c in counts.columns]
     st.dataframe(counts, width="stretch")
     st.markdown(f"**{t('hc.completed', L)}**")
-    store = open_store()
+    store = state.store()
     done = completed_between(ws["parcels"], store.list(), store.problem_links(), y0, year)
     st.dataframe(
         pd.DataFrame(
@@ -304,7 +304,7 @@ def _export(ws, ev, ind, level: str, L: str) -> bytes:
     """The evaluation and the problem ledger as a workbook with translated headers and values."""
     names = {d["key"]: d["name_en" if L == "en" else "name_zh"] for d in ind}
     unames = unit_names(ws.layers, level, L)
-    led = ledger(problems(ev), open_store().problem_links())
+    led = ledger(problems(ev), state.store().problem_links())
 
     def table(df: pd.DataFrame) -> pd.DataFrame:
         out = pd.DataFrame(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import html
 
 import folium
@@ -14,8 +13,7 @@ from cartography import mapkit
 from cartography.geojson import display_geojson
 from dashboard import common
 from geodata.errors import DataValidationError
-from geodata.importer import (
-    LAYERS,
+from geodata.importing import (
     TARGETS,
     apply_datum,
     attach_areas,
@@ -27,10 +25,11 @@ from geodata.importer import (
     read_any,
     repair,
     save_mapping,
+    store_upload,
     suggest_mapping,
     validation_report,
 )
-from geodata.paths import data_dir
+from geodata.schema import LAYERS
 from geodata.workspace import workspace_path
 from i18n import t, t_or
 from reports.tables import layer_bytes
@@ -38,19 +37,9 @@ from reports.tables import layer_bytes
 PREVIEW_MAX = 2000
 
 
-def _save_upload(up) -> str:
-    folder = data_dir() / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    raw = up.getvalue()
-    path = folder / f"{hashlib.sha1(raw).hexdigest()[:12]}_{up.name}"
-    if not path.exists():
-        path.write_bytes(raw)
-    return str(path)
-
-
 @st.cache_data(show_spinner=False, max_entries=4)
-def _read(path: str, layer: str | None):
-    return read_any(path, layer=layer)
+def _read(path: str, layer: str | None, source: str):
+    return read_any(path, layer=layer, source=source)
 
 
 def _crs_and_datum(result, L: str):
@@ -251,12 +240,12 @@ def render_import() -> None:
     )
     if up is None:
         return
-    path = _save_upload(up)
     try:
-        result = _read(path, None)
+        path = str(store_upload(up.name, up.getvalue()))
+        result = _read(path, None, up.name)
         if len(result.layers) > 1:
             layer = st.selectbox(t("imp.layer", L), result.layers, key="imp_layer")
-            result = _read(path, layer)
+            result = _read(path, layer, up.name)
     except DataValidationError as err:
         st.error(t("imp.read_error", L))
         st.code("\n".join(str(p) for p in err.problems), language=None)

@@ -10,7 +10,7 @@ from cartography.charts import cluster_chart
 from cartography.maps import layout_map
 from dashboard import common
 from geodata.errors import DataValidationError
-from geodata.layout import load_layout, save_layout, user_layout_path
+from geodata.layout import load_layout, reset_user_layout, save_layout
 from i18n import t
 from layers.layout import city_from_click, city_membership, layout_summary
 
@@ -137,8 +137,7 @@ def _editor(bnd, layout, L: str) -> None:
                 st.success(t("layout.editor.saved", L, path=path))
                 common.forget("layout_members")
                 st.rerun()
-        if c2.button(t("layout.editor.reset", L), key="layout_reset") and user_layout_path().exists():
-            user_layout_path().unlink()
+        if c2.button(t("layout.editor.reset", L), key="layout_reset") and reset_user_layout():
             common.forget("layout_members")
             st.rerun()
 

@@ -14,7 +14,7 @@ from cartography.mapkit import standalone_html
 from dashboard import common, state
 from geodata.indicators import load_indicators
 from geodata.layout import load_layout
-from geodata.projects import open_store
+from geodata.stores import open_store
 from geodata.views import KINDS, load_views, save_views, view_title
 from i18n import t
 
@@ -242,7 +242,7 @@ def _exports(view: dict, ws, bnd, L: str) -> None:
                     layout=load_layout(boundaries=bnd),
                     catalogue=cat,
                     indicators=load_indicators(catalogue=cat),
-                    store=open_store(),
+                    store=state.store(),
                     lang=L,
                 )
                 st.session_state["pres_pdf_result"] = (L, pdf.read_bytes(), pdf_page_count(pdf))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -14,9 +12,9 @@ from cartography.maps import parcel_map
 from cartography.projects import category_label, projects_map, status_label, top_candidates_map
 from dashboard import common, state
 from geodata.export import geodata_bytes
-from geodata.paths import data_dir
-from geodata.projects import CATEGORIES, ConflictError, ProjectError, ProjectValidationError, open_store
+from geodata.presets import add_user_preset, load_user_presets
 from geodata.schema import DECISIONS, PARCEL_TYPES, PROJECT_STATUSES
+from geodata.stores import CATEGORIES, ConflictError, ProjectError, ProjectValidationError, open_store
 from i18n import LABELS, t
 from layers.library import (
     budget_by_district,
@@ -35,7 +33,6 @@ from layers.parcels import ParcelFilter, filter_mask, parcel_at, summary
 from layers.screening import CRITERIA, PRESETS, score, stability
 from reports.tables import csv_bytes, xlsx_bytes
 
-PRESETS_FILE = "screening_presets.json"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: decimals of each criterion's raw value in "why #N"
 CRIT_DECIMALS = {"safety": 2, "missing_items": 2, "elderly_share_500m": 1}
@@ -76,24 +73,8 @@ def _money(v) -> str:
 
 
 # ------------------------------------------------------------------------------------------ screening
-def _user_presets() -> dict:
-    path = data_dir() / PRESETS_FILE
-    try:
-        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    except (OSError, json.JSONDecodeError):
-        return {}
-
-
-def _save_user_preset(name: str, weights: dict) -> None:
-    presets = _user_presets() | {name: weights}
-    path = data_dir() / PRESETS_FILE
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(presets, ensure_ascii=False, indent=1), encoding="utf-8")
-    tmp.replace(path)
-
-
 def _weights(L: str) -> dict:
-    presets = PRESETS | _user_presets()
+    presets = PRESETS | load_user_presets()
     name = common.kept(
         st.selectbox,
         t("ren.preset", L),
@@ -111,7 +92,7 @@ def _weights(L: str) -> dict:
     with st.popover(t("ren.preset.save", L)):
         new = st.text_input(t("ren.preset.name", L), key="ren_new_preset", max_chars=40)
         if st.button(t("ren.preset.save", L), key="ren_save_preset") and new.strip():
-            _save_user_preset(new.strip(), weights)
+            add_user_preset(new.strip(), weights)
             st.rerun()
     return weights
 
@@ -345,7 +326,7 @@ def _filters(ws, L: str) -> ParcelFilter:
 
 
 def _promote_button(parcel: pd.Series, L: str, key: str) -> None:
-    store = open_store()
+    store = state.store()
     existing = store.project_for_parcel(str(parcel["parcel_id"]))
     if existing:
         st.caption(t("ren.already", L, pid=existing["project_id"]))
@@ -772,7 +753,7 @@ def _exchange(store, editor: str, L: str, has_projects: bool) -> None:
 
 
 def _library_tab(ws, L: str) -> None:
-    store = open_store()
+    store = state.store()
     lib = store.list()
     editor = st.session_state.get("editor_name", "").strip()
     if lib.empty:

@@ -13,8 +13,8 @@ from streamlit_folium import st_folium
 from cartography import mapkit
 from cartography.maps import districts_layer
 from dashboard import common, state
-from geodata.projects import ProjectError, open_store
 from geodata.schema import PARCEL_TYPES
+from geodata.stores import ProjectError, open_store
 from i18n import t
 from layers.crs import ANALYSIS_CRS
 from layers.siting import (
@@ -112,7 +112,7 @@ def _send_buttons(ws, ftype: str, chosen_ll: gpd.GeoSeries, ids: list[str], L: s
         else:
             st.info(t("site.already_sent", L))
     if c2.button(t("site.to_library", L), key="site_to_library"):
-        store, made = open_store(), []
+        store, made = state.store(), []
         name = common.catalogue().types[ftype].name("zh")
         try:
             for sid, p in zip(ids, chosen_ll):

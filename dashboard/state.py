@@ -90,3 +90,11 @@ def bump_map(page: str) -> None:
     """Start a new generation of a page's map: its last click is forgotten, so the next click — even on
     the same spot — is a new click."""
     st.session_state[f"_map_epoch:{page}"] = map_epoch(page) + 1
+
+
+def store():
+    """The project library for the workspace in use (the demo workspace has its own seeded library)."""
+    from geodata.stores import open_store
+    from geodata.workspace import workspace_path
+
+    return open_store(workspace=common.workspace(str(workspace_path())))

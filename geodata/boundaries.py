@@ -49,12 +49,40 @@ class Boundaries:
     directory: Path
 
     def prefecture_name(self, adcode: int, lang: str = "zh") -> str:
+        """Return the name of a prefecture.
+
+        Parameters
+        ----------
+        adcode : int
+            The prefecture's 6-digit administrative code.
+        lang : str, default "zh"
+            ``"zh"`` or ``"en"``.
+
+        Returns
+        -------
+        str
+            The name, or the adcode as text when unknown.
+        """
         row = self.prefectures[self.prefectures["adcode"] == int(adcode)]
         if row.empty:
             return str(adcode)
         return str(row.iloc[0]["name_en" if lang == "en" else "name_zh"])
 
     def county_name(self, adcode: int, lang: str = "zh") -> str:
+        """Return the name of a county.
+
+        Parameters
+        ----------
+        adcode : int
+            The county's 6-digit administrative code.
+        lang : str, default "zh"
+            ``"zh"`` or ``"en"``.
+
+        Returns
+        -------
+        str
+            The name, or the adcode as text when unknown.
+        """
         row = self.counties[self.counties["adcode"] == int(adcode)]
         if row.empty:
             return str(adcode)
@@ -62,12 +90,35 @@ class Boundaries:
 
 
 def boundaries_dir() -> Path:
-    """``RENEWAL_BOUNDARIES_DIR`` or the bundled ``geodata/boundaries``."""
+    """Return the folder of the boundary files.
+
+    Returns
+    -------
+    Path
+        ``RENEWAL_BOUNDARIES_DIR``, else the bundled ``geodata/boundaries``.
+    """
     return Path(os.environ.get("RENEWAL_BOUNDARIES_DIR", BOUNDARIES_DIR))
 
 
 def load_boundaries(directory: str | Path | None = None) -> Boundaries:
-    """Read and validate the three boundary files; every problem of every file in one error."""
+    """Read and validate the three boundary files (province, prefectures, counties).
+
+    Parameters
+    ----------
+    directory : str or Path, optional
+        Folder holding the files of :data:`FILES`; default :func:`boundaries_dir`.
+
+    Returns
+    -------
+    Boundaries
+        The three layers reprojected to EPSG:4326, adcodes as int64.
+
+    Raises
+    ------
+    DataValidationError
+        Listing every problem of every file (missing file, columns, geometry, CRS, unknown
+        prefecture of a county).
+    """
     directory = Path(directory) if directory is not None else boundaries_dir()
     problems: list[Problem] = []
     layers: dict[str, gpd.GeoDataFrame] = {}

@@ -5,10 +5,9 @@ Every radius used in coverage comes from here or from a user override (DOMAIN.md
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
-
-import tomllib
 
 from geodata.errors import DataValidationError, Problem
 from geodata.paths import GEODATA_DIR
@@ -19,6 +18,24 @@ CIRCLES = ("5min", "10min", "15min", "")
 
 @dataclass(frozen=True)
 class FacilityType:
+    """One facility type of the catalogue.
+
+    Attributes
+    ----------
+    key : str
+        Type key, e.g. ``"kindergarten"``.
+    name_zh, name_en : str
+        Names.
+    circle : str
+        Life circle: ``"5min"``, ``"10min"``, ``"15min"`` or ``""`` (none).
+    radius_m : float
+        Service radius in metres.
+    basis_zh, basis_en : str
+        Where the radius comes from (standard, seed document or assumption).
+    assumption : bool
+        True when the radius is our assumption rather than a standard.
+    """
+
     key: str
     name_zh: str
     name_en: str
@@ -29,27 +46,97 @@ class FacilityType:
     assumption: bool = False
 
     def name(self, lang: str = "zh") -> str:
+        """Return the type's name.
+
+        Parameters
+        ----------
+        lang : str, default "zh"
+            ``"zh"`` or ``"en"``.
+
+        Returns
+        -------
+        str
+            The name in that language.
+        """
         return self.name_en if lang == "en" else self.name_zh
 
     def basis(self, lang: str = "zh") -> str:
+        """Return where the radius comes from.
+
+        Parameters
+        ----------
+        lang : str, default "zh"
+            ``"zh"`` or ``"en"``.
+
+        Returns
+        -------
+        str
+            The basis in that language.
+        """
         return self.basis_en if lang == "en" else self.basis_zh
 
 
 @dataclass(frozen=True)
 class Catalogue:
+    """The facility catalogue: types by key and the 完整社区 (complete community) requirements."""
+
     types: dict[str, FacilityType]
     #: 完整社区 requirements: each a tuple of facility types any of which satisfies it
     complete_community: tuple[tuple[str, ...], ...]
 
     def circle_types(self, circle: str) -> list[str]:
-        """Type keys of a life circle ("5min", "10min", "15min")."""
+        """List the type keys of a life circle.
+
+        Parameters
+        ----------
+        circle : str
+            ``"5min"``, ``"10min"`` or ``"15min"``.
+
+        Returns
+        -------
+        list of str
+            Type keys in catalogue order.
+        """
         return [k for k, t in self.types.items() if t.circle == circle]
 
     def radius_m(self, key: str) -> float:
+        """Return the service radius of a type.
+
+        Parameters
+        ----------
+        key : str
+            Type key.
+
+        Returns
+        -------
+        float
+            Radius in metres.
+
+        Raises
+        ------
+        KeyError
+            For an unknown type.
+        """
         return self.types[key].radius_m
 
     def with_radii(self, overrides: dict[str, float]) -> Catalogue:
-        """A new catalogue with some radii replaced (validated: known type, positive metres)."""
+        """Return a new catalogue with some radii replaced.
+
+        Parameters
+        ----------
+        overrides : dict
+            Type key → radius in metres (> 0).
+
+        Returns
+        -------
+        Catalogue
+            A copy with the new radii.
+
+        Raises
+        ------
+        DataValidationError
+            Listing every unknown type and every radius that is not a positive number of metres.
+        """
         problems = []
         for key, r in overrides.items():
             if key not in self.types:
@@ -67,7 +154,24 @@ class Catalogue:
 
 
 def load_catalogue(path: str | Path | None = None) -> Catalogue:
-    """Read and validate the catalogue TOML; all problems reported at once."""
+    """Read and validate the catalogue TOML.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The TOML file; default the bundled ``geodata/catalogue.toml``.
+
+    Returns
+    -------
+    Catalogue
+        The facility types (radii in metres) and complete-community requirements.
+
+    Raises
+    ------
+    DataValidationError
+        Listing every problem of the file (missing fields, unknown circles, radii that are not
+        positive metres, unknown types in requirements).
+    """
     path = Path(path) if path is not None else CATALOGUE_TOML
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))

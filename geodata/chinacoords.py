@@ -35,7 +35,19 @@ def _transform_lon(x, y):
 
 
 def wgs84_to_gcj02(lon, lat):
-    """WGS84 → GCJ-02 (degrees). Arrays or scalars; returns ``(lon, lat)`` arrays."""
+    """Convert WGS84 (EPSG:4326) coordinates to GCJ-02 (AMap/Tencent).
+
+    Parameters
+    ----------
+    lon, lat : array_like or float
+        WGS84 longitude and latitude in degrees.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(lon, lat)`` in GCJ-02 degrees.
+        Points outside mainland China are returned unchanged.
+    """
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
     dlat = _transform_lat(lon - 105.0, lat - 35.0)
@@ -50,7 +62,22 @@ def wgs84_to_gcj02(lon, lat):
 
 
 def gcj02_to_wgs84(lon, lat, *, tol_deg: float = 1e-9, max_iter: int = 20):
-    """GCJ-02 → WGS84 by fixed-point iteration (error ≪ 1 m). Returns ``(lon, lat)`` arrays."""
+    """Convert GCJ-02 coordinates to WGS84 (EPSG:4326) by fixed-point iteration (error ≪ 1 m).
+
+    Parameters
+    ----------
+    lon, lat : array_like or float
+        GCJ-02 longitude and latitude in degrees.
+    tol_deg : float, default 1e-9
+        Stop when every step is below this many degrees (≈0.1 mm).
+    max_iter : int, default 20
+        At most this many iterations.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(lon, lat)`` in WGS84 degrees.
+    """
     glon = np.asarray(lon, dtype=float)
     glat = np.asarray(lat, dtype=float)
     wlon, wlat = glon.copy(), glat.copy()
@@ -64,7 +91,18 @@ def gcj02_to_wgs84(lon, lat, *, tol_deg: float = 1e-9, max_iter: int = 20):
 
 
 def gcj02_to_bd09(lon, lat):
-    """GCJ-02 → BD-09 (Baidu)."""
+    """Convert GCJ-02 coordinates to BD-09 (Baidu).
+
+    Parameters
+    ----------
+    lon, lat : array_like or float
+        GCJ-02 longitude and latitude in degrees.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(lon, lat)`` in BD-09 degrees.
+    """
     x = np.asarray(lon, dtype=float)
     y = np.asarray(lat, dtype=float)
     z = np.sqrt(x * x + y * y) + 0.00002 * np.sin(y * _X_PI)
@@ -73,7 +111,18 @@ def gcj02_to_bd09(lon, lat):
 
 
 def bd09_to_gcj02(lon, lat):
-    """BD-09 (Baidu) → GCJ-02."""
+    """Convert BD-09 (Baidu) coordinates to GCJ-02.
+
+    Parameters
+    ----------
+    lon, lat : array_like or float
+        BD-09 longitude and latitude in degrees.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(lon, lat)`` in GCJ-02 degrees.
+    """
     x = np.asarray(lon, dtype=float) - 0.0065
     y = np.asarray(lat, dtype=float) - 0.006
     z = np.sqrt(x * x + y * y) - 0.00002 * np.sin(y * _X_PI)
@@ -82,17 +131,57 @@ def bd09_to_gcj02(lon, lat):
 
 
 def bd09_to_wgs84(lon, lat):
-    """BD-09 → WGS84 (via GCJ-02, iterative inverse)."""
+    """Convert BD-09 (Baidu) coordinates to WGS84 (EPSG:4326), via GCJ-02 and its iterative inverse.
+
+    Parameters
+    ----------
+    lon, lat : array_like or float
+        BD-09 longitude and latitude in degrees.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(lon, lat)`` in WGS84 degrees.
+    """
     return gcj02_to_wgs84(*bd09_to_gcj02(lon, lat))
 
 
 def wgs84_to_bd09(lon, lat):
-    """WGS84 → BD-09."""
+    """Convert WGS84 (EPSG:4326) coordinates to BD-09 (Baidu).
+
+    Parameters
+    ----------
+    lon, lat : array_like or float
+        WGS84 longitude and latitude in degrees.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(lon, lat)`` in BD-09 degrees.
+    """
     return gcj02_to_bd09(*wgs84_to_gcj02(lon, lat))
 
 
 def shift_geometries(geoms, to: str = "gcj02"):
-    """Shift WGS84 shapely geometries (array-like) to ``gcj02`` for display over AMap tiles."""
+    """Shift WGS84 geometries to GCJ-02 for display over AMap tiles.
+
+    Parameters
+    ----------
+    geoms : array_like of shapely.Geometry
+        Geometries in WGS84 degrees (EPSG:4326).
+    to : str, default "gcj02"
+        Target datum; only ``"gcj02"`` is supported.
+
+    Returns
+    -------
+    numpy.ndarray of shapely.Geometry
+        The shifted geometries (≈300–600 m in Jiangxi).
+
+    Raises
+    ------
+    ValueError
+        For another target datum.
+    """
     import shapely
 
     if to != "gcj02":

@@ -19,6 +19,7 @@ class Problem:
     hint: str = ""
 
     def __str__(self) -> str:
+        """Return ``"<layer> row <n> field '<f>': <problem> — <hint>"`` (parts omitted when absent)."""
         where = self.layer
         if self.row is not None:
             where += f" row {self.row}"
@@ -29,7 +30,17 @@ class Problem:
 
 
 class DataValidationError(ValueError):
-    """Raised with the full list of problems found in a dataset."""
+    """Raised with the full list of problems found in a dataset.
+
+    Every problem is kept (:attr:`problems`); only displays cap the list.
+
+    Parameters
+    ----------
+    problems : list of Problem
+        Everything wrong, in the order found.
+    source : str, optional
+        The file or dataset the problems belong to.
+    """
 
     def __init__(self, problems: list[Problem], source: str = ""):
         self.problems = list(problems)

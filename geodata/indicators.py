@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import tomllib
+from pathlib import Path
 
 from geodata.errors import DataValidationError, Problem
 from geodata.paths import GEODATA_DIR
@@ -21,7 +20,26 @@ REQUIRED = ("key", "name_zh", "name_en", "kind", "unit", "direction", "target", 
 
 
 def load_indicators(path: str | Path | None = None, *, catalogue=None) -> list[dict]:
-    """Indicator definitions; every problem of the file in one :class:`DataValidationError`."""
+    """Read and validate the 城市体检 indicator definitions.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The TOML file; default the bundled ``geodata/indicators.toml``.
+    catalogue : Catalogue, optional
+        When given, facility types named by indicators must exist in it.
+
+    Returns
+    -------
+    list of dict
+        The indicator tables of the file, in file order.
+
+    Raises
+    ------
+    DataValidationError
+        Listing every problem of the file (missing fields, unknown kind, direction, duplicate keys,
+        unknown facility types).
+    """
     path = Path(path) if path is not None else INDICATORS_TOML
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))

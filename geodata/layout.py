@@ -7,13 +7,16 @@ Validation runs against the boundaries and reports every problem with the entry 
 from __future__ import annotations
 
 import os
-import tempfile
+import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import shapely
-import tomllib
+import tomlkit
+import tomlkit.exceptions
+import tomlkit.items
 
+from geodata.atomic import atomic_write, locked, remove_file
 from geodata.boundaries import Boundaries, load_boundaries
 from geodata.errors import DataValidationError, Problem
 from geodata.paths import GEODATA_DIR, data_dir
@@ -31,6 +34,8 @@ MAX_BAND_KM = 200.0
 
 @dataclass(frozen=True)
 class Circle:
+    """The 一圈 metropolitan circle: names, colour, source and member counties (6-digit adcodes)."""
+
     name_zh: str
     name_en: str
     colour: str
@@ -41,6 +46,20 @@ class Circle:
 
 @dataclass(frozen=True)
 class Belt:
+    """One of the 两带 development belts.
+
+    Attributes
+    ----------
+    key, name_zh, name_en, colour : str
+        Identity and display.
+    band_km : float
+        Half-width of the belt's band either side of its corridor line, in km.
+    stops : tuple of int
+        Prefecture adcodes the corridor passes through, in order.
+    stop_counties : dict
+        Prefecture adcode → county adcode whose seat is the stop instead of the city's.
+    """
+
     key: str
     name_zh: str
     name_en: str
@@ -52,6 +71,8 @@ class Belt:
 
 @dataclass(frozen=True)
 class Cluster:
+    """One of the 四群 town clusters: names, colour and its prefecture adcodes."""
+
     key: str
     name_zh: str
     name_en: str
@@ -61,6 +82,20 @@ class Cluster:
 
 @dataclass(frozen=True)
 class City:
+    """A prefecture-level city's tier, seat and role.
+
+    Attributes
+    ----------
+    adcode : int
+        Prefecture adcode.
+    tier : str
+        One of :data:`TIERS`.
+    seat : tuple of float
+        Location of the main urban area, (longitude, latitude) in degrees, EPSG:4326.
+    role_zh, role_en : str
+        The city's role text.
+    """
+
     adcode: int
     tier: str
     seat: tuple[float, float]
@@ -70,6 +105,8 @@ class City:
 
 @dataclass(frozen=True)
 class Layout:
+    """The 一圈两带四群 provincial layout: circle, belts, clusters and city roles."""
+
     circle: Circle
     belts: tuple[Belt, ...]
     clusters: tuple[Cluster, ...]
@@ -77,12 +114,50 @@ class Layout:
     circle_overrides_clusters: bool = True
 
     def cluster_of(self, prefecture: int) -> Cluster | None:
+        """Return the cluster a prefecture belongs to.
+
+        Parameters
+        ----------
+        prefecture : int
+            Prefecture adcode.
+
+        Returns
+        -------
+        Cluster or None
+            The cluster, or None when the prefecture is in none.
+        """
         return next((c for c in self.clusters if prefecture in c.prefectures), None)
 
     def with_circle_members(self, members) -> Layout:
+        """Return a copy with other circle member counties.
+
+        Parameters
+        ----------
+        members : iterable of int
+            County adcodes (stored sorted).
+
+        Returns
+        -------
+        Layout
+            The edited copy (not validated; :func:`save_layout` validates).
+        """
         return replace(self, circle=replace(self.circle, members=tuple(sorted(int(m) for m in members))))
 
     def with_band_km(self, belt_key: str, band_km: float) -> Layout:
+        """Return a copy with another band width for one belt.
+
+        Parameters
+        ----------
+        belt_key : str
+            The belt's key.
+        band_km : float
+            Half-width of the band in km (validated to (0, :data:`MAX_BAND_KM`] on save).
+
+        Returns
+        -------
+        Layout
+            The edited copy.
+        """
         belts = tuple(replace(b, band_km=float(band_km)) if b.key == belt_key else b for b in self.belts)
         return replace(self, belts=belts)
 
@@ -139,7 +214,20 @@ def _parse(data: dict) -> tuple[Layout | None, list[Problem]]:
 
 
 def validate_layout(layout: Layout, boundaries: Boundaries) -> list[Problem]:
-    """Every problem of a layout against the boundaries (empty when valid)."""
+    """List every problem of a layout against the boundaries.
+
+    Parameters
+    ----------
+    layout : Layout
+        The layout to check.
+    boundaries : Boundaries
+        Prefectures and counties (EPSG:4326) that adcodes and seats are checked against.
+
+    Returns
+    -------
+    list of Problem
+        Each naming the entry that causes it (e.g. ``circle.members[3] = 361999``); empty when valid.
+    """
     P = "layout.toml"
     problems: list[Problem] = []
     counties = set(boundaries.counties["adcode"])
@@ -224,7 +312,25 @@ def validate_layout(layout: Layout, boundaries: Boundaries) -> list[Problem]:
 
 
 def load_layout(path: str | Path | None = None, *, boundaries: Boundaries | None = None) -> Layout:
-    """Read and validate the layout TOML; one :class:`DataValidationError` lists every problem."""
+    """Read and validate the layout TOML.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The TOML file; default :func:`layout_path`.
+    boundaries : Boundaries, optional
+        Boundaries to validate against; default :func:`~geodata.boundaries.load_boundaries`.
+
+    Returns
+    -------
+    Layout
+        The validated layout.
+
+    Raises
+    ------
+    DataValidationError
+        Listing every problem (missing file, invalid TOML, missing entries, unknown adcodes, …).
+    """
     path = Path(path) if path is not None else layout_path()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -244,95 +350,259 @@ def load_layout(path: str | Path | None = None, *, boundaries: Boundaries | None
     return layout
 
 
-def _q(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+def _set(table, key: str, value) -> None:
+    """Assign ``table[key]`` only when the value changed, so untouched entries keep their formatting."""
+    if key in table and _plain(table[key]) == _plain(value):
+        return
+    table[key] = value
 
 
-def _ints(values) -> str:
-    return "[" + ", ".join(str(int(v)) for v in values) + "]"
+def _plain(value):
+    if hasattr(value, "unwrap"):
+        value = value.unwrap()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
 
 
-def dumps_layout(layout: Layout) -> str:
-    """Deterministic TOML text of a layout (comments of a hand-edited file are not preserved)."""
+def _set_members(table, key: str, values) -> None:
+    """Edit a set-like integer array in place (drop removed, append added) so its comments survive."""
+    values = [int(v) for v in values]
+    current = table.get(key)
+    if not isinstance(current, tomlkit.items.Array) or len(set(values)) != len(values):
+        _set(table, key, values)
+        return
+    old = [int(v) for v in current.unwrap()]
+    if len(set(old)) != len(old):
+        _set(table, key, values)
+        return
+    for i in reversed(range(len(old))):
+        if old[i] not in set(values):
+            del current[i]
+    for v in values:
+        if v not in set(old):
+            current.append(v)
+
+
+def _stop_counties(mapping: dict[int, int]):
+    inline = tomlkit.inline_table()
+    for k, v in sorted(mapping.items()):
+        inline[str(k)] = int(v)
+    return inline
+
+
+def _update_entries(doc, name: str, key: str, entries: list[tuple[object, dict]]) -> None:
+    """Update the array of tables ``name`` entry by entry (matched on ``key``); add and drop as needed."""
+    created = name not in doc or not isinstance(doc[name], tomlkit.items.AoT)
+    if created:
+        doc[name] = tomlkit.aot()
+    aot = doc[name]
+    wanted = {ident for ident, _ in entries}
+    for i in reversed(range(len(aot))):
+        if _plain(aot[i].get(key)) not in wanted:
+            del aot[i]
+    have = {_plain(t.get(key)): t for t in aot}
+    for ident, values in entries:
+        table = have.get(ident)
+        if table is None:
+            table = tomlkit.table()
+            _fill_entry(table, values)
+            aot.append(table)
+        else:
+            _fill_entry(table, values)
+    if created and name != "cities":
+        doc.add(tomlkit.nl())
+
+
+def _fill_entry(table, values: dict) -> None:
+    for k, v in values.items():
+        if k in ("members", "prefectures"):
+            _set_members(table, k, v)
+        elif k == "stop_counties":
+            if v:
+                _set(table, k, _stop_counties(v))
+            elif k in table:
+                del table[k]
+        else:
+            _set(table, k, v)
+
+
+def _fill(doc, layout: Layout):
     c = layout.circle
-    out = [
-        "# 一圈两带四群 provincial layout — saved by Renewal Atlas (see git history for the commented original).",
-        f"circle_overrides_clusters = {'true' if layout.circle_overrides_clusters else 'false'}",
-        "",
-        "[circle]",
-        f"name_zh = {_q(c.name_zh)}",
-        f"name_en = {_q(c.name_en)}",
-        f"colour = {_q(c.colour)}",
-        f"source_zh = {_q(c.source_zh)}",
-        f"source_en = {_q(c.source_en)}",
-        f"members = {_ints(c.members)}",
+    fresh = "circle" not in doc
+    _set(doc, "circle_overrides_clusters", bool(layout.circle_overrides_clusters))
+    if fresh:
+        doc.add(tomlkit.nl())
+        doc["circle"] = tomlkit.table()
+    circle = doc["circle"]
+    for k in ("name_zh", "name_en", "colour", "source_zh", "source_en"):
+        _set(circle, k, getattr(c, k))
+    _set_members(circle, "members", c.members)
+    if fresh:
+        circle.add(tomlkit.nl())
+    belts = [
+        (
+            b.key,
+            {
+                "key": b.key,
+                "name_zh": b.name_zh,
+                "name_en": b.name_en,
+                "colour": b.colour,
+                "band_km": int(b.band_km) if float(b.band_km).is_integer() else float(b.band_km),
+                "stops": [int(s) for s in b.stops],
+                "stop_counties": dict(b.stop_counties),
+            },
+        )
+        for b in layout.belts
     ]
-    for b in layout.belts:
-        out += [
-            "",
-            "[[belts]]",
-            f"key = {_q(b.key)}",
-            f"name_zh = {_q(b.name_zh)}",
-            f"name_en = {_q(b.name_en)}",
-            f"colour = {_q(b.colour)}",
-            f"band_km = {b.band_km:g}",
-            f"stops = {_ints(b.stops)}",
-        ]
-        if b.stop_counties:
-            inner = ", ".join(f"{k} = {v}" for k, v in sorted(b.stop_counties.items()))
-            out.append(f"stop_counties = {{ {inner} }}")
-    for k in layout.clusters:
-        out += [
-            "",
-            "[[clusters]]",
-            f"key = {_q(k.key)}",
-            f"name_zh = {_q(k.name_zh)}",
-            f"name_en = {_q(k.name_en)}",
-            f"colour = {_q(k.colour)}",
-            f"prefectures = {_ints(k.prefectures)}",
-        ]
-    for city in layout.cities.values():
-        out += [
-            "",
-            "[[cities]]",
-            f"adcode = {city.adcode}",
-            f"tier = {_q(city.tier)}",
-            f"seat = [{city.seat[0]!r}, {city.seat[1]!r}]",
-            f"role_zh = {_q(city.role_zh)}",
-            f"role_en = {_q(city.role_en)}",
-        ]
-    return "\n".join(out) + "\n"
+    _update_entries(doc, "belts", "key", belts)
+    clusters = [
+        (
+            k.key,
+            {
+                "key": k.key,
+                "name_zh": k.name_zh,
+                "name_en": k.name_en,
+                "colour": k.colour,
+                "prefectures": [int(p) for p in k.prefectures],
+            },
+        )
+        for k in layout.clusters
+    ]
+    _update_entries(doc, "clusters", "key", clusters)
+    cities = [
+        (
+            city.adcode,
+            {
+                "adcode": int(city.adcode),
+                "tier": city.tier,
+                "seat": [float(city.seat[0]), float(city.seat[1])],
+                "role_zh": city.role_zh,
+                "role_en": city.role_en,
+            },
+        )
+        for city in layout.cities.values()
+    ]
+    _update_entries(doc, "cities", "adcode", cities)
+    return doc
+
+
+def _canonical(layout: Layout) -> Layout:
+    # set-like lists sorted: their order carries no meaning
+    clusters = tuple(replace(k, prefectures=tuple(sorted(k.prefectures))) for k in layout.clusters)
+    circle = replace(layout.circle, members=tuple(sorted(layout.circle.members)))
+    return replace(layout, circle=circle, clusters=clusters)
+
+
+def dumps_layout(layout: Layout, base: str | None = None) -> str:
+    """Return the TOML text of a layout, written with :mod:`tomlkit`.
+
+    Parameters
+    ----------
+    layout : Layout
+        The layout to write.
+    base : str, optional
+        Text of an existing layout file to update. Only the values that changed are rewritten, so
+        its comments and formatting survive; circle members and cluster prefectures are edited in
+        place (removed ones dropped, new ones appended). Without ``base`` (or when ``base`` cannot be
+        updated faithfully) a fresh, deterministic document is written.
+
+    Returns
+    -------
+    str
+        TOML text that :func:`load_layout` reads back as ``layout``.
+    """
+    if base is not None:
+        try:
+            text = tomlkit.dumps(_fill(tomlkit.parse(base), layout))
+            again, problems = _parse(tomllib.loads(text))
+            if again is not None and not problems and _canonical(again) == _canonical(layout):
+                return text
+        except (tomlkit.exceptions.TOMLKitError, tomllib.TOMLDecodeError, TypeError, ValueError):
+            pass
+    doc = tomlkit.document()
+    doc.add(tomlkit.comment("一圈两带四群 provincial layout — saved by Renewal Atlas."))
+    return tomlkit.dumps(_fill(doc, layout))
 
 
 def save_layout(
     layout: Layout, path: str | Path | None = None, *, boundaries: Boundaries | None = None
 ) -> Path:
-    """Validate, then write atomically (temp file in the same folder + ``os.replace``)."""
+    """Validate a layout, then save it atomically, keeping the comments of the file it replaces.
+
+    The existing file at ``path`` is updated with :mod:`tomlkit` (see :func:`dumps_layout`); the
+    first save of the planner's copy starts from the bundled, commented ``geodata/layout.toml``.
+    Written with :func:`geodata.atomic.atomic_write` (temporary file + ``os.replace`` under a lock).
+
+    Parameters
+    ----------
+    layout : Layout
+        The edited layout.
+    path : str or Path, optional
+        Target file; default :func:`user_layout_path`.
+    boundaries : Boundaries, optional
+        Boundaries to validate against (EPSG:4326); default :func:`~geodata.boundaries.load_boundaries`.
+
+    Returns
+    -------
+    Path
+        The written file.
+
+    Raises
+    ------
+    DataValidationError
+        Listing every problem of the layout; nothing is written then.
+    OSError
+        When the file cannot be written; the previous file is then unchanged.
+    """
     path = Path(path) if path is not None else user_layout_path()
     problems = validate_layout(layout, boundaries or load_boundaries())
     if problems:
         raise DataValidationError(problems, source=str(path))
-    text = dumps_layout(layout)
-    fd, tmp = tempfile.mkstemp(prefix=".layout-", suffix=".toml", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with locked(path):
+        if path.exists():
+            base = path.read_text(encoding="utf-8")
+        elif path == user_layout_path() and LAYOUT_TOML.exists():
+            base = LAYOUT_TOML.read_text(encoding="utf-8")
+        else:
+            base = None
+        atomic_write(path, dumps_layout(layout, base))
     return path
 
 
+def reset_user_layout() -> bool:
+    """Delete the planner's edited layout so the bundled ``geodata/layout.toml`` is used again.
+
+    Returns
+    -------
+    bool
+        True when an edited layout was removed, False when there was none.
+    """
+    return remove_file(user_layout_path())
+
+
 def user_layout_path() -> Path:
-    """Where the UI saves a planner's edited layout: ``RENEWAL_LAYOUT`` or ``<data dir>/layout.toml``."""
+    """Return where the UI saves a planner's edited layout.
+
+    Returns
+    -------
+    Path
+        ``RENEWAL_LAYOUT``, else ``<data dir>/layout.toml``.
+    """
     env = os.environ.get("RENEWAL_LAYOUT")
     return Path(env) if env else data_dir() / "layout.toml"
 
 
 def layout_path() -> Path:
-    """The layout in use: the planner's edited copy when it exists, else the bundled ``geodata/layout.toml``."""
+    """Return the layout file in use.
+
+    Returns
+    -------
+    Path
+        The planner's edited copy (:func:`user_layout_path`) when it exists, else the bundled
+        ``geodata/layout.toml``.
+    """
     user = user_layout_path()
     return user if user.exists() else LAYOUT_TOML

@@ -15,7 +15,13 @@ STATIC_DIR = REPO_ROOT / "static"
 
 
 def data_dir() -> Path:
-    """Writable directory for user state (project library, saved views). ``RENEWAL_DATA_DIR``."""
+    """Return the writable directory for user state (project library, saved views, uploads).
+
+    Returns
+    -------
+    Path
+        ``RENEWAL_DATA_DIR``, else ``<repo>/data``; created when missing.
+    """
     path = Path(os.environ.get("RENEWAL_DATA_DIR", REPO_ROOT / "data"))
     path.mkdir(parents=True, exist_ok=True)
     return path

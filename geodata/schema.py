@@ -15,6 +15,26 @@ POINT = ("Point",)
 
 @dataclass(frozen=True)
 class LayerSchema:
+    """What a workspace layer must hold.
+
+    Attributes
+    ----------
+    name : str
+        Layer name in the GeoPackage.
+    geometry : tuple of str
+        Allowed geometry types (e.g. :data:`POLYGONAL`).
+    columns : dict
+        Required column → kind (``int``, ``float``, ``str``, ``bool``).
+    choices : dict
+        Column → allowed values, for categorical columns.
+    ranges : dict
+        Column → inclusive (min, max), None = open; units as in the column name (``area_m2`` in m²).
+    key : str or None
+        Column whose values must be unique.
+    required : bool
+        Whether a workspace must have the layer.
+    """
+
     name: str
     geometry: tuple[str, ...]
     columns: dict[str, str]

@@ -32,7 +32,23 @@ def _rows(problems: list[Problem], layer: str, rows, field: str | None, problem:
 
 
 def check_crs(gdf: gpd.GeoDataFrame, layer: str) -> list[Problem]:
-    """CRS present, and coordinates consistent with it (degrees within China vs metres)."""
+    """Check that a layer has a CRS and coordinates consistent with it.
+
+    Degrees must lie within China (longitude 73–136°, latitude 3–54°) and not be swapped; degrees
+    beyond ±180/±90 are reported as metres under a wrong geographic CRS.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        The layer.
+    layer : str
+        Layer name used in the problems.
+
+    Returns
+    -------
+    list of Problem
+        Layer-level problems; empty when the CRS is plausible.
+    """
     problems: list[Problem] = []
     geoms = gdf.geometry[~(gdf.geometry.isna() | gdf.geometry.is_empty)]
     if gdf.crs is None:
@@ -89,7 +105,22 @@ def check_crs(gdf: gpd.GeoDataFrame, layer: str) -> list[Problem]:
 
 
 def check_geometry(gdf: gpd.GeoDataFrame, layer: str, allowed: tuple[str, ...]) -> list[Problem]:
-    """Empty, missing, invalid or wrongly-typed geometries, one problem per row."""
+    """Find empty, missing, invalid or wrongly typed geometries.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        The layer.
+    layer : str
+        Layer name used in the problems.
+    allowed : tuple of str
+        Allowed geometry types (e.g. ``("Point",)``).
+
+    Returns
+    -------
+    list of Problem
+        One per bad row (listing capped at :data:`MAX_ROWS_LISTED` per kind, the rest summarised).
+    """
     problems: list[Problem] = []
     geom = gdf.geometry
     missing = np.flatnonzero((geom.isna() | geom.is_empty).to_numpy())
@@ -146,7 +177,22 @@ def _coerce(series: pd.Series, kind: str) -> tuple[pd.Series, np.ndarray]:
 
 
 def check_columns(gdf: pd.DataFrame, schema: LayerSchema, layer: str | None = None) -> list[Problem]:
-    """Missing columns, empty and wrongly-typed values, choices, ranges and duplicate keys."""
+    """Find missing columns, empty and wrongly typed values, values outside choices or ranges, duplicate keys.
+
+    Parameters
+    ----------
+    gdf : pandas.DataFrame
+        The layer's table.
+    schema : LayerSchema
+        What the layer must hold.
+    layer : str, optional
+        Layer name used in the problems; default the schema's name.
+
+    Returns
+    -------
+    list of Problem
+        One per bad row and column (listing capped at :data:`MAX_ROWS_LISTED` per kind).
+    """
     layer = layer or schema.name
     problems: list[Problem] = []
     for col, kind in schema.columns.items():
@@ -202,7 +248,22 @@ def check_columns(gdf: pd.DataFrame, schema: LayerSchema, layer: str | None = No
 
 
 def validate_layer(gdf: gpd.GeoDataFrame, schema: LayerSchema, layer: str | None = None) -> list[Problem]:
-    """All problems of one layer (CRS, geometry, columns). Empty list when usable as is."""
+    """List all problems of one layer (CRS, geometry, columns).
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        The layer.
+    schema : LayerSchema
+        What the layer must hold.
+    layer : str, optional
+        Layer name used in the problems; default the schema's name.
+
+    Returns
+    -------
+    list of Problem
+        Empty when the layer is usable as is.
+    """
     layer = layer or schema.name
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry is None:
         return [

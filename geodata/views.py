@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from geodata.atomic import atomic_write
 from geodata.paths import data_dir
 
 KINDS = ("layout", "coverage", "renewal", "health")
@@ -37,11 +38,34 @@ DEFAULT_VIEWS = [
 
 
 def views_path() -> Path:
+    """Return where saved views live.
+
+    Returns
+    -------
+    Path
+        ``<data dir>/views.json``.
+    """
     return data_dir() / "views.json"
 
 
 def validate_views(views) -> list[dict]:
-    """Views as a clean list; raises ValueError naming the first bad entry."""
+    """Check saved views and return them as a clean list.
+
+    Parameters
+    ----------
+    views : list of dict
+        Each with a non-empty ``title``, a ``kind`` of :data:`KINDS` and optional ``params``.
+
+    Returns
+    -------
+    list of dict
+        ``{"title": str, "kind": str, "params": dict}`` per view.
+
+    Raises
+    ------
+    ValueError
+        Naming the first bad entry (1-based), or when ``views`` is not a list.
+    """
     if not isinstance(views, list):
         raise ValueError("views must be a list")
     out = []
@@ -61,6 +85,13 @@ def view_title(view: dict, lang: str) -> str:
 
 
 def load_views() -> list[dict]:
+    """Load the saved views, or the default ones when none are saved or the file is unreadable.
+
+    Returns
+    -------
+    list of dict
+        Clean views (see :func:`validate_views`).
+    """
     path = views_path()
     if not path.exists():
         return [dict(v) for v in DEFAULT_VIEWS]
@@ -71,9 +102,22 @@ def load_views() -> list[dict]:
 
 
 def save_views(views: list[dict]) -> Path:
+    """Validate views and save them atomically (:func:`geodata.atomic.atomic_write`).
+
+    Parameters
+    ----------
+    views : list of dict
+        The views to keep (replacing the saved ones).
+
+    Returns
+    -------
+    Path
+        The written file (:func:`views_path`).
+
+    Raises
+    ------
+    ValueError
+        Naming the first bad entry; nothing is written then.
+    """
     views = validate_views(views)
-    path = views_path()
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(views, ensure_ascii=False, indent=1), encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return atomic_write(views_path(), json.dumps(views, ensure_ascii=False, indent=1))

@@ -23,8 +23,14 @@ _KIND_DTYPES = {"int": "int64", "float": "float64", "str": "str", "bool": "bool"
 
 
 def workspace_path() -> Path:
-    """The workspace GeoPackage in use: ``RENEWAL_WORKSPACE``, else the user's workspace in the data
-    directory (created by the first import), else the bundled demo city."""
+    """Return the workspace GeoPackage in use.
+
+    Returns
+    -------
+    Path
+        ``RENEWAL_WORKSPACE``, else the user's workspace in the data directory (created by the first
+        import), else the bundled demo city.
+    """
     env = os.environ.get("RENEWAL_WORKSPACE")
     if env:
         return Path(env)
@@ -46,9 +52,11 @@ class Workspace:
         return self.metadata.get("synthetic", "false").lower() == "true"
 
     def __getitem__(self, name: str) -> gpd.GeoDataFrame:
+        """Return a layer by name (EPSG:4326)."""
         return self.layers[name]
 
     def __contains__(self, name: str) -> bool:
+        """Tell whether the workspace holds a layer."""
         return name in self.layers
 
 
@@ -73,7 +81,18 @@ def _cast(gdf: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
 
 
 def read_metadata(path: Path) -> dict[str, str]:
-    """The ``metadata`` key/value table of a workspace file (empty when absent)."""
+    """Read the ``metadata`` key/value table of a workspace file.
+
+    Parameters
+    ----------
+    path : Path
+        The GeoPackage.
+
+    Returns
+    -------
+    dict
+        Key → value as text; empty when the file has no ``metadata`` table.
+    """
     names = {n for n, _ in pyogrio.list_layers(path)}
     if "metadata" not in names:
         return {}
@@ -86,11 +105,16 @@ def load_workspace(path: str | Path | None = None, *, layers: list[str] | None =
 
     Parameters
     ----------
-    path
+    path : str or Path, optional
         GeoPackage file; default :func:`workspace_path`.
-    layers
+    layers : list of str, optional
         Layer names to load (default: all layers of :data:`geodata.schema.LAYERS` present in the
         file; every *required* layer must be present).
+
+    Returns
+    -------
+    Workspace
+        The validated layers, reprojected to EPSG:4326 and cast to their schema kinds.
 
     Raises
     ------

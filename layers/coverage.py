@@ -825,8 +825,6 @@ def headline(model: CoverageModel, selection: str) -> dict:
     }
 
 
-
-
 def point_coverage(
     residents: gpd.GeoDataFrame,
     facilities: gpd.GeoDataFrame,

@@ -8,10 +8,20 @@ from __future__ import annotations
 import geopandas as gpd
 from pyproj import CRS
 
-#: Display / storage CRS (WGS84 longitude, latitude).
-DISPLAY_CRS = "EPSG:4326"
-#: Metric analysis CRS for Jiangxi: UTM zone 50N (central meridian 117°E). Conformal, metres.
-ANALYSIS_CRS = "EPSG:32650"
+# DISPLAY_CRS (EPSG:4326, lon/lat) and ANALYSIS_CRS (EPSG:32650, UTM 50N, metres) are defined once, with
+# the data they describe, in geodata.crs
+from geodata.crs import ANALYSIS_CRS, DISPLAY_CRS
+
+__all__ = [
+    "ANALYSIS_CRS",
+    "AREA_CRS",
+    "DISPLAY_CRS",
+    "area_km2",
+    "require_metric",
+    "to_metric",
+    "utm_crs_for",
+]
+
 #: Equal-area CRS for areas (Albers, standard parallels over Jiangxi, lon_0 116°E).
 AREA_CRS = "+proj=aea +lat_0=0 +lon_0=116 +lat_1=25 +lat_2=30 +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs"
 

@@ -37,7 +37,23 @@ def _keys_for(points: gpd.GeoDataFrame, communities: gpd.GeoDataFrame) -> pd.Dat
 
 
 def attainment(value: float, target: float, direction: str) -> float:
-    """0…1 degree to which ``value`` meets ``target`` (see module docstring)."""
+    """Compute the 0…1 degree to which a value meets its target (see module docstring).
+
+    Parameters
+    ----------
+    value : float
+        Indicator value, in the indicator's unit (NaN gives NaN).
+    target : float
+        Target, in the same unit.
+    direction : str
+        "higher" (higher is better); any other value means lower is better.
+
+    Returns
+    -------
+    float
+        min(value / target, 1) when higher is better (1 for a target ≤ 0); min(target / value, 1) when
+        lower is better (1 for a value ≤ 0, 1 / (1 + value) for a target ≤ 0); NaN for a NaN value.
+    """
     if np.isnan(value):
         return np.nan
     if direction == "higher":
@@ -48,7 +64,23 @@ def attainment(value: float, target: float, direction: str) -> float:
 
 
 def grade(value: float, target: float, direction: str) -> str:
-    """Green (meets target), yellow (within 20 %), red (worse)."""
+    """Grade a value against its target: green (meets it), yellow (within 20 %), red (worse).
+
+    Parameters
+    ----------
+    value : float
+        Indicator value, in the indicator's unit.
+    target : float
+        Target, in the same unit.
+    direction : str
+        "higher" (higher is better); any other value means lower is better.
+
+    Returns
+    -------
+    str
+        "green", "yellow", "red", or "none" when ``value`` is NaN. For lower-is-better with a target of 0,
+        yellow means a value ≤ 1.
+    """
     if np.isnan(value):
         return "none"
     if direction == "higher":
@@ -62,12 +94,39 @@ def grade(value: float, target: float, direction: str) -> str:
 
 
 def evaluate(layers: dict, catalogue, indicators: list[dict], *, year: int, level: str) -> pd.DataFrame:
-    """Every indicator at every unit of ``level`` for survey ``year``.
+    """Evaluate every indicator at every unit of a level for a survey year.
 
-    ``layers``: workspace layers (any CRS) — population_cells, facilities, communities, compounds, parcels.
-    Returns a long table: unit, indicator, value, target, direction, gap, grade, attainment, population,
-    affected (residents behind the failing value: unserved residents for coverage, the unit's residents
-    otherwise).
+    Analysis runs in ``ANALYSIS_CRS`` (EPSG:32650, metres); coverage uses straight-line distances and the
+    catalogue radii.
+
+    Parameters
+    ----------
+    layers : dict
+        Workspace layers (any CRS): ``population_cells``, ``facilities``, ``communities`` and the layers
+        named by ``ratio`` / ``count`` indicators (e.g. ``compounds``, ``parcels``).
+    catalogue : geodata.catalogue.Catalogue
+        Facility types with radii in metres and the 完整社区 requirements.
+    indicators : list of dict
+        Indicator definitions (``geodata/indicators.toml``): ``key``, ``kind`` (coverage, complete, ratio,
+        count, places_per_100_elderly), ``unit``, ``direction``, ``target`` and kind-specific fields.
+    year : int
+        Survey year: facilities with ``opened_year`` > year are left out; parcels with ``completed_year``
+        in 1..year are no longer counted.
+    level : str
+        "community", "subdistrict" or "district".
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long table, one row per unit and indicator: ``level, unit, indicator, value, target, direction,
+        unit_of_measure, gap`` (value − target), ``grade``, ``attainment`` (0…1), ``population``
+        (residents), ``affected`` (residents behind the failing value: unserved residents for coverage,
+        the unit's residents otherwise) and ``year``.
+
+    Raises
+    ------
+    ValueError
+        If ``level`` or an indicator kind is unknown (or the coverage model cannot be built).
     """
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}; one of {', '.join(LEVELS)}")
@@ -167,7 +226,19 @@ def _layer_keys(lay: gpd.GeoDataFrame, comms: gpd.GeoDataFrame, sub_of: pd.Serie
 
 
 def composite(evaluation: pd.DataFrame) -> pd.DataFrame:
-    """Per unit: composite health score (equal-weight mean attainment × 100) and failing count."""
+    """Compute each unit's composite health score and number of failing indicators.
+
+    Parameters
+    ----------
+    evaluation : pandas.DataFrame
+        Output of :func:`evaluate`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by unit, sorted by score (worst first): ``score`` (equal-weight mean attainment × 100,
+        0–100), ``failing`` (yellow or red indicators) and ``population`` (residents).
+    """
     g = evaluation.groupby("unit")
     return pd.DataFrame(
         {
@@ -179,7 +250,19 @@ def composite(evaluation: pd.DataFrame) -> pd.DataFrame:
 
 
 def problems(evaluation: pd.DataFrame) -> pd.DataFrame:
-    """The 问题台账: one row per failing indicator per unit, worst first."""
+    """List the problems (问题台账): one row per failing indicator per unit, worst first.
+
+    Parameters
+    ----------
+    evaluation : pandas.DataFrame
+        Output of :func:`evaluate`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The yellow and red rows of ``evaluation`` with a leading ``problem_id`` ("year|level|unit|indicator")
+        and ``severity`` (1 − attainment), red first, then by severity and affected residents (descending).
+    """
     p = evaluation[evaluation["grade"].isin(["yellow", "red"])].copy()
     p.insert(
         0,
@@ -193,7 +276,22 @@ def problems(evaluation: pd.DataFrame) -> pd.DataFrame:
 
 
 def compare_years(eval_y0: pd.DataFrame, eval_y1: pd.DataFrame, *, tolerance: float = 1e-6) -> pd.DataFrame:
-    """Per unit and indicator: values in both years and improved / unchanged / worse (by attainment)."""
+    """Compare two evaluations per unit and indicator: improved, unchanged or worse (by attainment).
+
+    Parameters
+    ----------
+    eval_y0, eval_y1 : pandas.DataFrame
+        Outputs of :func:`evaluate` for the earlier and the later year.
+    tolerance : float, default 1e-6
+        Attainment changes within ±tolerance count as unchanged.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per unit and indicator (outer join): ``unit, indicator, value_y0, attainment_y0, grade_y0,
+        value_y1, attainment_y1, grade_y1, change`` ("improved", "worse" or "unchanged"; unchanged when a
+        year is missing).
+    """
     a = eval_y0.set_index(["unit", "indicator"])
     b = eval_y1.set_index(["unit", "indicator"])
     j = a[["value", "attainment", "grade"]].join(
@@ -205,7 +303,22 @@ def compare_years(eval_y0: pd.DataFrame, eval_y1: pd.DataFrame, *, tolerance: fl
 
 
 def unit_names(layers: dict, level: str, lang: str = "zh") -> pd.Series:
-    """Display names of the units of a level, indexed by unit key."""
+    """Return the display names of the units of a level, indexed by unit key.
+
+    Parameters
+    ----------
+    layers : dict
+        Workspace layers with ``communities``, ``subdistricts`` or ``districts``.
+    level : str
+        "community", "subdistrict"; any other value means district.
+    lang : str, default "zh"
+        "en" for English district names, else Chinese (communities and subdistricts have one ``name``).
+
+    Returns
+    -------
+    pandas.Series
+        Names indexed by ``community_id``, ``subdistrict_id`` or district ``adcode``.
+    """
     if level == "community":
         return layers["communities"].set_index("community_id")["name"]
     if level == "subdistrict":
@@ -214,7 +327,21 @@ def unit_names(layers: dict, level: str, lang: str = "zh") -> pd.Series:
 
 
 def ledger(problem_rows: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
-    """Problems with the projects linked to them (comma-separated) and a linked flag."""
+    """Attach the linked projects to each problem.
+
+    Parameters
+    ----------
+    problem_rows : pandas.DataFrame
+        Problems from :func:`problems` (with ``problem_id``).
+    links : pandas.DataFrame
+        Problem–project links with ``problem_id`` and ``project_id``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``problem_rows`` with ``projects`` (sorted project ids, comma-separated; "" when none)
+        and ``linked`` (bool).
+    """
     linked = (
         links.groupby("problem_id")["project_id"].apply(lambda s: ", ".join(sorted(s)))
         if len(links)
@@ -227,7 +354,22 @@ def ledger(problem_rows: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
 
 
 def projects_without_problem(projects: pd.DataFrame, links: pd.DataFrame, problem_ids) -> pd.DataFrame:
-    """Projects of the library that fix no recorded problem (no link to any current problem)."""
+    """Return the library projects that fix no recorded problem (no link to any current problem).
+
+    Parameters
+    ----------
+    projects : pandas.DataFrame
+        Project library with ``project_id``.
+    links : pandas.DataFrame
+        Problem–project links with ``problem_id`` and ``project_id``.
+    problem_ids : iterable of str
+        The current problem ids.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of ``projects`` not linked to any of ``problem_ids``.
+    """
     current = links[links["problem_id"].isin(set(problem_ids))] if len(links) else links
     return projects[~projects["project_id"].isin(set(current["project_id"]) if len(current) else set())]
 
@@ -235,7 +377,24 @@ def projects_without_problem(projects: pd.DataFrame, links: pd.DataFrame, proble
 def completed_between(
     parcels: pd.DataFrame, projects: pd.DataFrame, links: pd.DataFrame, y0: int, y1: int
 ) -> pd.DataFrame:
-    """Renewal parcels completed in (y0, y1] and linked library projects marked 完工 with end_year in (y0, y1]."""
+    """List the renewal parcels and library projects completed between two survey years.
+
+    Parameters
+    ----------
+    parcels : pandas.DataFrame
+        Renewal parcels with ``parcel_id``, ``name`` and optionally ``completed_year``.
+    projects : pandas.DataFrame
+        Project library with ``project_id``, ``name``, ``status`` and ``end_year``.
+    links : pandas.DataFrame
+        Problem–project links (not used: every library project marked 完工 counts).
+    y0, y1 : int
+        The years; completions in (y0, y1] are listed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``source`` ("parcel" or "project"), ``id``, ``name`` and ``year``.
+    """
     rows = []
     if "completed_year" in parcels:
         done = parcels[(parcels["completed_year"] > y0) & (parcels["completed_year"] <= y1)]

@@ -16,16 +16,57 @@ from layers.crs import ANALYSIS_CRS, DISPLAY_CRS, area_km2
 
 
 def layout_name(row, lang: str) -> str:
+    """Return the name of a layout element in a language.
+
+    Parameters
+    ----------
+    row : mapping
+        Row (or dict) with ``name_zh`` and ``name_en``.
+    lang : str
+        "en" for English; any other value gives Chinese.
+
+    Returns
+    -------
+    str
+        The name.
+    """
     return str(row["name_en"] if lang == "en" else row["name_zh"])
 
 
 def circle_members(counties: gpd.GeoDataFrame, layout: Layout) -> gpd.GeoDataFrame:
-    """The member counties of the metropolitan circle."""
+    """Select the member counties of the metropolitan circle.
+
+    Parameters
+    ----------
+    counties : geopandas.GeoDataFrame
+        County polygons with ``adcode``, any CRS.
+    layout : geodata.layout.Layout
+        The layout.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The rows of ``counties`` whose ``adcode`` is a circle member (same CRS).
+    """
     return counties[counties["adcode"].isin(layout.circle.members)]
 
 
 def circle_outline(counties: gpd.GeoDataFrame, layout: Layout) -> gpd.GeoDataFrame:
-    """Dissolved outline of the circle's member counties, with ``area_km2`` and ``county_count``."""
+    """Dissolve the circle's member counties into one outline.
+
+    Parameters
+    ----------
+    counties : geopandas.GeoDataFrame
+        County polygons with ``adcode``, any CRS (e.g. EPSG:4326 lon/lat).
+    layout : geodata.layout.Layout
+        The layout.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row in the counties' CRS: ``name_zh``, ``name_en``, ``county_count`` and ``area_km2``
+        (equal-area km²).
+    """
     members = circle_members(counties, layout)
     geom = shapely.union_all(members.geometry.values)
     out = gpd.GeoDataFrame(
@@ -44,7 +85,30 @@ def circle_outline(counties: gpd.GeoDataFrame, layout: Layout) -> gpd.GeoDataFra
 def seat_point(
     layout: Layout, prefecture: int, counties: gpd.GeoDataFrame | None = None, stop_county: int | None = None
 ) -> tuple[float, float]:
-    """(lon, lat) of a city seat, or of the named county's representative point for a belt stop override."""
+    """Return the EPSG:4326 (lon, lat) of a belt stop: a city seat or an override county's point.
+
+    Parameters
+    ----------
+    layout : geodata.layout.Layout
+        The layout (city seats in EPSG:4326 lon/lat).
+    prefecture : int
+        Prefecture adcode of the stop.
+    counties : geopandas.GeoDataFrame, optional
+        County polygons with ``adcode`` (any CRS), needed for an override.
+    stop_county : int, optional
+        Adcode of a county replacing the city seat as the stop; its representative point (computed in
+        ``ANALYSIS_CRS``, EPSG:32650) is used when the county is found.
+
+    Returns
+    -------
+    tuple of (float, float)
+        Longitude and latitude in degrees (EPSG:4326).
+
+    Raises
+    ------
+    KeyError
+        If ``prefecture`` is not a city of the layout (and no override county is found).
+    """
     if stop_county is not None and counties is not None:
         row = counties[counties["adcode"] == stop_county]
         if not row.empty:
@@ -54,7 +118,21 @@ def seat_point(
 
 
 def belt_lines(layout: Layout, counties: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
-    """Each belt as a LineString through its stops' seats, in order (EPSG:4326)."""
+    """Draw each belt as a LineString through its stops' seats, in order.
+
+    Parameters
+    ----------
+    layout : geodata.layout.Layout
+        The layout.
+    counties : geopandas.GeoDataFrame, optional
+        County polygons, for stop overrides (see :func:`seat_point`).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per belt in EPSG:4326 lon/lat: ``key``, ``name_zh``, ``name_en``, ``colour``, ``band_km``
+        (km), ``stops`` (prefecture adcodes) and the line geometry.
+    """
     rows = []
     for b in layout.belts:
         coords = [seat_point(layout, s, counties, b.stop_counties.get(s)) for s in b.stops]
@@ -75,7 +153,24 @@ def belt_lines(layout: Layout, counties: gpd.GeoDataFrame | None = None) -> gpd.
 def belt_bands(
     layout: Layout, counties: gpd.GeoDataFrame | None = None, *, clip_to: gpd.GeoDataFrame | None = None
 ) -> gpd.GeoDataFrame:
-    """Each belt's band: the line buffered by ``band_km`` each side in metres, optionally clipped."""
+    """Build each belt's band: the line buffered by ``band_km`` each side, optionally clipped.
+
+    The buffer is computed in ``ANALYSIS_CRS`` (EPSG:32650, metres); areas are equal-area km².
+
+    Parameters
+    ----------
+    layout : geodata.layout.Layout
+        The layout.
+    counties : geopandas.GeoDataFrame, optional
+        County polygons, for stop overrides (see :func:`seat_point`).
+    clip_to : geopandas.GeoDataFrame, optional
+        Polygons (any CRS) whose union clips the bands, e.g. the prefectures.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The :func:`belt_lines` columns with band polygons in EPSG:4326 lon/lat, plus ``area_km2``.
+    """
     lines = belt_lines(layout, counties).to_crs(ANALYSIS_CRS)
     bands = lines.copy()
     bands["geometry"] = [g.buffer(km * 1000.0) for g, km in zip(lines.geometry, lines["band_km"])]
@@ -90,8 +185,25 @@ def belt_bands(
 def cluster_areas(
     prefectures: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, layout: Layout
 ) -> gpd.GeoDataFrame:
-    """Each cluster dissolved from its prefectures' counties (less circle counties when the circle
-    overrides clusters), with ``area_km2``, ``county_count`` and member prefecture names.
+    """Dissolve each cluster from its prefectures' counties.
+
+    Circle counties are left out when the circle overrides clusters.
+
+    Parameters
+    ----------
+    prefectures : geopandas.GeoDataFrame
+        Prefectures with ``adcode``, ``name_zh`` and ``name_en``.
+    counties : geopandas.GeoDataFrame
+        County polygons with ``adcode`` and ``prefecture_adcode``, any CRS.
+    layout : geodata.layout.Layout
+        The layout.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per cluster in the counties' CRS: ``key``, ``name_zh``, ``name_en``, ``colour``,
+        ``prefectures`` (adcodes), ``members_zh``, ``members_en`` (prefecture names), ``county_count`` and
+        ``area_km2`` (equal-area km²).
     """
     rows = []
     circle = set(layout.circle.members) if layout.circle_overrides_clusters else set()
@@ -117,7 +229,20 @@ def cluster_areas(
 
 
 def city_at(lon: float, lat: float, prefectures: gpd.GeoDataFrame) -> int | None:
-    """The map-click handler: adcode of the prefecture containing (lon, lat) in WGS84, or None."""
+    """Return the adcode of the prefecture containing a clicked point (map-click handler).
+
+    Parameters
+    ----------
+    lon, lat : float
+        Clicked point in EPSG:4326 lon/lat degrees (WGS84); None gives None.
+    prefectures : geopandas.GeoDataFrame
+        Prefecture polygons in EPSG:4326 with ``adcode``.
+
+    Returns
+    -------
+    int or None
+        The adcode of the first containing prefecture, or None.
+    """
     if lon is None or lat is None:
         return None
     hits = prefectures[prefectures.geometry.contains(Point(float(lon), float(lat)))]
@@ -127,8 +252,33 @@ def city_at(lon: float, lat: float, prefectures: gpd.GeoDataFrame) -> int | None
 def city_membership(
     adcode: int, layout: Layout, prefectures: gpd.GeoDataFrame, counties: gpd.GeoDataFrame
 ) -> dict:
-    """What a city is in the layout: tier, role, circle (all / partial, which counties), belts, cluster,
-    area (km², equal-area) and county count.
+    """Describe a city's place in the layout.
+
+    Parameters
+    ----------
+    adcode : int
+        Prefecture adcode.
+    layout : geodata.layout.Layout
+        The layout.
+    prefectures : geopandas.GeoDataFrame
+        Prefecture polygons with ``adcode``, ``name_zh``, ``name_en``, any CRS.
+    counties : geopandas.GeoDataFrame
+        County polygons with ``adcode``, ``prefecture_adcode``, ``name_zh``, ``name_en``.
+
+    Returns
+    -------
+    dict
+        ``adcode``, ``name_zh``, ``name_en``, ``tier``, ``tier_en``, ``role_zh``, ``role_en``, ``circle``
+        ("all", "partial" or "none"), ``circle_counties_zh`` / ``_en`` (member counties), ``belts`` (belt
+        keys with the city as a stop), ``cluster`` (key or None), ``area_km2`` (equal-area km²) and
+        ``county_count``.
+
+    Raises
+    ------
+    KeyError
+        If ``adcode`` is not a city of the layout.
+    IndexError
+        If ``adcode`` is not in ``prefectures``.
     """
     city = layout.cities[int(adcode)]
     cs = counties[counties["prefecture_adcode"] == int(adcode)]
@@ -158,7 +308,27 @@ def city_membership(
 def layout_summary(
     prefectures: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, layout: Layout, *, lang: str = "zh"
 ) -> pd.DataFrame:
-    """One row per layout element: kind, name, member cities / counties, area km², county count."""
+    """Summarise the layout: one row per element (circle, belts, clusters).
+
+    Parameters
+    ----------
+    prefectures : geopandas.GeoDataFrame
+        Prefecture polygons with ``adcode``, ``name_zh``, ``name_en``, any CRS.
+    counties : geopandas.GeoDataFrame
+        County polygons with ``adcode``, ``prefecture_adcode`` and names, in EPSG:4326 lon/lat (belt
+        membership is tested against the EPSG:4326 bands).
+    layout : geodata.layout.Layout
+        The layout.
+    lang : str, default "zh"
+        "en" for English names and separators, else Chinese.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``kind`` ("circle", "belt", "cluster"), ``key``, ``name``, ``members`` (member cities),
+        ``area_km2`` (equal-area km²; belt bands clipped to the prefectures) and ``county_count`` (for a
+        belt, counties whose representative point lies in the band).
+    """
     rows = []
     circ = circle_outline(counties, layout)
     members = circle_members(counties, layout)
@@ -202,7 +372,20 @@ def layout_summary(
 
 
 def city_from_click(returned: dict | None, prefectures: gpd.GeoDataFrame) -> int | None:
-    """Map-click handler for st_folium's return value (``{"last_clicked": {"lat", "lng"}}``)."""
+    """Return the prefecture adcode clicked in st_folium's return value (map-click handler).
+
+    Parameters
+    ----------
+    returned : dict or None
+        st_folium's return value, ``{"last_clicked": {"lat": ..., "lng": ...}}`` in EPSG:4326 degrees.
+    prefectures : geopandas.GeoDataFrame
+        Prefecture polygons in EPSG:4326 with ``adcode``.
+
+    Returns
+    -------
+    int or None
+        The adcode of the clicked prefecture, or None without a click or outside every prefecture.
+    """
     if not returned:
         return None
     click = returned.get("last_clicked")

@@ -1,6 +1,6 @@
 """Project-library analysis: filters, budget summaries, the timeline and "why #N" (pure pandas).
 
-The project library (one row per project, the columns of ``geodata.projects.COLUMNS``) comes in as a
+The project library (one row per project, the columns of ``geodata.stores.COLUMNS``) comes in as a
 DataFrame; every function returns a new frame and never mutates its input. Money is in 万元 (10,000 CNY,
 ``budget_wan``), years are calendar years, times are ISO-8601 strings stored in UTC.
 """

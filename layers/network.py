@@ -27,17 +27,51 @@ NODE_PRECISION_M = 0.1
 
 @dataclass(frozen=True)
 class StreetNetwork:
+    """Undirected street graph for walking distances, built by :func:`build_network`.
+
+    Attributes
+    ----------
+    node_xy : numpy.ndarray
+        Shape (n_nodes, 2), node x/y in metres of the streets' metric CRS (rounded to 0.1 m).
+    graph : scipy.sparse.csr_matrix
+        Symmetric n_nodes × n_nodes adjacency matrix; edge weights are segment lengths in metres (the
+        shortest of parallel segments).
+    tree : scipy.spatial.cKDTree
+        KD-tree over ``node_xy`` used to snap points to their nearest node.
+    """
+
     node_xy: np.ndarray
     graph: csr_matrix  # symmetric, n_nodes × n_nodes, weights in metres
     tree: cKDTree
 
     @property
     def n_nodes(self) -> int:
+        """Number of nodes of the graph."""
         return len(self.node_xy)
 
 
 def build_network(streets: gpd.GeoDataFrame) -> StreetNetwork:
-    """Street graph from LineStrings in a metric CRS (every vertex pair becomes an edge)."""
+    """Build a street graph from LineStrings in a metric CRS (every consecutive vertex pair is an edge).
+
+    Nodes are vertices rounded to ``NODE_PRECISION_M`` (0.1 m), so touching segments share a node; edges
+    are weighted by their length in metres. Null, empty and non-LineString parts (after splitting
+    multi-part geometries) are ignored.
+
+    Parameters
+    ----------
+    streets : geopandas.GeoDataFrame
+        Street centre lines in a metric CRS such as EPSG:32650; degrees are refused with ValueError.
+
+    Returns
+    -------
+    StreetNetwork
+        The graph, its node coordinates in metres and a KD-tree over the nodes.
+
+    Raises
+    ------
+    ValueError
+        If ``streets`` is not in a metric CRS, or has no line geometries.
+    """
     require_metric(streets, "streets")
     lines = streets.geometry[~(streets.geometry.isna() | streets.geometry.is_empty)]
     parts = shapely.get_parts(lines.values)
@@ -74,10 +108,30 @@ def build_network(streets: gpd.GeoDataFrame) -> StreetNetwork:
 def network_nearest_distance_m(
     network: StreetNetwork, resident_xy: np.ndarray, facility_xy: np.ndarray, *, limit_m: float = np.inf
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Walking distance (m) from each resident to the nearest facility along the network.
+    """Compute the walking distance in metres from each resident to the nearest facility on the network.
 
-    = access(resident→node) + shortest path + access(node→facility). Residents on a component with no
-    facility get ``inf``. The second array is -1 (which facility is nearest is not tracked in network mode).
+    Distance = access(resident→node) + shortest path + access(node→facility), the access legs being
+    straight-line snaps to the nearest node. All facilities are searched at once from a virtual source.
+    Residents on a component with no facility get ``inf``.
+
+    Parameters
+    ----------
+    network : StreetNetwork
+        The street graph from :func:`build_network`.
+    resident_xy : numpy.ndarray
+        Shape (n, 2), resident x/y in metres, in the network's metric CRS (e.g. EPSG:32650).
+    facility_xy : numpy.ndarray
+        Shape (m, 2), facility x/y in metres, same CRS.
+    limit_m : float, default inf
+        Stop the search beyond this network distance in metres from the facilities (farther nodes get
+        ``inf``).
+
+    Returns
+    -------
+    distance_m : numpy.ndarray
+        Shape (n,), walking distance in metres (``inf`` when unreachable or when there are no facilities).
+    index : numpy.ndarray
+        Shape (n,), all -1: which facility is nearest is not tracked in network mode.
     """
     n_res = len(resident_xy)
     if len(facility_xy) == 0:
@@ -101,9 +155,24 @@ def network_nearest_distance_m(
 
 
 def overstatement(model_euclidean, model_network) -> pd.DataFrame:
-    """How much straight-line coverage overstates network coverage, per type (served shares, points).
+    """Measure how much straight-line coverage overstates walking-network coverage, per facility type.
 
-    Both models must cover the same residents and radii.
+    Both models must cover the same residents and radii (not checked); types missing from the network
+    model are skipped.
+
+    Parameters
+    ----------
+    model_euclidean : layers.coverage.CoverageModel
+        The straight-line model.
+    model_network : layers.coverage.CoverageModel
+        The network model of the same residents.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per type: ``type``, ``radius_m`` (metres), ``served_share_euclidean`` and
+        ``served_share_network`` (population-weighted shares 0…1) and ``overstatement_pts`` (difference in
+        percentage points).
     """
     rows = []
     for t in model_euclidean.distance_m:

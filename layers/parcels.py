@@ -9,7 +9,23 @@ import pandas as pd
 
 @dataclass(frozen=True)
 class ParcelFilter:
-    """Filter settings; ``None`` / empty means "no restriction"."""
+    """Renewal-parcel filter settings; ``None`` / empty means "no restriction".
+
+    Attributes
+    ----------
+    types : tuple of str
+        Accepted ``parcel_type`` values.
+    districts : tuple of int
+        Accepted ``district_adcode`` values.
+    build_year : tuple of (int, int) or None
+        Inclusive range of ``build_year`` (years).
+    statuses : tuple of str
+        Accepted ``status`` values.
+    decisions : tuple of str
+        Accepted ``decision`` values.
+    score : tuple of (float, float) or None
+        Inclusive range of the screening score (0–100); needs ``scores`` in :func:`filter_mask`.
+    """
 
     types: tuple[str, ...] = ()
     districts: tuple[int, ...] = ()
@@ -20,7 +36,31 @@ class ParcelFilter:
 
 
 def filter_mask(parcels: pd.DataFrame, flt: ParcelFilter, *, scores: pd.Series | None = None) -> pd.Series:
-    """Boolean mask of the parcels passing ``flt`` (``scores`` indexed like ``parcels``)."""
+    """Return the boolean mask of the parcels passing a filter.
+
+    One mask drives the map, the table and the totals together.
+
+    Parameters
+    ----------
+    parcels : pandas.DataFrame
+        Renewal parcels with the columns the active settings use (``parcel_type``, ``district_adcode``,
+        ``build_year``, ``status``, ``decision``).
+    flt : ParcelFilter
+        The filter settings.
+    scores : pandas.Series, optional
+        Screening score (0–100) per parcel, indexed like ``parcels``; needed when ``flt.score`` is set
+        (parcels without a score fail the range).
+
+    Returns
+    -------
+    pandas.Series
+        Booleans indexed like ``parcels``.
+
+    Raises
+    ------
+    ValueError
+        If a score range is set but ``scores`` is None.
+    """
     mask = pd.Series(True, index=parcels.index)
     if flt.types:
         mask &= parcels["parcel_type"].isin(flt.types)
@@ -42,7 +82,21 @@ def filter_mask(parcels: pd.DataFrame, flt: ParcelFilter, *, scores: pd.Series |
 
 
 def summary(parcels: pd.DataFrame, *, by: list[str]) -> pd.DataFrame:
-    """Count, total area (m² → hectares) and budget (万元) of parcels grouped by ``by`` columns."""
+    """Summarise parcel count, total area and budget per group.
+
+    Parameters
+    ----------
+    parcels : pandas.DataFrame
+        Parcels with ``area_m2`` (m²) and ``budget_wan`` (万元) columns and the ``by`` columns.
+    by : list of str
+        Columns to group by.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``*by, count, area_ha`` (hectares) and ``budget_wan`` (万元), sorted by ``by``; empty (with
+        those columns) when ``parcels`` is empty.
+    """
     if parcels.empty:
         return pd.DataFrame(columns=[*by, "count", "area_ha", "budget_wan"])
     grouped = parcels.groupby(by, observed=True)
@@ -57,7 +111,20 @@ def summary(parcels: pd.DataFrame, *, by: list[str]) -> pd.DataFrame:
 
 
 def parcel_at(lon: float, lat: float, parcels) -> str | None:
-    """Map-click handler: ``parcel_id`` of the parcel (EPSG:4326) containing the point, else None."""
+    """Return the ``parcel_id`` of the parcel containing a clicked point (map-click handler).
+
+    Parameters
+    ----------
+    lon, lat : float
+        Clicked point in EPSG:4326 lon/lat degrees; None gives None.
+    parcels : geopandas.GeoDataFrame
+        Parcels in EPSG:4326 with a ``parcel_id`` column.
+
+    Returns
+    -------
+    str or None
+        The ``parcel_id`` of the first containing parcel, or None when no parcel contains the point.
+    """
     from shapely.geometry import Point
 
     if lon is None or lat is None:

@@ -45,7 +45,14 @@ def metric(ws: Mapping[str, gpd.GeoDataFrame], name: str) -> gpd.GeoDataFrame:
     Returns
     -------
     geopandas.GeoDataFrame
-        The layer in ``ANALYSIS_CRS`` (EPSG:32650, metres).
+        A copy of the layer in ``ANALYSIS_CRS`` (EPSG:32650, metres).
+
+    Raises
+    ------
+    KeyError
+        If the workspace has no layer ``name``.
+    ValueError
+        If the layer has no CRS.
     """
     return ws[name].to_crs(ANALYSIS_CRS)
 
@@ -75,6 +82,12 @@ def coverage_model(
     -------
     layers.coverage.CoverageModel
         Distances in metres, computed in ``ANALYSIS_CRS`` (EPSG:32650).
+
+    Raises
+    ------
+    ValueError
+        From :func:`layers.coverage.build_model` (unknown mode or types, bad population values) or
+        :func:`layers.network.build_network` (no street lines).
     """
     network = None
     if mode == "network":
@@ -97,7 +110,7 @@ def screening_criteria(
     *,
     current_year: int,
 ) -> pd.DataFrame:
-    """Raw renewal-screening criteria of every parcel of a workspace.
+    """Compute the raw renewal-screening criteria of every parcel of a workspace.
 
     Parameters
     ----------
@@ -112,7 +125,8 @@ def screening_criteria(
     Returns
     -------
     pandas.DataFrame
-        One row per parcel (index ``parcel_id``), one column per criterion in its own unit.
+        One row per parcel (index ``parcel_id``), one column per criterion in its own unit (see
+        :func:`layers.screening.criteria_table`), residents counted within 500 m.
     """
     return workspace_criteria(
         metric(ws, "parcels"),

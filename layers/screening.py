@@ -29,6 +29,18 @@ PRECAST_POINTS = 0.5
 
 @dataclass(frozen=True)
 class Criterion:
+    """A screening criterion: its key, its direction and its display unit.
+
+    Attributes
+    ----------
+    key : str
+        Column name of the criterion in :func:`criteria_table` (e.g. "metro_distance_m").
+    direction : int
+        +1 when a higher value means a higher renewal priority, -1 when a lower value does.
+    unit : str
+        Display unit (年 years, 分 points, 人 residents, % percent, 项 items, m metres, 个 spaces, m²).
+    """
+
     key: str
     #: +1: higher value → higher priority; -1: lower value → higher priority
     direction: int
@@ -96,22 +108,45 @@ def criteria_table(
     radius_m: float = DEFAULT_RESIDENT_RADIUS_M,
     extra_columns: tuple[str, ...] = (),
 ) -> pd.DataFrame:
-    """Raw criterion values per parcel (index = parcel_id).
+    """Compute the raw criterion values of every parcel.
 
     Parameters
     ----------
-    parcels
-        Renewal parcels in a metric CRS with build_year, danger_grade, precast_slab, parking_shortage,
-        heritage, area computed from the geometry (m²).
-    cells
-        Resident points (same metric CRS) with ``population``, ``elderly`` and ``missing_types`` (number
-        of 完整社区 items the cell's residents lack — from the coverage engine; 0 when served by all).
-    metro
-        Metro station points (same CRS); empty → distance is NaN-free ``inf`` replaced by the max.
-    radius_m
-        Residents within this straight-line distance of the parcel's representative point are counted.
-    extra_columns
+    parcels : geopandas.GeoDataFrame
+        Renewal parcels in a metric CRS such as EPSG:32650 (degrees are refused with ValueError) with
+        ``parcel_id``, ``build_year``, ``danger_grade`` (A–D or empty), ``precast_slab``,
+        ``parking_shortage`` and ``heritage``; the area is computed from the geometry (m²).
+    cells : geopandas.GeoDataFrame
+        Resident points (same metric CRS) with ``population``, ``elderly`` and optionally
+        ``missing_types`` (number of 完整社区 items the cell's residents lack — from the coverage engine;
+        0 when served by all; taken as 0 when the column is absent).
+    metro : geopandas.GeoDataFrame
+        Metro station points (same metric CRS). When empty, ``metro_distance_m`` is ``inf`` for every
+        parcel (:func:`normalise` then gives that criterion 0 for every parcel).
+    current_year : int
+        Year against which building age is measured.
+    radius_m : float, default ``DEFAULT_RESIDENT_RADIUS_M`` (500 m)
+        Residents within this straight-line distance in metres of the parcel's representative point are
+        counted.
+    extra_columns : tuple of str, default ()
         User numeric columns of ``parcels`` added as criteria (direction +1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``parcel_id`` (str), columns ``age_years`` (years, ≥ 0), ``safety`` (danger-grade
+        points + 0.5 for precast slab), ``residents_500m`` (residents within ``radius_m``),
+        ``elderly_share_500m`` (%), ``unserved_500m`` (residents lacking a 完整社区 item),
+        ``missing_items`` (population-weighted mean of missing items), ``metro_distance_m`` (straight-line
+        metres to the nearest station), ``parking_shortage`` (spaces), ``area_m2`` (m²), the
+        ``extra_columns`` and ``heritage`` (bool; not a criterion). The ``_500m`` names are kept whatever
+        ``radius_m`` is.
+
+    Raises
+    ------
+    ValueError
+        If a layer is not in a metric CRS, ``radius_m`` is not positive, or an extra column is missing or
+        has empty or non-numeric values.
     """
     for gdf, what in ((parcels, "parcels"), (cells, "resident cells"), (metro, "metro stations")):
         require_metric(gdf, what)
@@ -175,7 +210,29 @@ def criteria_table(
 
 
 def normalise(table: pd.DataFrame, *, directions: dict[str, int]) -> pd.DataFrame:
-    """Min–max normalise each criterion column to 0…1 in its direction (see module docstring)."""
+    """Min–max normalise each criterion column to 0…1 in its direction (see module docstring).
+
+    Non-finite values are replaced by the lowest-priority finite value of the column before normalising; a column
+    with no finite value, or with max = min, becomes 0 for every parcel.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Raw criterion values, e.g. from :func:`criteria_table`.
+    directions : dict of str to int
+        Criterion column → +1 (higher is better priority) or -1 (lower is); only these columns are
+        normalised.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index as ``table``, one 0…1 column per key of ``directions``.
+
+    Raises
+    ------
+    KeyError
+        If a key of ``directions`` is not a column of ``table``.
+    """
     out = pd.DataFrame(index=table.index)
     for key, direction in directions.items():
         v = table[key].to_numpy(dtype=float)
@@ -193,15 +250,42 @@ def normalise(table: pd.DataFrame, *, directions: dict[str, int]) -> pd.DataFram
 
 
 def directions_for(table: pd.DataFrame) -> dict[str, int]:
-    """Directions of the criterion columns present in ``table`` (extra user columns: +1)."""
+    """Return the direction of every criterion column of a table.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Raw criterion values; the ``heritage`` column is skipped.
+
+    Returns
+    -------
+    dict of str to int
+        Column → direction from :data:`CRITERIA` (+1 for extra user columns).
+    """
     return {c: (CRITERIA[c].direction if c in CRITERIA else +1) for c in table.columns if c != "heritage"}
 
 
 def score(table: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:
-    """Score, rank and per-criterion contribution for every parcel.
+    """Compute score, rank and per-criterion contribution for every parcel.
 
-    Returns a frame indexed by parcel_id with ``score`` (0–100), ``rank`` (1 = highest priority) and one
-    ``contrib_<criterion>`` column per weighted criterion (they sum to ``score``).
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Raw criterion values from :func:`criteria_table`, indexed by ``parcel_id``.
+    weights : dict of str to float
+        Criterion column → weight (≥ 0; at least one > 0). Only these criteria are scored.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed like ``table``: ``score`` (0–100), ``rank`` (1 = highest priority; ties broken by
+        ``parcel_id``) and one ``contrib_<criterion>`` column per weighted criterion (they sum to
+        ``score``).
+
+    Raises
+    ------
+    ValueError
+        If a weight names an unknown criterion, a weight is negative, or all weights are zero.
     """
     directions = directions_for(table)
     unknown = [k for k in weights if k not in directions]
@@ -233,10 +317,35 @@ def stability(
     draws: int = 200,
     seed: int = 0,
 ) -> pd.DataFrame:
-    """How robust the top-N is to weight changes of ±``variation``.
+    """Measure how robust the top-N is to weight changes of ±``variation``.
 
     Each draw multiplies every weight by an independent factor uniform in [1 - variation, 1 + variation];
     for each parcel in the base top-N, ``stay_share`` is the share of draws in which it stays in the top-N.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Raw criterion values from :func:`criteria_table`.
+    weights : dict of str to float
+        Base weights (see :func:`score`).
+    top_n : int, default 10
+        Size of the top group.
+    variation : float, default 0.2
+        Relative weight perturbation (0.2 = ±20 %).
+    draws : int, default 200
+        Number of random weight draws.
+    seed : int, default 0
+        Random seed (results are reproducible).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``parcel_id`` for the base top-N: ``rank``, ``score`` (0–100) and ``stay_share`` (0…1).
+
+    Raises
+    ------
+    ValueError
+        If the weights are invalid (see :func:`score`).
     """
     base = score(table, weights)
     top = base.nsmallest(top_n, "rank")
@@ -260,8 +369,36 @@ def workspace_criteria(
     current_year: int,
     radius_m: float = DEFAULT_RESIDENT_RADIUS_M,
 ) -> pd.DataFrame:
-    """Criteria for a workspace: ``model`` is the coverage model built on the same ``cells`` (metric CRS),
-    whose 完整社区 gaps give each cell's ``missing_types``; metro stations come from ``facilities``.
+    """Compute the criteria of a workspace's parcels using the coverage model's 完整社区 gaps.
+
+    ``model`` is the coverage model built on the same ``cells`` (metric CRS), whose 完整社区 gaps give
+    each cell's ``missing_types``; metro stations are the ``metro_station`` rows of ``facilities``.
+
+    Parameters
+    ----------
+    parcels : geopandas.GeoDataFrame
+        Renewal parcels in a metric CRS such as EPSG:32650 (see :func:`criteria_table`).
+    cells : geopandas.GeoDataFrame
+        Resident points (same metric CRS and order as the model's residents) with ``population`` and
+        ``elderly``.
+    facilities : geopandas.GeoDataFrame
+        Facility points (same metric CRS) with a ``type`` column.
+    model : layers.coverage.CoverageModel
+        Coverage model built on ``cells``.
+    current_year : int
+        Year against which building age is measured.
+    radius_m : float, default ``DEFAULT_RESIDENT_RADIUS_M`` (500 m)
+        Radius in metres within which residents around a parcel are counted.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The :func:`criteria_table` of the parcels, indexed by ``parcel_id``.
+
+    Raises
+    ------
+    ValueError
+        As :func:`criteria_table` (non-metric CRS, non-positive radius).
     """
     from layers.coverage import resident_missing_count
 

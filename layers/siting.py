@@ -1,4 +1,4 @@
-"""Siting optimisation: where should the next k facilities go? (maximal covering location problem)
+"""Siting optimisation: where should the next k facilities go (maximal covering location problem).
 
 Demand: residents not yet served for a facility type (weight = population, or e.g. elderly residents).
 Candidates: points (renewal parcels' representative points, a grid over the gap area, user-drawn sites).
@@ -32,6 +32,26 @@ GREEDY_BOUND = 1 - 1 / np.e
 
 @dataclass(frozen=True)
 class SitingResult:
+    """Sites chosen by one solver.
+
+    Attributes
+    ----------
+    chosen : list of int
+        Candidate indices (rows of the coverage matrix), in selection order; the exact solver's sites are
+        listed by marginal gain.
+    objective : float
+        Demand weight (residents, or the chosen weight) newly covered by the chosen sites.
+    method : str
+        "greedy", "exact", "greedy-set-cover" or "greedy-capacitated".
+    optimal : bool
+        For "exact": True when proven optimal (no time-out); for the set-cover methods: True when the
+        target share was reached; always False for "greedy".
+    seconds : float
+        Solver wall-clock time in seconds.
+    marginal : list of float
+        Per chosen site, the weight newly covered when added in this order.
+    """
+
     chosen: list[int]  # candidate indices in selection order (greedy) or by index (exact)
     objective: float  # demand weight newly covered
     method: str
@@ -41,7 +61,27 @@ class SitingResult:
 
 
 def coverage_matrix(candidate_xy: np.ndarray, demand_xy: np.ndarray, radius_m: float) -> sparse.csr_matrix:
-    """Boolean CSR matrix (candidates × demand): 1 where the demand point is within ``radius_m``."""
+    """Build the coverage matrix: which demand points lie within a radius of each candidate site.
+
+    Parameters
+    ----------
+    candidate_xy : numpy.ndarray
+        Shape (n_c, 2), candidate x/y in metres of a metric CRS such as EPSG:32650.
+    demand_xy : numpy.ndarray
+        Shape (n_d, 2), demand (resident) x/y in metres, same CRS.
+    radius_m : float
+        Straight-line coverage radius in metres (> 0; inclusive).
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix
+        int8 matrix (n_c × n_d), 1 where the demand point is within ``radius_m`` of the candidate.
+
+    Raises
+    ------
+    ValueError
+        If ``radius_m`` is not positive.
+    """
     if radius_m <= 0:
         raise ValueError(f"radius_m must be positive, got {radius_m}")
     n_c, n_d = len(candidate_xy), len(demand_xy)
@@ -66,7 +106,24 @@ def _order_gains(cover: sparse.csr_matrix, weights: np.ndarray, chosen: list[int
 
 
 def greedy(cover: sparse.csr_matrix, weights: np.ndarray, k: int) -> SitingResult:
-    """Greedy maximal covering: k times the candidate with the largest newly covered weight."""
+    """Choose up to k sites greedily: each time the candidate with the largest newly covered weight.
+
+    Reaches at least (1 − 1/e) ≈ 63.2 % of the optimum. Stops early when no candidate adds weight.
+
+    Parameters
+    ----------
+    cover : scipy.sparse.csr_matrix
+        Coverage matrix (candidates × demand) from :func:`coverage_matrix`.
+    weights : numpy.ndarray
+        Shape (n_d,), demand weight per point (e.g. unserved residents).
+    k : int
+        Maximum number of sites (capped at the number of candidates).
+
+    Returns
+    -------
+    SitingResult
+        ``method`` "greedy", ``optimal`` False, sites in selection order.
+    """
     import time
 
     t0 = time.perf_counter()
@@ -91,7 +148,33 @@ def greedy(cover: sparse.csr_matrix, weights: np.ndarray, k: int) -> SitingResul
 def exact(
     cover: sparse.csr_matrix, weights: np.ndarray, k: int, *, time_limit_s: float = 60.0
 ) -> SitingResult:
-    """MCLP as an integer programme (HiGHS via scipy.optimize.milp), demand rows with equal coverage merged."""
+    """Solve the maximal covering location problem exactly as an integer programme (HiGHS via milp).
+
+    Demand points with identical candidate sets are merged first. On time-out the best solution found is
+    returned with ``optimal`` False.
+
+    Parameters
+    ----------
+    cover : scipy.sparse.csr_matrix
+        Coverage matrix (candidates × demand) from :func:`coverage_matrix`.
+    weights : numpy.ndarray
+        Shape (n_d,), demand weight per point.
+    k : int
+        Maximum number of sites (capped at the number of candidates).
+    time_limit_s : float, default 60.0
+        Solver time limit in seconds.
+
+    Returns
+    -------
+    SitingResult
+        ``method`` "exact"; sites listed by marginal gain. Empty (and optimal) when no demand point is
+        reachable or ``k`` is 0.
+
+    Raises
+    ------
+    RuntimeError
+        If the solver finds no solution within the time limit.
+    """
     import time
 
     t0 = time.perf_counter()
@@ -144,8 +227,32 @@ def min_sites_for_target(
     already_served: float = 0.0,
     total: float | None = None,
 ) -> SitingResult:
-    """Set-covering view (greedy): the fewest sites, added in greedy order, until
-    ``(already_served + newly covered) / total ≥ target_share``. ``total`` defaults to the demand weight.
+    """Add greedy sites until a target share of the demand is served (set-covering view).
+
+    Sites are added in greedy order until ``(already_served + newly covered) / total ≥ target_share``.
+
+    Parameters
+    ----------
+    cover : scipy.sparse.csr_matrix
+        Coverage matrix (candidates × demand) from :func:`coverage_matrix`.
+    weights : numpy.ndarray
+        Shape (n_d,), demand weight per point (e.g. unserved residents).
+    target_share : float
+        Target served share, in (0, 1].
+    already_served : float, default 0.0
+        Weight already served before any new site.
+    total : float, optional
+        Total weight the share refers to (default: demand weight + ``already_served``).
+
+    Returns
+    -------
+    SitingResult
+        ``method`` "greedy-set-cover"; ``optimal`` is True when the target was reached.
+
+    Raises
+    ------
+    ValueError
+        If ``target_share`` is not in (0, 1].
     """
     weights = np.asarray(weights, dtype=float)
     total = float(weights.sum()) + already_served if total is None else float(total)
@@ -180,9 +287,40 @@ def capacitated_set_cover(
     already_served: float = 0.0,
     total: float | None = None,
 ) -> SitingResult:
-    """Set covering with site capacity (greedy): each new site serves at most ``capacity`` of the demand
-    weight within its radius, nearest residents first (partially for the last one). Sites are added until
-    ``(already_served + served) / total ≥ target_share`` or no site adds anything.
+    """Add greedy sites with a capacity until a target share of the demand is served.
+
+    Each new site serves at most ``capacity`` of the demand weight within its radius, nearest residents
+    first (partially for the last one). Sites are added until ``(already_served + served) / total ≥
+    target_share`` or no site adds anything.
+
+    Parameters
+    ----------
+    cover : scipy.sparse.csr_matrix
+        Coverage matrix (candidates × demand) from :func:`coverage_matrix`.
+    weights : numpy.ndarray
+        Shape (n_d,), demand weight per point.
+    candidate_xy : numpy.ndarray
+        Shape (n_c, 2), candidate x/y in metres (metric CRS such as EPSG:32650).
+    demand_xy : numpy.ndarray
+        Shape (n_d, 2), demand x/y in metres, same CRS.
+    capacity : float
+        Maximum weight (e.g. residents or places) one site serves (> 0).
+    target_share : float
+        Target served share, in (0, 1].
+    already_served : float, default 0.0
+        Weight already served before any new site.
+    total : float, optional
+        Total weight the share refers to (default: demand weight + ``already_served``).
+
+    Returns
+    -------
+    SitingResult
+        ``method`` "greedy-capacitated"; ``optimal`` is True when the target was reached.
+
+    Raises
+    ------
+    ValueError
+        If ``capacity`` is not positive or ``target_share`` is not in (0, 1].
     """
     import time
 
@@ -228,7 +366,27 @@ def capacitated_set_cover(
 
 
 def grid_candidates(demand_xy: np.ndarray, demand_w: np.ndarray, *, spacing_m: float) -> np.ndarray:
-    """Regular grid points (spacing_m) limited to the gap area: grid cells containing unserved demand."""
+    """Generate candidate sites on a regular grid, limited to grid cells containing unserved demand.
+
+    Parameters
+    ----------
+    demand_xy : numpy.ndarray
+        Shape (n, 2), demand x/y in metres of a metric CRS such as EPSG:32650.
+    demand_w : numpy.ndarray
+        Shape (n,), demand weight; only points with weight > 0 count.
+    spacing_m : float
+        Grid spacing in metres (> 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (m, 2), centres of the grid cells holding demand, in metres (empty when there is none).
+
+    Raises
+    ------
+    ValueError
+        If ``spacing_m`` is not positive.
+    """
     if spacing_m <= 0:
         raise ValueError("spacing_m must be positive")
     keep = demand_w > 0
@@ -246,7 +404,27 @@ def siting_table(
     already_served: float,
     population_total: float,
 ) -> pd.DataFrame:
-    """Marginal-gain table: site, newly served, cumulative newly served, cumulative coverage share."""
+    """Tabulate the marginal gain of each chosen site.
+
+    Parameters
+    ----------
+    result : SitingResult
+        The solver result.
+    candidate_ids : sequence
+        Candidate labels, indexed like the coverage-matrix rows.
+    total_demand : float
+        Weight of the unserved demand (unused in the table; kept for callers).
+    already_served : float
+        Weight served before any new site.
+    population_total : float
+        Total weight the coverage share refers to (0 gives share 0).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per chosen site: ``order`` (1…), ``site``, ``newly_served`` and ``cumulative_new``
+        (weight, rounded to 0.1) and ``coverage_share`` (0…1, including ``already_served``).
+    """
     cum = np.cumsum(result.marginal) if result.marginal else np.zeros(0)
     return pd.DataFrame(
         {
@@ -261,6 +439,28 @@ def siting_table(
 
 @dataclass(frozen=True)
 class SitingPlan:
+    """Siting plan for one facility type, from :func:`plan_sites`.
+
+    Attributes
+    ----------
+    ftype : str
+        Facility type key.
+    radius_m : float
+        Coverage radius in metres (the catalogue radius).
+    k : int
+        Number of sites requested.
+    greedy : SitingResult
+        Greedy result (the exact result when only the exact method was run).
+    exact : SitingResult or None
+        Exact result, None when not run.
+    demand_total : float
+        Weight of residents not yet served (the gap).
+    served_before : float
+        Weight already served.
+    weight_total : float
+        Weight of all residents.
+    """
+
     ftype: str
     radius_m: float
     k: int
@@ -272,6 +472,7 @@ class SitingPlan:
 
     @property
     def best(self) -> SitingResult:
+        """The exact result when it covers at least as much as greedy, else the greedy result."""
         if self.exact is not None and self.exact.objective >= self.greedy.objective:
             return self.exact
         return self.greedy
@@ -296,9 +497,40 @@ def plan_sites(
 ) -> SitingPlan:
     """Choose up to ``k`` candidate sites for ``ftype`` that newly serve the most not-yet-served weight.
 
-    ``model`` is a coverage model (metric CRS; straight-line coverage with the catalogue radius);
-    ``weight`` per resident (default: population; e.g. elderly residents for elderly-care types).
-    ``method``: "greedy", "exact" or "both".
+    Demand is the weight of residents not served for ``ftype`` in ``model``; a candidate covers a resident
+    within the catalogue radius (straight line, metres).
+
+    Parameters
+    ----------
+    model : layers.coverage.CoverageModel
+        Coverage model in a metric CRS such as EPSG:32650.
+    ftype : str
+        Facility type key computed in the model.
+    candidate_xy : numpy.ndarray
+        Shape (n_c, 2), candidate x/y in metres, in the model's CRS.
+    k : int
+        Maximum number of sites (≥ 1).
+    method : {"greedy", "exact", "both"}, default "both"
+        Solver(s) to run.
+    weight : numpy.ndarray, optional
+        Shape (n,), weight per resident (default: population; e.g. elderly residents for elderly-care
+        types).
+    time_limit_s : float, default 30.0
+        Time limit of the exact solver in seconds.
+
+    Returns
+    -------
+    SitingPlan
+        The results, the radius in metres and the demand, served and total weights.
+
+    Raises
+    ------
+    ValueError
+        If ``method`` is unknown or ``k`` < 1.
+    KeyError
+        If ``ftype`` was not computed in the model.
+    RuntimeError
+        If the exact solver finds no solution within the time limit.
     """
     if method not in ("greedy", "exact", "both"):
         raise ValueError(f"unknown method {method!r}")

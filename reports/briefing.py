@@ -162,7 +162,7 @@ def build_briefing_html(
         Facility types and radii in metres.
     indicators : list of dict
         城市体检 indicators.
-    store : geodata.projects.ProjectStore
+    store : geodata.stores.ProjectStore
         The project library.
     lang : {"zh", "en"}
         Language of every label.

@@ -1,0 +1,1 @@
+"""The synthetic demo city (central Nanchang): its seeded generator and the bundled GeoPackage."""

@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import sqlite3
-import tempfile
 import time
 from pathlib import Path
 
@@ -33,12 +31,9 @@ from shapely.geometry import LineString, MultiPoint, Point, Polygon, box
 from shapely.ops import nearest_points, substring
 from shapely.strtree import STRtree
 
+from geodata.atomic import atomic_path
+from geodata.crs import ANALYSIS_CRS, DISPLAY_CRS
 from geodata.paths import BOUNDARIES_DIR, DEMO_GPKG
-
-# The same values as layers.crs.DISPLAY_CRS / ANALYSIS_CRS; repeated here because geodata/ may not import
-# layers/ (import-linter contract "geodata imports no other project package").
-DISPLAY_CRS = "EPSG:4326"
-ANALYSIS_CRS = "EPSG:32650"
 
 DEFAULT_SEED = 20261123
 DISTRICTS = {
@@ -1436,7 +1431,7 @@ def _parcel_attributes(ctx: _Ctx, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 # ------------------------------------------------------------------------------------------ project library
 
-#: the seeded project library: projects per category (geodata.projects.CATEGORIES) and the parcel type each
+#: the seeded project library: projects per category (geodata.stores.CATEGORIES) and the parcel type each
 #: is tied to (one project per parcel, as the store requires)
 PROJECT_MIX = {
     "老旧小区改造": ("老旧小区", 18),
@@ -1468,7 +1463,7 @@ WORKS_NAME = {
     "地下管网": "片区雨污分流改造",
     "完整社区配套": "一老一小服务设施补短板",
 }
-#: the store's fields (geodata/projects.py COLUMNS accepted by create()); project_id is the demo's own key
+#: the store's fields (geodata.stores COLUMNS accepted by create()); project_id is the demo's own key
 PROJECT_COLUMNS = (
     "project_id",
     "parcel_id",
@@ -1679,7 +1674,7 @@ def generate(out_path: str | Path = DEMO_GPKG, seed: int = DEFAULT_SEED) -> dict
     Parameters
     ----------
     out_path : str or Path
-        Target ``.gpkg``; written to a temporary file in the same folder, then ``os.replace``-d.
+        Target ``.gpkg``; written atomically (:func:`geodata.atomic.atomic_path`).
     seed : int
         Seed of the ``numpy`` PCG64 generators; the same seed gives identical layers.
 
@@ -1747,15 +1742,8 @@ def generate(out_path: str | Path = DEMO_GPKG, seed: int = DEFAULT_SEED) -> dict
         "and projects are schematic.",
     }
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".gpkg", dir=out_path.parent)
-    os.close(fd)
-    os.unlink(tmp)
-    try:
+    with atomic_path(out_path) as tmp:
         _write(Path(tmp), layers, tables, metadata)
-        os.replace(tmp, out_path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     counts = {name: len(gdf) for name, gdf in layers.items()} | {name: len(df) for name, df in tables.items()}
     return counts | {"population": int(cells["population"].sum())}
 

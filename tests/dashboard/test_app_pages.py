@@ -128,7 +128,7 @@ def test_siting_page(demo_gpkg, tmp_path, monkeypatch):
     at.session_state["editor_name"] = "张工"
     at.button(key="site_to_library").click().run()
     assert any("已加入项目库" in s.value for s in at.success)
-    from geodata.projects import open_store
+    from geodata.stores import open_store
 
     assert len(open_store().list()) == 10
     at.button(key="site_to_whatif").click().run()

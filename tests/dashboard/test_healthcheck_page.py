@@ -3,7 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geodata.projects import open_store
+from geodata.stores import open_store
 
 SCRIPT = "from dashboard.healthcheck_page import render_healthcheck\nrender_healthcheck()\n"
 

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geodata.projects import open_store
+from geodata.stores import open_store
 
 SCRIPT = "from dashboard.renewal_page import render_renewal\nrender_renewal()\n"
 
@@ -79,7 +79,7 @@ def test_promote_edit_reload_history_and_conflict(demo_gpkg, fresh_library):
     hist = open_store().history(pid)
     assert set(hist.loc[hist["action"] == "update", "field"]) == {"status", "budget_wan"}
     # another session's stale edit (based on version 1) is refused
-    from geodata.projects import ConflictError
+    from geodata.stores import ConflictError
 
     with pytest.raises(ConflictError):
         open_store().update(pid, {"status": "实施"}, expected_version=1, editor="李工")
@@ -97,7 +97,7 @@ def test_two_sessions_on_postgis_no_lost_update(demo_gpkg, fresh_library, pg_url
     """Same page, server mode: only the setting changes; a stale second session is refused."""
     import psycopg
 
-    from geodata.pgstore import PostGISProjectStore
+    from geodata.stores import PostGISProjectStore
 
     monkeypatch.setenv("RENEWAL_DB_URL", pg_url)
     PostGISProjectStore(pg_url)

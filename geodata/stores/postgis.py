@@ -1,9 +1,10 @@
 """The project library on PostgreSQL + PostGIS (bureau server mode), selected by ``RENEWAL_DB_URL``.
 
-Same behaviour as the embedded store (it reuses its logic): one transaction per save, row-level version
-check under ``SELECT … FOR UPDATE`` (the second concurrent writer waits, then sees the new version and is
-refused), audit rows, undo, problem links. Schema created and migrated by the app (numbered migrations);
-projects carry a PostGIS geometry (EPSG:4326, generated from the WKT) with a GiST index.
+Same behaviour as the embedded store (the SQL is shared, :mod:`geodata.stores.sqlcore`): one transaction
+per save, row-level version check under ``SELECT … FOR UPDATE`` (the second concurrent writer waits, then
+sees the new version and is refused), audit rows, undo, problem links. Schema created and migrated by the
+app (numbered migrations, one migrator at a time under an advisory lock); projects carry a PostGIS
+geometry (EPSG:4326, generated from the WKT) with a GiST index.
 
 Also the pushed-down analysis: residents-within-radius counts with ``ST_DWithin`` on indexed metric
 geometries (:func:`count_within_postgis`), checked against the in-memory engine in the tests.
@@ -12,11 +13,10 @@ geometries (:func:`count_within_postgis`), checked against the in-memory engine 
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
-from geodata.projects import SQLiteProjectStore
+from geodata.stores.sqlcore import Dialect, SQLProjectStore
 
-PG_MIGRATIONS = [
+MIGRATIONS = (
     """
     CREATE EXTENSION IF NOT EXISTS postgis;
     CREATE TABLE projects (
@@ -39,59 +39,31 @@ PG_MIGRATIONS = [
         problem_id TEXT NOT NULL, project_id TEXT NOT NULL REFERENCES projects(project_id) ON DELETE CASCADE,
         linked_at TEXT NOT NULL, editor TEXT NOT NULL, PRIMARY KEY (problem_id, project_id));
     """,
-]
+)
+
+POSTGIS = Dialect(
+    name="postgresql",
+    placeholder="%s",
+    begin="BEGIN",
+    lock_rows=" FOR UPDATE",  # the second writer waits here, then sees the new version
+    next_change_id="SELECT nextval('change_seq')",
+    migrations=MIGRATIONS,
+    migration_lock=("SELECT pg_advisory_lock(7201)", "SELECT pg_advisory_unlock(7201)"),
+    hidden_columns=("geom",),
+)
 
 
-class _Row(dict):
-    """A row usable both as a mapping and by position (like sqlite3.Row)."""
+class PostGISProjectStore(SQLProjectStore):
+    """The project library in PostgreSQL + PostGIS (``RENEWAL_DB_URL=postgresql://…``).
 
-    def __init__(self, names, values):
-        super().__init__(zip(names, values))
-        self._values = tuple(values)
+    Parameters
+    ----------
+    url : str
+        A libpq URL, e.g. ``postgresql://user@host:5432/renewal``. The schema is created and migrated
+        on first use.
+    """
 
-    def __getitem__(self, key):
-        return self._values[key] if isinstance(key, int) else super().__getitem__(key)
-
-    def __iter__(self):
-        return iter(self._values)
-
-
-def _row_factory(cursor):
-    names = [c.name for c in cursor.description] if cursor.description else []
-    return lambda values: _Row(names, values)
-
-
-class _PgConnection:
-    """sqlite3-like facade over a psycopg connection: ``?`` placeholders, ``execute`` returning a cursor."""
-
-    def __init__(self, url: str):
-        import psycopg
-
-        self._con = psycopg.connect(url, autocommit=True, row_factory=_row_factory)
-        self.in_transaction = False
-
-    def execute(self, sql: str, params=()):
-        statement = sql.strip().upper()
-        if statement.startswith("BEGIN"):
-            self.in_transaction = True
-        elif statement in ("COMMIT", "ROLLBACK"):
-            self.in_transaction = False
-        return self._con.execute(sql.replace("?", "%s"), tuple(params) if params else None)
-
-    def executemany(self, sql: str, rows):
-        with self._con.cursor() as cur:
-            cur.executemany(sql.replace("?", "%s"), list(rows))
-
-    def close(self):
-        self._con.close()
-
-
-class PostGISProjectStore(SQLiteProjectStore):
-    """The project library in PostgreSQL + PostGIS (``RENEWAL_DB_URL=postgresql://…``)."""
-
-    BEGIN = "BEGIN"
-    LOCK = " FOR UPDATE"
-    MIGRATIONS = PG_MIGRATIONS
+    dialect = POSTGIS
 
     def __init__(self, url: str):
         self.url = url
@@ -99,45 +71,46 @@ class PostGISProjectStore(SQLiteProjectStore):
         self.migrate()
 
     def _connect(self):
-        return _PgConnection(self.url)
+        import psycopg
 
-    @staticmethod
-    def _run_script(con, script: str) -> None:
+        return psycopg.connect(self.url, autocommit=True)
+
+    def _run_script(self, con, script: str) -> None:
         con.execute("BEGIN")
         try:
-            con._con.execute(script)
+            con.execute(script)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
 
-    def migrate(self) -> int:
-        con = self._connect()
-        try:
-            con.execute("SELECT pg_advisory_lock(7201)")  # one migrator at a time
-            try:
-                return super().migrate()
-            finally:
-                con.execute("SELECT pg_advisory_unlock(7201)")
-        finally:
-            con.close()
-
-    def _change_id(self, con) -> int:
-        return int(con.execute("SELECT nextval('change_seq')").fetchone()[0])
-
-    @staticmethod
-    def _df(con, sql: str, params: tuple = ()) -> pd.DataFrame:
-        cur = con.execute(sql, params)
-        rows = cur.fetchall()
-        cols = [c.name for c in cur.description]
-        return pd.DataFrame([tuple(r) for r in rows], columns=cols).drop(columns=["geom"], errors="ignore")
-
 
 def count_within_postgis(
     url: str, resident_xy: np.ndarray, facility_xy: np.ndarray, radius_m: float, *, srid: int = 32650
 ) -> np.ndarray:
-    """Facilities within ``radius_m`` of each resident, computed in PostGIS with ``ST_DWithin`` on GiST-indexed
-    metric points (temporary tables; nothing persists)."""
+    """Count the facilities within ``radius_m`` of each resident, computed in PostGIS with ``ST_DWithin``.
+
+    The points go into temporary tables (GiST-indexed metric geometries, dropped at commit; nothing
+    persists).
+
+    Parameters
+    ----------
+    url : str
+        A libpq URL of a PostgreSQL database where the ``postgis`` extension can be created.
+    resident_xy : numpy.ndarray
+        ``(n, 2)`` resident coordinates in metres, in the projected CRS ``EPSG:<srid>``.
+    facility_xy : numpy.ndarray
+        ``(m, 2)`` facility coordinates in metres, same CRS.
+    radius_m : float
+        Search radius in metres (a facility exactly at the radius counts).
+    srid : int, default 32650
+        EPSG code of the metric CRS of the coordinates (default UTM zone 50N).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n,)`` int64 counts, in resident order.
+    """
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as con:

@@ -1,4 +1,4 @@
-"""Layout config: loads, validates against boundaries naming each bad entry, saves atomically."""
+"""Layout config: loads, validates against boundaries naming each bad entry, saves atomically keeping comments."""
 
 import os
 
@@ -6,7 +6,15 @@ import pytest
 
 from geodata.boundaries import load_boundaries
 from geodata.errors import DataValidationError
-from geodata.layout import LAYOUT_TOML, dumps_layout, load_layout, save_layout
+from geodata.layout import (
+    LAYOUT_TOML,
+    dumps_layout,
+    layout_path,
+    load_layout,
+    reset_user_layout,
+    save_layout,
+    user_layout_path,
+)
 
 
 @pytest.fixture(scope="module")
@@ -85,4 +93,45 @@ def test_crash_during_save_keeps_old_file(tmp_path, bnd, layout, monkeypatch):
     with pytest.raises(OSError):
         save_layout(layout.with_band_km("hukun", 50), path, boundaries=bnd)
     assert path.read_text(encoding="utf-8") == before
-    assert [p.name for p in tmp_path.iterdir()] == ["layout.toml"]  # no temp file left behind
+    # no temp file left behind (the lock file <path>.lock may stay: deleting it would race other writers)
+    assert [p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")] == ["layout.toml"]
+
+
+def test_comments_survive_save(tmp_path, bnd, layout):
+    text = LAYOUT_TOML.read_text(encoding="utf-8").replace(
+        "[circle]", "# 审核意见：2026年11月 张工 — keep this note\n[circle]"
+    )
+    path = _write(tmp_path, text)
+    save_layout(
+        layout.with_band_km("hukun", 45).with_circle_members([*layout.circle.members, 360902]),
+        path,
+        boundaries=bnd,
+    )
+    saved = path.read_text(encoding="utf-8")
+    assert "# 审核意见：2026年11月 张工 — keep this note" in saved
+    assert "# 南昌市 (all 9)" in saved  # a comment inside the edited members array
+    assert (
+        "stop_counties = { 360100 = 360124 }  # 南昌 stop is 进贤县" in saved
+    )  # untouched line kept verbatim
+    again = load_layout(path, boundaries=bnd)
+    assert again.belts[0].band_km == 45 and 360902 in again.circle.members
+    assert len(saved.splitlines()) == len(text.splitlines())  # only values changed, no line added or lost
+
+
+def test_first_save_starts_from_the_commented_bundled_file_and_reset(tmp_path, bnd, layout, monkeypatch):
+    monkeypatch.setenv("RENEWAL_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("RENEWAL_LAYOUT", raising=False)
+    assert layout_path() == LAYOUT_TOML and reset_user_layout() is False
+    path = save_layout(layout.with_band_km("jingjiu", 40), boundaries=bnd)
+    assert path == user_layout_path() == tmp_path / "layout.toml" and layout_path() == path
+    assert "# 两带: corridor line through the city seats" in path.read_text(encoding="utf-8")
+    assert reset_user_layout() is True and layout_path() == LAYOUT_TOML
+
+
+def test_hostile_text_is_escaped_in_toml(tmp_path, bnd, layout):
+    from dataclasses import replace
+
+    evil = 'a"b\\c\n[circle]\n<img src=x onerror=alert(1)>'
+    edited = replace(layout, circle=replace(layout.circle, name_en=evil))
+    again = load_layout(save_layout(edited, tmp_path / "layout.toml", boundaries=bnd), boundaries=bnd)
+    assert again.circle.name_en == evil

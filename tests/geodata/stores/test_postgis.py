@@ -1,15 +1,15 @@
 """PostGIS specifics: ST_DWithin counts equal the in-memory engine; the setting selects the store;
-a short many-user load keeps every accepted edit in the audit."""
+a short many-user load keeps every accepted edit in the audit; the geometry column stays inside."""
 
 import threading
 import time
 
 import numpy as np
-import psycopg
+import pytest
 
-from geodata.pgstore import PostGISProjectStore, count_within_postgis
-from geodata.projects import ConflictError, open_store
+from geodata.stores import ConflictError, PostGISProjectStore, count_within_postgis, open_store
 from layers.coverage import count_within
+from tests.geodata.stores.conftest import PARCEL, fresh_postgis
 
 
 def test_st_dwithin_counts_match_the_engine(pg_url):
@@ -28,10 +28,20 @@ def test_setting_selects_postgis(pg_url, monkeypatch):
     assert not isinstance(open_store(), PostGISProjectStore)
 
 
+def test_geometry_column_is_generated_and_not_shown(pg_url):
+    import psycopg
+
+    fresh_postgis(pg_url)
+    store = PostGISProjectStore(pg_url)
+    p = store.promote_parcel(PARCEL, editor="张工")
+    assert "geom" not in p and "geom" not in store.list().columns
+    with psycopg.connect(pg_url) as con:
+        x, y, srid = con.execute("SELECT ST_X(geom), ST_Y(geom), ST_SRID(geom) FROM projects").fetchone()
+    assert (x, y, srid) == (pytest.approx(115.9), pytest.approx(28.68), 4326)
+
+
 def test_short_load_audit_accounts_for_every_accepted_edit(pg_url):
-    PostGISProjectStore(pg_url)
-    with psycopg.connect(pg_url, autocommit=True) as con:
-        con.execute("TRUNCATE projects, audit, problem_links CASCADE")
+    fresh_postgis(pg_url)
     store = PostGISProjectStore(pg_url)
     pids = [store.create({"name": f"项目{i}"}, editor="init")["project_id"] for i in range(5)]
     accepted, conflicts, stop = [], [], time.time() + 4

@@ -1,51 +1,13 @@
-"""Project library store: transactions, audit, undo, conflict refusal, crash mid-save, ledger round trip."""
+"""The project-store contract on both stores: transactions, audit, undo, conflict refusal, crash mid-save."""
 
 import sqlite3
 import threading
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
-from geodata.projects import (
-    ConflictError,
-    ProjectError,
-    ProjectValidationError,
-    SQLiteProjectStore,
-    open_store,
-)
-
-PARCEL = {
-    "parcel_id": "P0001",
-    "name": "桂苑小区（示例）",
-    "parcel_type": "老旧小区",
-    "decision": "改",
-    "budget_wan": 850.0,
-    "district_adcode": 360102,
-    "geometry_wkt": "POINT (115.9 28.68)",
-}
-
-
-@pytest.fixture(params=["sqlite", "postgis"])
-def new_store(request, tmp_path):
-    """Factory of store objects on one shared backend (each call = another client / browser session).
-    The same contract runs against the embedded file store and a real local PostgreSQL + PostGIS."""
-    if request.param == "sqlite":
-        return lambda: SQLiteProjectStore(tmp_path / "projects.sqlite")
-    import psycopg
-
-    from geodata.pgstore import PostGISProjectStore
-
-    url = request.getfixturevalue("pg_url")
-    PostGISProjectStore(url)  # migrate
-    with psycopg.connect(url, autocommit=True) as con:
-        con.execute("TRUNCATE projects, audit, problem_links CASCADE")
-    return lambda: PostGISProjectStore(url)
-
-
-@pytest.fixture
-def store(new_store):
-    return new_store()
+from geodata.stores import ConflictError, ProjectError, ProjectValidationError
+from tests.geodata.stores.conftest import PARCEL
 
 
 def test_promote_and_read(store):
@@ -145,37 +107,8 @@ def test_no_lost_update_under_concurrency(new_store):
     assert (aud["field"] == "budget_wan").sum() == 200
 
 
-def test_ledger_round_trip(store, tmp_path):
-    pid = store.promote_parcel(PARCEL, editor="张工")["project_id"]
-    ledger = store.ledger()
-    assert "项目名称" in ledger.columns and ledger.iloc[0]["项目编号"] == pid
-    path = tmp_path / "ledger.xlsx"
-    ledger.to_excel(path, index=False)
-    edited = pd.read_excel(path)
-    edited.loc[0, "状态"] = "立项"
-    extra = pd.DataFrame(
-        [
-            {
-                "项目名称": "停车场建设（示例）",
-                "类别": "停车设施",
-                "状态": "谋划",
-                "留改拆": "改",
-                "投资（万元）": 300,
-            }
-        ]
-    )
-    result = store.import_ledger(pd.concat([edited, extra], ignore_index=True), editor="导入")
-    assert result == {"created": 1, "updated": 1, "problems": []}
-    assert store.get(pid)["status"] == "立项" and len(store.list()) == 2
-    bad = pd.DataFrame([{"项目名称": "x", "状态": "在建"}])
-    assert len(store.import_ledger(bad, editor="导入")["problems"]) == 1
-
-
-def test_migrate_is_idempotent_and_open_store(tmp_path, store):
+def test_migrate_is_idempotent(store):
     assert store.migrate() == store.migrate() == 2
-    assert isinstance(open_store(f"sqlite:///{tmp_path / 'q.sqlite'}"), SQLiteProjectStore)
-    with pytest.raises(ValueError, match="unsupported"):
-        open_store("mysql://localhost/db")
 
 
 def test_problem_links(store):

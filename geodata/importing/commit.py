@@ -1,0 +1,81 @@
+"""Committing an import atomically into the user workspace.
+
+The validated layer goes into a copy of the workspace, the whole copy must load, then the copy
+atomically replaces the user workspace (``<data dir>/workspace.gpkg``).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from geodata.atomic import atomic_path
+from geodata.errors import DataValidationError
+from geodata.importing.conform import validation_report
+from geodata.importing.mapping import TARGETS
+from geodata.paths import data_dir
+from geodata.schema import LAYERS
+from geodata.workspace import load_workspace
+
+
+def user_workspace_path() -> Path:
+    """Return where imports write the user's workspace.
+
+    Returns
+    -------
+    Path
+        ``<data dir>/workspace.gpkg``.
+    """
+    return data_dir() / "workspace.gpkg"
+
+
+def commit(gdf: gpd.GeoDataFrame, target: str, *, workspace: Path, mode: str = "append") -> Path:
+    """Import a validated layer into the user workspace, atomically.
+
+    The layer is written into a copy of ``workspace``; the whole copy must still load
+    (:func:`~geodata.workspace.load_workspace`, e.g. no duplicate ids); then it replaces the user
+    workspace with :func:`geodata.atomic.atomic_path`. A failure leaves everything unchanged.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        A conformed layer (EPSG:4326).
+    target : str
+        ``"facilities"``, ``"neighbourhoods"`` or ``"parcels"``.
+    workspace : Path
+        The workspace GeoPackage the import starts from.
+    mode : str, default "append"
+        ``"append"`` to the layer's features, or ``"replace"`` them.
+
+    Returns
+    -------
+    Path
+        The user workspace (:func:`user_workspace_path`).
+
+    Raises
+    ------
+    DataValidationError
+        Listing every problem of the layer, or of the combined workspace; nothing is written then.
+    """
+    name = TARGETS[target]
+    problems = validation_report(gdf, target)
+    if problems:
+        raise DataValidationError(problems, source=f"import into {name}")
+    dest = user_workspace_path()
+    with atomic_path(dest) as tmp:
+        shutil.copyfile(workspace, tmp)
+        existing = pyogrio.read_dataframe(tmp, layer=name)
+        cols = list(LAYERS[name].columns)
+        new = gdf[cols + ["geometry"]].to_crs(existing.crs or "EPSG:4326")
+        combined = (
+            pd.concat([existing[cols + ["geometry"]], new], ignore_index=True) if mode == "append" else new
+        )
+        gpd.GeoDataFrame(combined, geometry="geometry", crs=existing.crs or "EPSG:4326").to_file(
+            tmp, layer=name, driver="GPKG", mode="w"
+        )
+        load_workspace(tmp)  # the whole workspace must still validate (e.g. no duplicate ids)
+    return dest

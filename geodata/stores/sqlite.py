@@ -1,0 +1,68 @@
+"""The embedded project store: one SQLite file in the data directory.
+
+Writers serialise with ``BEGIN IMMEDIATE`` (SQLite's write lock, waited for up to 30 s); a crash
+mid-save rolls back, leaving the previous state. The SQL itself lives in :mod:`geodata.stores.sqlcore`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from geodata.paths import data_dir
+from geodata.stores.sqlcore import Dialect, SQLProjectStore
+
+MIGRATIONS = (
+    """
+    CREATE TABLE projects (
+        project_id TEXT PRIMARY KEY, parcel_id TEXT UNIQUE, name TEXT NOT NULL, category TEXT NOT NULL,
+        status TEXT NOT NULL, decision TEXT NOT NULL, budget_wan REAL NOT NULL DEFAULT 0,
+        start_year INTEGER, end_year INTEGER, owner_unit TEXT NOT NULL DEFAULT '', notes TEXT NOT NULL DEFAULT '',
+        district_adcode INTEGER, geometry_wkt TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 1);
+    CREATE TABLE audit (
+        audit_id INTEGER PRIMARY KEY AUTOINCREMENT, ts TEXT NOT NULL, editor TEXT NOT NULL,
+        project_id TEXT NOT NULL, action TEXT NOT NULL, field TEXT, old_value TEXT, new_value TEXT,
+        version INTEGER NOT NULL, change_id INTEGER NOT NULL);
+    CREATE INDEX audit_project ON audit(project_id, audit_id);
+    """,
+    """
+    CREATE TABLE problem_links (
+        problem_id TEXT NOT NULL, project_id TEXT NOT NULL REFERENCES projects(project_id) ON DELETE CASCADE,
+        linked_at TEXT NOT NULL, editor TEXT NOT NULL, PRIMARY KEY (problem_id, project_id));
+    """,
+)
+
+SQLITE = Dialect(
+    name="sqlite",
+    placeholder="?",
+    begin="BEGIN IMMEDIATE",  # takes the write lock at once: the version check and the write see one state
+    lock_rows="",
+    next_change_id="SELECT coalesce(max(change_id), 0) + 1 FROM audit",
+    migrations=MIGRATIONS,
+)
+
+
+class SQLiteProjectStore(SQLProjectStore):
+    """The embedded store: one SQLite file; writers serialise with ``BEGIN IMMEDIATE``.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The database file; default ``<data dir>/projects.sqlite``. Created and migrated when missing.
+    """
+
+    dialect = SQLITE
+
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path) if path is not None else data_dir() / "projects.sqlite"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.migrate()
+
+    def _connect(self) -> sqlite3.Connection:
+        con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        con.execute("PRAGMA foreign_keys = ON")
+        return con
+
+    def _run_script(self, con, script: str) -> None:
+        con.executescript("BEGIN;" + script + "COMMIT;")
