@@ -9,7 +9,7 @@ from streamlit_folium import st_folium
 from cartography.maps import grade_map
 from dashboard import common, state
 from geodata.indicators import load_indicators
-from geodata.stores import ProjectError, open_store
+from geodata.stores import ProjectError
 from i18n import format_value, t
 from layers.healthcheck import (
     compare_years,

@@ -14,7 +14,6 @@ from cartography.mapkit import standalone_html
 from dashboard import common, state
 from geodata.indicators import load_indicators
 from geodata.layout import load_layout
-from geodata.stores import open_store
 from geodata.views import KINDS, load_views, save_views, view_title
 from i18n import t
 

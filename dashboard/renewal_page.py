@@ -14,7 +14,7 @@ from dashboard import common, state
 from geodata.export import geodata_bytes
 from geodata.presets import add_user_preset, load_user_presets
 from geodata.schema import DECISIONS, PARCEL_TYPES, PROJECT_STATUSES
-from geodata.stores import CATEGORIES, ConflictError, ProjectError, ProjectValidationError, open_store
+from geodata.stores import CATEGORIES, ConflictError, ProjectError, ProjectValidationError
 from i18n import LABELS, t
 from layers.library import (
     budget_by_district,

@@ -14,7 +14,7 @@ from cartography import mapkit
 from cartography.maps import districts_layer
 from dashboard import common, state
 from geodata.schema import PARCEL_TYPES
-from geodata.stores import ProjectError, open_store
+from geodata.stores import ProjectError
 from i18n import t
 from layers.crs import ANALYSIS_CRS
 from layers.siting import (
