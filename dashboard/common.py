@@ -13,7 +13,8 @@ from geodata.boundaries import load_boundaries
 from geodata.catalogue import load_catalogue
 from geodata.errors import DataValidationError
 from geodata.workspace import load_workspace, workspace_path
-from i18n import t
+from i18n import t, t_or
+from i18n.problems import problem_text
 
 
 def lang() -> str:
@@ -36,11 +37,26 @@ def catalogue():
     return load_catalogue()
 
 
+def problem_frame(problems, L: str):
+    """Data problems as a table in the planner's language (layer, row, field, problem, hint)."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            t("imp.col.layer", L): [t_or(f"wslayer.{p.layer}", str(p.layer or ""), L) for p in problems],
+            t("imp.col.row", L): ["" if p.row is None else str(p.row) for p in problems],
+            t("imp.col.field", L): [t_or(f"field.{p.field}", str(p.field or ""), L) for p in problems],
+            t("imp.col.problem", L): [problem_text(p.problem, L) for p in problems],
+            t("imp.col.hint", L): [problem_text(p.hint, L) for p in problems],
+        }
+    )
+
+
 def show_validation_error(err: DataValidationError, key: str) -> None:
-    """Explain a data problem in the page (never a traceback)."""
+    """Explain a data problem in the page (never a traceback): every problem, in the planner's language."""
     L = lang()
     st.error(t(key, L) + f" {err.source}")
-    st.code("\n".join(str(p) for p in err.problems), language=None)
+    st.dataframe(problem_frame(err.problems, L), hide_index=True, width="stretch")
 
 
 def load_or_explain():

@@ -32,6 +32,7 @@ from geodata.importing import (
 from geodata.schema import LAYERS
 from geodata.workspace import workspace_path
 from i18n import t, t_or
+from i18n.problems import problem_text
 from reports.tables import layer_bytes
 
 PREVIEW_MAX = 2000
@@ -148,16 +149,7 @@ def _report_and_commit(conformed, target: str, categories, L: str) -> None:
     if problems:
         st.warning(t("imp.n_problems", L, n=len(problems)))
         st.dataframe(
-            pd.DataFrame(
-                {
-                    t("imp.col.row", L): [p.row for p in problems],
-                    t("imp.col.field", L): [
-                        t_or("field." + str(p.field), str(p.field), L) if p.field else "" for p in problems
-                    ],
-                    t("imp.col.problem", L): [p.problem for p in problems],
-                    t("imp.col.hint", L): [p.hint for p in problems],
-                }
-            ),
+            common.problem_frame(problems, L),
             hide_index=True,
             width="stretch",
             height=240,
@@ -180,7 +172,7 @@ def _report_and_commit(conformed, target: str, categories, L: str) -> None:
             dest = commit(data, target, workspace=workspace_path())
         except DataValidationError as err:
             st.error(t("imp.still", L))
-            st.code("\n".join(str(p) for p in err.problems), language=None)
+            st.dataframe(common.problem_frame(err.problems, L), hide_index=True, width="stretch")
             return
         if categories:
             save_mapping({k: v for k, v in categories.items() if v})
@@ -248,10 +240,12 @@ def render_import() -> None:
             result = _read(path, layer, up.name)
     except DataValidationError as err:
         st.error(t("imp.read_error", L))
-        st.code("\n".join(str(p) for p in err.problems), language=None)
+        st.dataframe(common.problem_frame(err.problems, L), hide_index=True, width="stretch")
         return
     st.subheader(t("imp.info", L))
-    st.markdown("\n".join(f"- {n}" for n in [f"{result.source}: {len(result.gdf)}", *result.notes]))
+    notes = [t("imp.features", L, source=result.source, n=f"{len(result.gdf):,}")]
+    notes += [problem_text(n, L) for n in result.notes]
+    st.markdown("\n".join(f"- {common.md_escape(n)}" for n in notes))
     gdf = _crs_and_datum(result, L)
     _preview(gdf, L)
     target = st.radio(

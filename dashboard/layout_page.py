@@ -132,7 +132,7 @@ def _editor(bnd, layout, L: str) -> None:
                 path = save_layout(edited, boundaries=bnd)
             except DataValidationError as err:
                 st.error(t("layout.editor.invalid", L))
-                st.code("\n".join(str(p) for p in err.problems), language=None)
+                st.dataframe(common.problem_frame(err.problems, L), hide_index=True, width="stretch")
             else:
                 st.success(t("layout.editor.saved", L, path=path))
                 common.forget("layout_members")

@@ -86,4 +86,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "imp.col.field": ("字段", "Field"),
     "imp.col.problem": ("问题", "Problem"),
     "imp.col.hint": ("处理建议", "Hint"),
+    "imp.col.layer": ("图层", "Layer"),
+    "imp.features": ("{source}：{n} 个要素", "{source}: {n} features"),
 }

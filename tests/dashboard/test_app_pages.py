@@ -129,8 +129,9 @@ def test_siting_page(demo_gpkg, tmp_path, monkeypatch):
     at.button(key="site_to_library").click().run()
     assert any("已加入项目库" in s.value for s in at.success)
     from geodata.stores import open_store
+    from geodata.workspace import load_workspace
 
-    assert len(open_store().list()) == 10
+    assert len(open_store(workspace=load_workspace(demo_gpkg)).list()) == 60 + 10  # the demo library + 10
     at.button(key="site_to_whatif").click().run()
     assert len(at.session_state["cov_scenario_sites"]) == 10
     at.radio(key="site_goal@zh").set_value("target").run()

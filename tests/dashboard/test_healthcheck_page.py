@@ -22,15 +22,18 @@ def _metric(app, label):
     return int(next(m.value for m in app.metric if m.label == label).replace(",", ""))
 
 
-def test_ledger_links_a_problem_to_a_new_project(at):
-    before = _metric(at, "尚无项目")
-    assert _metric(at, "问题数") == before > 0
+def test_ledger_links_a_problem_to_a_new_project(at, demo_gpkg):
+    from geodata.workspace import load_workspace
+
+    linked, unlinked = _metric(at, "已对应项目"), _metric(at, "尚无项目")
+    assert _metric(at, "问题数") == linked + unlinked and unlinked > 0
+    assert linked == 18  # the demo's seeded library links 18 of its 2026 community problems
     at.button(key="hc_create").click().run()
     assert not at.exception
     assert any("已新建项目" in s.value for s in at.success)
-    assert _metric(at, "已对应项目") == 1 and _metric(at, "尚无项目") == before - 1
-    links = open_store().problem_links()
-    assert len(links) == 1 and links.iloc[0]["problem_id"].startswith("2026|community|")
+    assert _metric(at, "已对应项目") == linked + 1 and _metric(at, "尚无项目") == unlinked - 1
+    links = open_store(workspace=load_workspace(demo_gpkg)).problem_links()
+    assert len(links) == 21 and links["problem_id"].str.startswith("2026|community|").all()
 
 
 def test_levels_and_review(at):

@@ -12,9 +12,22 @@ SCRIPT = "from dashboard.renewal_page import render_renewal\nrender_renewal()\n"
 
 @pytest.fixture
 def fresh_library(tmp_path, monkeypatch):
+    """An empty library of the tests' own (the demo workspace otherwise opens its seeded demo library)."""
+    monkeypatch.setenv("RENEWAL_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("RENEWAL_DB_URL", f"sqlite:///{tmp_path / 'library.sqlite'}")
+    return tmp_path
+
+
+def test_demo_starts_with_its_seeded_library(demo_gpkg, tmp_path, monkeypatch):
     monkeypatch.setenv("RENEWAL_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("RENEWAL_DB_URL", raising=False)
-    return tmp_path
+    at = _run()
+    values = {m.label: m.value for m in at.metric}
+    assert values["项目数"] == "60"
+    from geodata.workspace import load_workspace
+
+    assert len(open_store().list()) == 0, "the demo library must not leak into the planner's own store"
+    assert len(open_store(workspace=load_workspace(demo_gpkg)).list()) == 60
 
 
 def _run(editor: str | None = "张工", lang: str = "zh") -> AppTest:
