@@ -120,6 +120,13 @@ class BrowserPage:
     def assert_no_console_errors(self):
         assert not self.errors, f"console errors: {self.errors[:10]}"
 
+    def set_layer(self, frame, name: str, checked: bool) -> None:
+        """Tick or untick a layer in the (folded) layer control, as a person does: hover, then click."""
+        frame.locator(".leaflet-control-layers").first.hover()
+        box = frame.locator(".leaflet-control-layers-overlays label", has_text=name).locator("input")
+        box.check() if checked else box.uncheck()
+        self.page.mouse.move(5, 5)
+
     def map_frame(self, timeout_ms: int = 60_000):
         """The Leaflet map inside the first st_folium iframe, once its vector layers are drawn."""
         selector = "iframe[title*='st_folium'] >> visible=true"

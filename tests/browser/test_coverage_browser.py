@@ -19,12 +19,12 @@ def test_click_adds_what_if_site(app_server, bpage):
     bpage.page.wait_for_timeout(1500)
     bpage.screenshot("coverage_zh")
     # hide the clustered markers so the click lands on the map, not on a cluster bubble
-    frame.locator(".leaflet-control-layers-overlays label", has_text="现有设施").locator("input").uncheck()
+    bpage.set_layer(frame, "现有设施", checked=False)
     t0 = time.perf_counter()
     _click_lonlat(bpage, frame, 115.87, 28.66)  # clear of the layer control
     bpage.page.get_by_text("情景新增覆盖人口").first.wait_for(timeout=30_000)
     elapsed = time.perf_counter() - t0
     print(f"what-if shown {elapsed:.1f} s after the click (includes the map redraw)")
-    bpage.map_frame().get_by_text("拟新增设施（情景）").first.wait_for(timeout=60_000)
+    bpage.map_frame().get_by_text("拟新增设施（情景）").first.wait_for(state="attached", timeout=60_000)
     bpage.page.wait_for_timeout(1500)
     bpage.screenshot("coverage_whatif_zh")

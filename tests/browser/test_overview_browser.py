@@ -76,7 +76,7 @@ def test_overview_in_english_city_extent(app_server, bpage, demo_ws):
     bpage.page.wait_for_timeout(1500)
     frame = bpage.map_frame()
     frame.get_by_text("Compounds (by build year)").wait_for(
-        timeout=60_000
+        state="attached", timeout=60_000
     )  # the English map, not the old one
     assert frame.locator(".ra-legend").get_by_text("Legend").count() == 1
     frame.locator(".ra-label-district").first.wait_for(timeout=20_000)

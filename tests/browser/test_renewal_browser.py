@@ -47,7 +47,8 @@ def test_screen_and_promote(app_server, bpage):
     page.wait_for_timeout(1000)
     bpage.screenshot("renewal_screening_zh")
     page.get_by_role("tab", name="项目库").click()
-    page.get_by_text("显示 1 / 1 个项目").first.wait_for(timeout=30_000)
+    # the demo's seeded library (60 projects) plus the one just promoted
+    page.get_by_text("显示 61 / 61 个项目").first.wait_for(timeout=30_000)
     # the ledger table shows the promoted project with a translated status; the project map is drawn
     grid = page.locator("[data-testid='stDataFrame']").filter(has_text="项目编号").first
     grid.wait_for()
@@ -73,7 +74,7 @@ def test_screen_and_promote(app_server, bpage):
         timeout=30_000
     )
     page.get_by_role("tab", name="Project library").click()
-    page.get_by_text("1 of 1 projects shown").first.wait_for(timeout=30_000)
+    page.get_by_text("61 of 61 projects shown").first.wait_for(timeout=30_000)
     page.wait_for_timeout(2000)
     project_map = page.frame_locator("iframe[title*='st_folium'] >> visible=true").first
     project_map.get_by_text("Candidate").first.wait_for()

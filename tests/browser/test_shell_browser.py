@@ -177,7 +177,7 @@ def test_what_if_click_changes_served_by_the_engine_amount(app_server, bpage, de
     _settle(bpage)
     served_label = t("cov.metric.served", "zh")
     before = page.locator("[data-testid='stMetric']", has_text=served_label).first.inner_text()
-    frame.locator(".leaflet-control-layers-overlays label", has_text="现有设施").locator("input").uncheck()
+    bpage.set_layer(frame, "现有设施", checked=False)
     _click_lonlat(bpage, frame, 115.87, 28.66)
     page.get_by_text(t("cov.whatif.delta", "zh")).first.wait_for(timeout=60_000)
     _settle(bpage)

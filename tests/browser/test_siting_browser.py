@@ -12,7 +12,7 @@ def test_siting_elderly_daycare(app_server, bpage):
     page.get_by_role("link", name="设施选址优化").first.click()
     page.get_by_text("设施选址优化：新增 k 处设施").first.wait_for()
     frame = bpage.map_frame()
-    frame.get_by_text("推荐选址及服务范围").first.wait_for(timeout=60_000)
+    frame.get_by_text("推荐选址及服务范围").first.wait_for(state="attached", timeout=60_000)
     page.get_by_text("边际收益表（按加入顺序）").first.wait_for()
     page.get_by_label("编辑人（用于项目库修改记录）").fill("张工")
     page.get_by_label("编辑人（用于项目库修改记录）").press("Enter")
