@@ -78,6 +78,8 @@ def base_map(
     m.get_root().header.add_child(
         Element(
             f"<style>.leaflet-container {{ background: {OFFLINE_BACKGROUND} !important; }}"
+            # metric scale only (Leaflet draws miles under the metres by default)
+            ".leaflet-control-scale-line + .leaflet-control-scale-line { display: none; }"
             f".leaflet-container, .leaflet-tooltip, .leaflet-control-layers {{ font-family: {LABEL_FONT}; }}"
             ".leaflet-tooltip { font-size: 13px; }</style>"
         )

@@ -320,7 +320,7 @@ def render_present() -> None:
         st.rerun()
     if views:
         pick = st.selectbox(
-            t("pres.views", L),
+            t("pres.export_pick", L),
             range(len(views)),
             format_func=lambda i: view_title(views[i], L),
             key="pres_pick",

@@ -24,7 +24,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "pres.page": ("第 {i} / {n} 页", "Slide {i} of {n}"),
     "pres.export_views": ("导出视图清单（JSON）", "Export views (JSON)"),
     "pres.import_views": ("导入视图清单（JSON）", "Import views (JSON)"),
-    "pres.png": ("导出当前视图 PNG（1920×1080）", "Export this view as PNG (1920×1080)"),
+    "pres.png": ("导出所选视图 PNG（按所选幅面）", "Export the chosen view as PNG (chosen paper)"),
+    "pres.export_pick": ("选择要导出的视图", "View to export"),
     "pres.pdf": ("生成 PDF 会议简报", "Build the PDF briefing"),
     "pres.pdf_ready": ("下载简报 PDF（{n} 页）", "Download the briefing PDF ({n} pages)"),
     "pres.no_chromium": (
