@@ -127,9 +127,9 @@ def _translate_streamlit_chrome(L: str) -> None:
         '[data-testid="stFileUploaderDropzoneInstructions"] small {display: none;}'
         '[data-testid="stFileUploaderDropzoneInstructions"] > div::after'
         f'{{content: "{drop}"; font-size: 0.95rem;}}'
-        '[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"] {font-size: 0;}'
-        '[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"]::after'
-        f'{{content: "{browse}"; font-size: 0.9rem;}}'
+        '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {display: none;}'
+        '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after'
+        f'{{content: "{browse}";}}'
         "</style>"
     )
 

@@ -36,6 +36,7 @@ RAW_FIELDS = (
     "euclidean",
     "Choose options",
     "Browse files",
+    "Upload",
     "Drag and drop",
 )
 #: Chinese code values that must be translated in the English UI

@@ -183,3 +183,31 @@ def test_views_are_saved_and_validated(tmp_path, monkeypatch):
     assert [v["title"] for v in load_views()][-1] == "新视图"
     with pytest.raises(ValueError, match="view 1"):
         save_views([{"title": "", "kind": "layout"}])
+
+
+def test_coverage_controls_survive_toggles_and_language(demo_gpkg):
+    at = _page("dashboard.coverage_page.render_coverage")
+    at.radio(key="cov_target@zh").set_value("circle").run()
+    at.selectbox(key="cov_circle@zh").set_value("15min").run()
+    at.radio(key="cov_target@zh").set_value("type").run()
+    at.radio(key="cov_target@zh").set_value("circle").run()
+    assert at.selectbox(key="cov_circle@zh").value == "15min", "the circle must not fall back to 5 minutes"
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert (
+        at.radio(key="cov_target@en").value == "circle" and at.selectbox(key="cov_circle@en").value == "15min"
+    )
+
+
+def test_siting_sends_sites_once_and_keeps_k(demo_gpkg, tmp_path, monkeypatch):
+    monkeypatch.setenv("RENEWAL_DATA_DIR", str(tmp_path))
+    at = _page("dashboard.siting_page.render_siting")
+    at.number_input(key="site_k").set_value(5).run()
+    at.radio(key="site_goal@zh").set_value("target").run()
+    at.radio(key="site_goal@zh").set_value("k").run()
+    assert at.number_input(key="site_k").value == 5, "k must not fall back to 10"
+    at.button(key="site_to_whatif").click().run()
+    at.button(key="site_to_whatif").click().run()
+    assert len(at.session_state["cov_scenario_sites"]) == 5, "sending the same sites twice adds nothing"
+    assert any("未重复添加" in i.value for i in at.info)
