@@ -4,14 +4,16 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+# make run listens on this machine only; HOST=0.0.0.0 serves the LAN (see README → Bureau server mode)
+HOST ?= 127.0.0.1
 DEMO := geodata/demo/nanchang_demo.gpkg
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test test-fast lint format setup setup-dev system-deps demo bench clean db
 
-## make run: venv + requirements + demo workspace, then serve the app (PORT=8501 by default)
+## make run: venv + requirements + demo workspace, then serve the app on http://$(HOST):$(PORT)
 run: setup $(DEMO)
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m streamlit run app.py --server.address $(HOST) --server.port $(PORT)
 
 ## make test: venv + test requirements + Debian chromium/CJK fonts, lint, import contracts, whole suite
 test: setup-dev $(DEMO) system-deps
