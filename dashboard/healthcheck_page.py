@@ -136,10 +136,7 @@ def _ledger_tab(ws, ev, ind, level: str, L: str) -> None:
     c1, c2 = st.columns(2)
     try:
         if c1.button(t("hc.save_links", L), key="hc_save_links"):
-            for p in set(chosen) - current:
-                store.link_problem(pid, p, editor=editor)
-            for p in current - set(chosen):
-                store.unlink_problem(pid, p, editor=editor)
+            store.set_problem_links(pid, chosen, editor=editor)
             st.session_state["hc_flash"] = t("hc.links_saved", L)
             st.rerun()
         if c2.button(t("hc.create_project", L), key="hc_create"):
@@ -153,8 +150,8 @@ def _ledger_tab(ws, ev, ind, level: str, L: str) -> None:
                     "notes": f"城市体检问题 {pid}",
                 },
                 editor=editor,
+                problem_ids=[pid],
             )
-            store.link_problem(pid, proj["project_id"], editor=editor)
             st.session_state["hc_flash"] = t("hc.created", L, pid=proj["project_id"])
             st.rerun()
     except ProjectError as err:

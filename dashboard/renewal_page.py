@@ -14,7 +14,7 @@ from dashboard import common, state
 from geodata.export import geodata_bytes
 from geodata.presets import add_user_preset, load_user_presets
 from geodata.schema import DECISIONS, PARCEL_TYPES, PROJECT_STATUSES
-from geodata.stores import CATEGORIES, ConflictError, ProjectError, ProjectValidationError
+from geodata.stores import CATEGORIES, YEAR_RANGE, ConflictError, ProjectError, ProjectValidationError
 from i18n import LABELS, t
 from layers.library import (
     budget_by_district,
@@ -744,9 +744,12 @@ def _exchange(store, editor: str, L: str, has_projects: bool) -> None:
         st.warning(t("lib.editor_missing", L))
     if up is not None and editor and st.button(t("lib.import.go", L), key="lib_import_go"):
         result = store.import_ledger(pd.read_excel(up), editor=editor)
-        st.success(
-            t("lib.import_done", L, c=result["created"], u=result["updated"], p=len(result["problems"]))
-        )
+        if result["problems"]:  # all or nothing: one refused row means nothing was written
+            st.error(t("lib.import_refused", L, p=len(result["problems"])))
+        else:
+            st.success(
+                t("lib.import_done", L, c=result["created"], u=result["updated"], p=len(result["problems"]))
+            )
         for p in result["problems"]:
             row, _, rest = p.partition(": ")
             st.caption(f"{t('lib.import.row', L, row=row.removeprefix('row '))}: {_one_language(rest, L)}")
@@ -852,9 +855,11 @@ def _edit_form(store, latest: dict, editor: str, L: str) -> None:
             ),
             "owner_unit": c[2].text_input(t("col.owner_unit", L), proj["owner_unit"], max_chars=200),
             "start_year": c[0].number_input(
-                t("col.start_year", L), 2000, 2100, _year(proj["start_year"]), step=1
+                t("col.start_year", L), YEAR_RANGE[0], YEAR_RANGE[1], _year(proj["start_year"]), step=1
             ),
-            "end_year": c[1].number_input(t("col.end_year", L), 2000, 2100, _year(proj["end_year"]), step=1),
+            "end_year": c[1].number_input(
+                t("col.end_year", L), YEAR_RANGE[0], YEAR_RANGE[1], _year(proj["end_year"]), step=1
+            ),
             "notes": c[2].text_area(t("col.notes", L), proj["notes"], height=68),
         }
         saved = st.form_submit_button(t("lib.save", L), type="primary", disabled=not editor)
@@ -871,7 +876,7 @@ def _edit_form(store, latest: dict, editor: str, L: str) -> None:
             st.session_state["lib_flash"] = t("lib.saved", L, v=new["version"])
             st.rerun()
     if st.button(t("lib.undo", L), disabled=not editor, key="lib_undo"):
-        undone = store.undo_last(editor=editor)
+        undone = store.undo_last(editor=editor, project_id=proj["project_id"])
         st.session_state["lib_flash"] = t("lib.undone", L) if undone else t("lib.nothing_to_undo", L)
         st.session_state.pop(snap_key, None)
         st.rerun()

@@ -16,10 +16,12 @@ from geodata.stores.contract import (
     CATEGORY_BY_PARCEL_TYPE,
     COLUMNS,
     EDITABLE,
+    YEAR_RANGE,
     ConflictError,
     ProjectError,
     ProjectStore,
     ProjectValidationError,
+    StoreError,
     validate_fields,
 )
 from geodata.stores.ledger import LEDGER_HEADERS, import_ledger, ledger_table
@@ -38,6 +40,8 @@ __all__ = [
     "ProjectStore",
     "ProjectValidationError",
     "SQLiteProjectStore",
+    "StoreError",
+    "YEAR_RANGE",
     "count_within_postgis",
     "import_ledger",
     "ledger_table",

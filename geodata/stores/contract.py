@@ -3,13 +3,17 @@
 A store saves each change in one transaction. Each project row carries a ``version``; an update names
 the version it was based on and is refused with :class:`ConflictError` when someone else saved in
 between — never a silent overwrite. Every accepted change writes audit rows (time, editor, field,
-old → new). Undo re-applies the old values of the last change as a new, audited change, so history
-stays append-only. :mod:`geodata.stores.sqlite` (embedded) and :mod:`geodata.stores.postgis` (bureau
+old → new). Undo re-applies the old values of the editor's own last change (an admin may undo
+anyone's) as a new, audited change, so history stays append-only. The same :func:`validate_fields`
+runs before either store writes (NUL bytes, WKT, years in :data:`YEAR_RANGE`), and driver errors
+reach callers as :class:`StoreError`, never as sqlite3 / psycopg exceptions. :mod:`geodata.stores.sqlite` (embedded) and :mod:`geodata.stores.postgis` (bureau
 server) are the two implementations.
 """
 
 from __future__ import annotations
 
+import math
+import numbers
 from abc import ABC, abstractmethod
 from datetime import UTC, datetime
 
@@ -71,6 +75,12 @@ COLUMNS = (
 )
 #: free-text fields that are stored as "" rather than NULL
 TEXT_FIELDS = ("owner_unit", "notes")
+#: calendar years a project may start or end in (inclusive); the edit form uses the same range
+YEAR_RANGE = (2000, 2100)
+#: 区划代码 are six-digit numbers
+ADCODE_RANGE = (100000, 999999)
+#: the fields that hold text (a NUL byte is refused in every one)
+STRING_FIELDS = ("project_id", "parcel_id", "name", "category", "status", "decision", "owner_unit", "notes")
 #: values of a new project for the fields the caller leaves out
 DEFAULTS = {
     "name": "",
@@ -110,14 +120,20 @@ class ConflictError(ProjectError):
     """Someone else saved the project after you loaded it."""
 
 
+class StoreError(ProjectError):
+    """The database refused or failed a request (the driver's message, never its traceback)."""
+
+
 def validate_fields(fields: dict) -> list[str]:
-    """List every problem of a set of project fields.
+    """List every problem of a set of project fields (the same checks on every store).
 
     Parameters
     ----------
     fields : dict
         Some or all of :data:`COLUMNS`; only the fields present are checked. ``budget_wan`` is in
-        10 000 CNY (≥ 0); years are calendar years in [1949, 2100].
+        10 000 CNY (finite, ≥ 0); years are whole calendar years in :data:`YEAR_RANGE`;
+        ``district_adcode`` a six-digit integer; ``geometry_wkt`` WKT in EPSG:4326 (lon/lat);
+        no text may contain a NUL byte.
 
     Returns
     -------
@@ -125,6 +141,9 @@ def validate_fields(fields: dict) -> list[str]:
         One message per problem (``"field: …"``, Chinese / English); empty when valid.
     """
     problems = []
+    for key in STRING_FIELDS + ("geometry_wkt",):
+        if isinstance(fields.get(key), str) and "\x00" in fields[key]:
+            problems.append(f"{key}: 含有空字符（NUL） / contains a NUL byte")
     if "name" in fields and not str(fields["name"]).strip():
         problems.append("name: 项目名称不能为空 / the name is empty")
     checks = (("status", PROJECT_STATUSES), ("decision", DECISIONS), ("category", CATEGORIES))
@@ -132,21 +151,69 @@ def validate_fields(fields: dict) -> list[str]:
         if key in fields and fields[key] not in allowed:
             problems.append(f"{key}: {fields[key]!r} 不在可选值中 / not one of {' / '.join(allowed)}")
     if "budget_wan" in fields:
-        try:
-            if float(fields["budget_wan"]) < 0:
-                problems.append("budget_wan: 投资不能为负 / must be ≥ 0")
-        except (TypeError, ValueError):
-            problems.append(f"budget_wan: {fields['budget_wan']!r} 不是数字 / not a number")
+        b = fields["budget_wan"]
+        if not _is_number(b):
+            problems.append(f"budget_wan: {b!r} 不是数字 / not a number")
+        elif not math.isfinite(float(b)) or float(b) < 0:
+            problems.append(f"budget_wan: {b!r} 投资须为有限且不为负 / must be finite and ≥ 0")
+    lo, hi = YEAR_RANGE
     for key in ("start_year", "end_year"):
         v = fields.get(key)
-        if v not in (None, "") and not (
-            isinstance(v, int | float) and 1949 <= int(v) <= 2100 and float(v) == int(v)
-        ):
-            problems.append(f"{key}: {v!r} 不是有效年份 / not a year")
+        if v is not None and not (_is_whole(v) and lo <= int(v) <= hi):
+            problems.append(f"{key}: {v!r} 不是 {lo}–{hi} 之间的年份 / not a year between {lo} and {hi}")
     s, e = fields.get("start_year"), fields.get("end_year")
-    if isinstance(s, int | float) and isinstance(e, int | float) and e < s:
+    if _is_whole(s) and _is_whole(e) and e < s:
         problems.append("end_year: 结束年份早于开始年份 / ends before it starts")
+    a = fields.get("district_adcode")
+    if a is not None and not (_is_whole(a) and ADCODE_RANGE[0] <= int(a) <= ADCODE_RANGE[1]):
+        problems.append(f"district_adcode: {a!r} 不是六位区划代码 / not a six-digit adcode")
+    wkt = fields.get("geometry_wkt")
+    if wkt is not None and not (isinstance(wkt, str) and "\x00" in wkt):
+        problem = wkt_problem(wkt)
+        if problem:
+            problems.append(f"geometry_wkt: {problem}")
     return problems
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, numbers.Real) and not isinstance(v, bool)
+
+
+def _is_whole(v) -> bool:
+    return _is_number(v) and math.isfinite(float(v)) and float(v) == int(v)
+
+
+def wkt_problem(wkt) -> str | None:
+    """Check a WKT geometry in EPSG:4326 the way every store will accept it.
+
+    Parameters
+    ----------
+    wkt : object
+        The value of ``geometry_wkt``.
+
+    Returns
+    -------
+    str or None
+        The problem (Chinese / English), or None when the text is a non-empty geometry with
+        longitudes in [-180, 180] and latitudes in [-90, 90].
+    """
+    import shapely
+    from shapely.errors import ShapelyError
+
+    if not isinstance(wkt, str):
+        return f"{wkt!r} 不是 WKT 文本 / not WKT text"
+    try:
+        geom = shapely.from_wkt(wkt)
+    except (ShapelyError, ValueError) as err:
+        return f"无效的 WKT / invalid WKT ({str(err).splitlines()[0][:120]})"
+    if geom is None or geom.is_empty:
+        return "几何为空 / the geometry is empty"
+    x0, y0, x1, y1 = geom.bounds
+    if not all(math.isfinite(c) for c in (x0, y0, x1, y1)):
+        return "坐标不是有限数 / coordinates are not finite"
+    if x0 < -180 or x1 > 180 or y0 < -90 or y1 > 90:
+        return "坐标超出经纬度范围（EPSG:4326） / coordinates outside lon/lat range (EPSG:4326)"
+    return None
 
 
 def new_record(fields: dict) -> dict:
@@ -200,7 +267,9 @@ def check_changes(changes: dict) -> dict:
 
 
 def clean_fields(fields: dict) -> dict:
-    """Turn empty text fields into "" (ledgers leave them blank); numbers stay numbers.
+    """Turn empty text fields into "" (ledgers leave them blank) and numpy scalars into Python values.
+
+    Whole-number years and adcodes become ``int``; anything else is left for :func:`validate_fields`.
 
     Parameters
     ----------
@@ -212,10 +281,16 @@ def clean_fields(fields: dict) -> dict:
     dict
         A new dict.
     """
-    return {
-        k: ("" if k in TEXT_FIELDS and (v is None or (isinstance(v, float) and pd.isna(v))) else v)
-        for k, v in fields.items()
-    }
+    out = {}
+    for k, v in fields.items():
+        if isinstance(v, numbers.Number) and hasattr(v, "item"):
+            v = v.item()  # numpy scalar → int / float / bool
+        if k in TEXT_FIELDS and (v is None or (isinstance(v, float) and pd.isna(v))):
+            v = ""
+        elif k in ("start_year", "end_year", "district_adcode") and _is_whole(v):
+            v = int(v)
+        out[k] = v
+    return out
 
 
 def require_editor(editor: str) -> str:
@@ -331,7 +406,7 @@ class ProjectStore(ABC):
         """
 
     @abstractmethod
-    def create(self, fields: dict, *, editor: str) -> dict:
+    def create(self, fields: dict, *, editor: str, problem_ids=()) -> dict:
         """Create a project (version 1) and audit it.
 
         Parameters
@@ -340,6 +415,9 @@ class ProjectStore(ABC):
             Fields of :data:`COLUMNS` (others ignored); unspecified ones take :data:`DEFAULTS`.
         editor : str
             Who makes the change (required).
+        problem_ids : iterable of str, optional
+            城市体检 problems the new project addresses: linked in the same transaction, so a
+            project is never created without the links asked for.
 
         Returns
         -------
@@ -489,6 +567,30 @@ class ProjectStore(ABC):
         """
 
     @abstractmethod
+    def set_problem_links(self, problem_id: str, project_ids, *, editor: str) -> dict:
+        """Make exactly ``project_ids`` the projects linked to a problem, in one transaction.
+
+        Parameters
+        ----------
+        problem_id : str
+            The health-check problem key.
+        project_ids : iterable of str
+            The projects that should address it.
+        editor : str
+            Who makes the change (required).
+
+        Returns
+        -------
+        dict
+            ``{"linked": int, "unlinked": int}``.
+
+        Raises
+        ------
+        ProjectError
+            When one of the projects does not exist (nothing is changed).
+        """
+
+    @abstractmethod
     def problem_links(self) -> pd.DataFrame:
         """Return every problem ↔ project link.
 
@@ -555,15 +657,18 @@ class ProjectStore(ABC):
             editor=editor,
         )
 
-    def undo_last(self, *, editor: str, project_id: str | None = None) -> dict | None:
-        """Revert the last update (of one project, or overall) as a new audited change.
+    @abstractmethod
+    def undo_last(self, *, editor: str, project_id: str | None = None, admin: bool = False) -> dict | None:
+        """Revert "my last change" (to one project, or to any) as a new audited change.
 
         Parameters
         ----------
         editor : str
-            Who undoes (required).
+            Who undoes (required); only this editor's own changes are candidates unless ``admin``.
         project_id : str, optional
-            Limit to this project's last change.
+            Limit to this project's changes.
+        admin : bool, default False
+            Allow undoing anyone's change; audited as ``admin_undo`` when it was someone else's.
 
         Returns
         -------
@@ -573,16 +678,25 @@ class ProjectStore(ABC):
         Raises
         ------
         ConflictError
-            When the project changed while undoing.
+            When a field of that change was changed again since.
         """
-        aud = self.audit()
-        aud = aud[(aud["action"] == "update") & aud["field"].notna()]
-        if project_id is not None:
-            aud = aud[aud["project_id"] == project_id]
-        if aud.empty:
-            return None
-        last = aud[aud["change_id"] == aud["change_id"].max()]
-        pid = str(last["project_id"].iloc[0])
-        current = self.get(pid)
-        revert = {r.field: parse_audit_value(r.field, r.old_value) for r in last.itertuples()}
-        return self.update(pid, revert, expected_version=current["version"], editor=editor)
+
+    @abstractmethod
+    def import_records(self, rows: list[tuple[int, dict]], *, editor: str) -> dict:
+        """Create or update many projects in one transaction: all rows or none.
+
+        Parameters
+        ----------
+        rows : list of (int, dict)
+            ``(row number, record)``; a record with a known ``project_id`` updates that project
+            (the fields of :data:`EDITABLE`, checked against its ``version`` when given), any other
+            record creates a project.
+        editor : str
+            Who imports (required).
+
+        Returns
+        -------
+        dict
+            ``{"created": int, "updated": int, "problems": list of str}``; when ``problems`` is
+            not empty (``"row N: …"`` for each refused row) nothing was written and the counts are 0.
+        """

@@ -39,6 +39,8 @@ MIGRATIONS = (
         problem_id TEXT NOT NULL, project_id TEXT NOT NULL REFERENCES projects(project_id) ON DELETE CASCADE,
         linked_at TEXT NOT NULL, editor TEXT NOT NULL, PRIMARY KEY (problem_id, project_id));
     """,
+    # undo rows name the change they revert, so each change is undone once
+    "ALTER TABLE audit ADD COLUMN undoes BIGINT",
 )
 
 POSTGIS = Dialect(
@@ -50,6 +52,7 @@ POSTGIS = Dialect(
     migrations=MIGRATIONS,
     migration_lock=("SELECT pg_advisory_lock(7201)", "SELECT pg_advisory_unlock(7201)"),
     hidden_columns=("geom",),
+    id_lock="SELECT pg_advisory_xact_lock(7202)",  # project numbers: one allocator at a time
 )
 
 
@@ -74,6 +77,11 @@ class PostGISProjectStore(SQLProjectStore):
         import psycopg
 
         return psycopg.connect(self.url, autocommit=True)
+
+    def _driver_errors(self) -> tuple[type[BaseException], ...]:
+        import psycopg
+
+        return (psycopg.Error,)
 
     def _run_script(self, con, script: str) -> None:
         con.execute("BEGIN")

@@ -24,15 +24,21 @@ from geodata.stores.contract import (
     ProjectError,
     ProjectStore,
     ProjectValidationError,
+    StoreError,
     audit_text,
     check_changes,
     new_record,
     normalise,
     now_text,
+    parse_audit_value,
     require_editor,
     validate_fields,
 )
 from geodata.stores.ledger import import_ledger, ledger_table
+
+
+class _Refused(Exception):
+    """Raised inside an import transaction to roll it back when any row was refused."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,10 @@ class Dialect:
         Statements taking and releasing a lock so only one process migrates.
     hidden_columns : tuple of str
         Backend-only columns left out of records and tables (e.g. the PostGIS ``geom``).
+    id_lock : str
+        Statement run first in a create transaction so only one writer allocates a project number
+        at a time (``pg_advisory_xact_lock`` on PostgreSQL; empty where ``begin`` already serialises
+        writers).
     """
 
     name: str
@@ -68,6 +78,7 @@ class Dialect:
     migrations: tuple[str, ...]
     migration_lock: tuple[str, str] | None = None
     hidden_columns: tuple[str, ...] = ()
+    id_lock: str = ""
 
     def sql(self, text: str) -> str:
         """Return shared SQL (written with ``?`` markers) in this driver's placeholder style.
@@ -214,19 +225,36 @@ class SQLProjectStore(ProjectStore):
     def _run_script(self, con, script: str) -> None:
         """Run a multi-statement migration script in one transaction."""
 
+    @abstractmethod
+    def _driver_errors(self) -> tuple[type[BaseException], ...]:
+        """Return the driver's exception classes (mapped to :class:`StoreError`)."""
+
     def _before_commit(self) -> None:
         """Test hook: raise here to simulate a crash after writing, before committing."""
 
     # -------------------------------------------------------------------------------- plumbing
+    def _store_error(self, err: BaseException) -> ProjectError:
+        # the driver's first message line, never its traceback; unique keys get their own wording
+        text = (str(err).strip().splitlines() or [type(err).__name__])[0][:200]
+        if "unique" in text.lower() or "duplicate key" in text.lower():
+            return StoreError(f"记录已存在 / already exists ({text})")
+        return StoreError(f"数据库拒绝了该操作 / the database refused the request ({text})")
+
     def _read(self, work: Callable[[Session], Any]) -> Any:
-        con = self._connect()
         try:
-            return work(Session(con, self.dialect))
-        finally:
-            con.close()
+            con = self._connect()
+            try:
+                return work(Session(con, self.dialect))
+            finally:
+                con.close()
+        except self._driver_errors() as err:
+            raise self._store_error(err) from err
 
     def _in_transaction(self, work: Callable[[Session], Any]) -> Any:
-        con = self._connect()
+        try:
+            con = self._connect()
+        except self._driver_errors() as err:
+            raise self._store_error(err) from err
         session = Session(con, self.dialect)
         started = False
         try:
@@ -237,11 +265,14 @@ class SQLProjectStore(ProjectStore):
             session.execute("COMMIT")
             started = False
             return result
-        except BaseException:
-            if started:
-                session.execute("ROLLBACK")
-            raise
+        except self._driver_errors() as err:
+            raise self._store_error(err) from err
         finally:
+            try:
+                if started:
+                    session.execute("ROLLBACK")
+            except self._driver_errors():
+                pass  # the connection is gone; closing it discards the transaction anyway
             con.close()
 
     def migrate(self) -> int:
@@ -251,7 +282,18 @@ class SQLProjectStore(ProjectStore):
         -------
         int
             The schema version (number of migrations).
+
+        Raises
+        ------
+        StoreError
+            When the database cannot be reached or refuses a migration.
         """
+        try:
+            return self._migrate()
+        except self._driver_errors() as err:
+            raise self._store_error(err) from err
+
+    def _migrate(self) -> int:
         con = self._connect()
         session = Session(con, self.dialect)
         lock = self.dialect.migration_lock
@@ -273,13 +315,15 @@ class SQLProjectStore(ProjectStore):
 
     @staticmethod
     def _next_id(session: Session) -> str:
-        year = datetime.now(UTC).year
-        n = session.scalar("SELECT count(*) FROM projects WHERE project_id LIKE ?", (f"P{year}-%",))
-        while True:
-            n += 1
-            pid = f"P{year}-{n:04d}"
-            if not session.one("SELECT 1 FROM projects WHERE project_id = ?", (pid,)):
-                return pid
+        # called inside the create transaction, after ``dialect.id_lock`` (PostgreSQL) or under
+        # ``BEGIN IMMEDIATE`` (SQLite): one allocator at a time, so max + 1 is free
+        prefix = f"P{datetime.now(UTC).year}-"
+        n = session.scalar(
+            f"SELECT max(CAST(substr(project_id, {len(prefix) + 1}) AS INTEGER)) FROM projects"
+            " WHERE project_id LIKE ?",
+            (prefix + "%",),
+        )
+        return f"{prefix}{int(n or 0) + 1:04d}"
 
     def _change_id(self, session: Session) -> int:
         return int(session.scalar(self.dialect.next_change_id))
@@ -373,7 +417,7 @@ class SQLProjectStore(ProjectStore):
         return self._read(lambda s: s.frame("SELECT * FROM problem_links ORDER BY problem_id, project_id"))
 
     # -------------------------------------------------------------------------------- writing
-    def create(self, fields: dict, *, editor: str) -> dict:
+    def create(self, fields: dict, *, editor: str, problem_ids=()) -> dict:
         """Create a project; see :meth:`ProjectStore.create`.
 
         Parameters
@@ -382,6 +426,8 @@ class SQLProjectStore(ProjectStore):
             Project fields.
         editor : str
             Who makes the change.
+        problem_ids : iterable of str, optional
+            城市体检 problems the new project addresses, linked in the same transaction.
 
         Returns
         -------
@@ -397,36 +443,46 @@ class SQLProjectStore(ProjectStore):
         """
         editor = require_editor(editor)
         record = new_record(fields)
+        problems = [str(p) for p in problem_ids]
 
         def work(s: Session) -> str:
-            if record["parcel_id"] and s.one(
-                "SELECT project_id FROM projects WHERE parcel_id = ?", (record["parcel_id"],)
-            ):
-                raise ProjectError(
-                    f"地块 {record['parcel_id']} 已入库 / parcel {record['parcel_id']} is already a project"
-                )
-            pid = self._next_id(s)
-            now = now_text()
-            row = record | {
-                "project_id": pid,
-                "created_at": now,
-                "updated_at": now,
-                "updated_by": editor,
-                "version": 1,
-                "budget_wan": float(record["budget_wan"]),
-            }
-            s.execute(
-                f"INSERT INTO projects ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
-                [row[c] for c in COLUMNS],
-            )
-            s.execute(
-                "INSERT INTO audit (ts, editor, project_id, action, field, old_value, new_value, version,"
-                " change_id) VALUES (?, ?, ?, 'create', NULL, NULL, ?, 1, ?)",
-                (now, editor, pid, row["name"], self._change_id(s)),
-            )
+            pid = self._create(s, record, editor)
+            for problem_id in problems:
+                self._link_in(s, "link", problem_id, pid, editor)
             return pid
 
         return self.get(self._in_transaction(work))
+
+    def _create(self, s: Session, record: dict, editor: str) -> str:
+        # one checked record → one row + its audit row, in the caller's transaction
+        if self.dialect.id_lock:
+            s.execute(self.dialect.id_lock)  # serialises number allocation and the parcel check
+        if record["parcel_id"] and s.one(
+            "SELECT project_id FROM projects WHERE parcel_id = ?", (record["parcel_id"],)
+        ):
+            raise ProjectError(
+                f"地块 {record['parcel_id']} 已入库 / parcel {record['parcel_id']} is already a project"
+            )
+        pid = self._next_id(s)
+        now = now_text()
+        row = record | {
+            "project_id": pid,
+            "created_at": now,
+            "updated_at": now,
+            "updated_by": editor,
+            "version": 1,
+            "budget_wan": float(record["budget_wan"]),
+        }
+        s.execute(
+            f"INSERT INTO projects ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
+            [row[c] for c in COLUMNS],
+        )
+        s.execute(
+            "INSERT INTO audit (ts, editor, project_id, action, field, old_value, new_value, version,"
+            " change_id) VALUES (?, ?, ?, 'create', NULL, NULL, ?, 1, ?)",
+            (now, editor, pid, row["name"], self._change_id(s)),
+        )
+        return pid
 
     def update(self, project_id: str, changes: dict, *, expected_version: int, editor: str) -> dict:
         """Change fields of a project if its version is still ``expected_version``.
@@ -458,50 +514,175 @@ class SQLProjectStore(ProjectStore):
         """
         editor = require_editor(editor)
         changes = check_changes(changes)
+        self._in_transaction(lambda s: self._update(s, project_id, changes, expected_version, editor))
+        return self.get(project_id)
+
+    def _update(
+        self,
+        s: Session,
+        project_id: str,
+        changes: dict,
+        expected_version: int,
+        editor: str,
+        *,
+        action: str = "update",
+        undoes: int | None = None,
+    ) -> bool:
+        # version check under the row lock, then the changed fields and one audit row per field
+        current = s.one("SELECT * FROM projects WHERE project_id = ?" + self.dialect.lock_rows, (project_id,))
+        if current is None:
+            raise ProjectError(f"项目 {project_id} 不存在 / project {project_id} does not exist")
+        if current["version"] != expected_version:
+            theirs = s.execute(
+                "SELECT DISTINCT field FROM audit WHERE project_id = ? AND version > ? AND field IS NOT NULL",
+                (project_id, expected_version),
+            ).fetchall()
+            fields = ", ".join(r[0] for r in theirs) or "—"
+            raise ConflictError(
+                f"保存被拒绝：{current['updated_by']} 已于 {current['updated_at']} 保存了该项目（修改了 {fields}），"
+                f"请刷新后再改。 / Not saved: {current['updated_by']} saved this project at "
+                f"{current['updated_at']} (changed {fields}); reload and edit again."
+            )
+        merged = current | changes
+        problems = validate_fields({k: merged[k] for k in EDITABLE})
+        if problems:
+            raise ProjectValidationError(problems)
+        diff = {k: v for k, v in changes.items() if normalise(current[k]) != normalise(v)}
+        if not diff:
+            return False
+        version = current["version"] + 1
+        now = now_text()
+        sets = ", ".join(f"{k} = ?" for k in diff)
+        s.execute(
+            f"UPDATE projects SET {sets}, version = ?, updated_at = ?, updated_by = ? WHERE project_id = ?",
+            [*diff.values(), version, now, editor, project_id],
+        )
+        change_id = self._change_id(s)
+        s.executemany(
+            "INSERT INTO audit (ts, editor, project_id, action, field, old_value, new_value, version, change_id,"
+            " undoes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    now,
+                    editor,
+                    project_id,
+                    action,
+                    k,
+                    audit_text(current[k]),
+                    audit_text(v),
+                    version,
+                    change_id,
+                    undoes,
+                )
+                for k, v in diff.items()
+            ],
+        )
+        return True
+
+    def undo_last(self, *, editor: str, project_id: str | None = None, admin: bool = False) -> dict | None:
+        """Revert the editor's last not-yet-undone change (of one project, or any) as a new audited change.
+
+        Parameters
+        ----------
+        editor : str
+            Who undoes (required). Without ``admin`` only this editor's own changes are candidates.
+        project_id : str, optional
+            Limit to this project's changes.
+        admin : bool, default False
+            Allow undoing anyone's last change; when it was someone else's the audit rows say
+            ``admin_undo`` (editor = the admin), otherwise ``undo``.
+
+        Returns
+        -------
+        dict or None
+            The record after the undo; None when there is nothing to undo.
+
+        Raises
+        ------
+        ConflictError
+            When a field of that change was changed again since (by anyone): undoing would
+            overwrite the later edit.
+        """
+        editor = require_editor(editor)
+
+        def work(s: Session) -> str | None:
+            where = ["a.action = 'update'", "a.field IS NOT NULL"]
+            params: list = []
+            if not admin:
+                where.append("a.editor = ?")
+                params.append(editor)
+            if project_id is not None:
+                where.append("a.project_id = ?")
+                params.append(project_id)
+            where.append("NOT EXISTS (SELECT 1 FROM audit u WHERE u.undoes = a.change_id)")
+            change_id = s.scalar(f"SELECT max(a.change_id) FROM audit a WHERE {' AND '.join(where)}", params)
+            if change_id is None:
+                return None
+            rows = s.execute(
+                "SELECT project_id, editor, field, old_value, new_value FROM audit WHERE change_id = ?",
+                (change_id,),
+            ).fetchall()
+            pid, author = rows[0][0], rows[0][1]
+            current = s.one("SELECT * FROM projects WHERE project_id = ?" + self.dialect.lock_rows, (pid,))
+            later = [r[2] for r in rows if audit_text(current[r[2]]) != r[4]]
+            if later:
+                raise ConflictError(
+                    f"无法撤销：{', '.join(later)} 之后又被修改过 / cannot undo: {', '.join(later)} changed since"
+                )
+            revert = {r[2]: parse_audit_value(r[2], r[3]) for r in rows}
+            action = "undo" if author == editor else "admin_undo"
+            self._update(s, pid, revert, current["version"], editor, action=action, undoes=change_id)
+            return pid
+
+        pid = self._in_transaction(work)
+        return None if pid is None else self.get(pid)
+
+    def import_records(self, rows: list[tuple[int, dict]], *, editor: str) -> dict:
+        """Create or update many projects in one transaction; see :meth:`ProjectStore.import_records`.
+
+        Parameters
+        ----------
+        rows : list of (int, dict)
+            ``(row number, record)`` pairs.
+        editor : str
+            Who imports.
+
+        Returns
+        -------
+        dict
+            ``{"created": int, "updated": int, "problems": list of str}`` (nothing written when
+            there are problems).
+        """
+        editor = require_editor(editor)
+        counts = {"created": 0, "updated": 0}
+        problems: list[str] = []
 
         def work(s: Session) -> None:
-            current = s.one(
-                "SELECT * FROM projects WHERE project_id = ?" + self.dialect.lock_rows, (project_id,)
-            )
-            if current is None:
-                raise ProjectError(f"项目 {project_id} 不存在 / project {project_id} does not exist")
-            if current["version"] != expected_version:
-                theirs = s.execute(
-                    "SELECT DISTINCT field FROM audit WHERE project_id = ? AND version > ? AND field IS NOT NULL",
-                    (project_id, expected_version),
-                ).fetchall()
-                fields = ", ".join(r[0] for r in theirs) or "—"
-                raise ConflictError(
-                    f"保存被拒绝：{current['updated_by']} 已于 {current['updated_at']} 保存了该项目（修改了 {fields}），"
-                    f"请刷新后再改。 / Not saved: {current['updated_by']} saved this project at "
-                    f"{current['updated_at']} (changed {fields}); reload and edit again."
-                )
-            merged = current | changes
-            problems = validate_fields({k: merged[k] for k in EDITABLE})
+            for number, rec in rows:
+                pid = rec.get("project_id")
+                try:
+                    known = pid and s.one("SELECT version FROM projects WHERE project_id = ?", (str(pid),))
+                    if known:
+                        changes = check_changes({k: rec[k] for k in EDITABLE if k in rec})
+                        version = rec.get("version")
+                        if version is not None and not isinstance(version, int):
+                            raise ProjectError(f"version: {version!r} 不是版本号 / not a version number")
+                        version = known["version"] if version is None else version
+                        counts["updated"] += self._update(s, str(pid), changes, version, editor)
+                    else:
+                        fields = {k: v for k, v in rec.items() if k not in ("project_id", "version")}
+                        self._create(s, new_record(fields), editor)
+                        counts["created"] += 1
+                except ProjectError as err:
+                    problems.append(f"row {number}: {err}")
             if problems:
-                raise ProjectValidationError(problems)
-            diff = {k: v for k, v in changes.items() if normalise(current[k]) != normalise(v)}
-            if not diff:
-                return
-            version = current["version"] + 1
-            now = now_text()
-            sets = ", ".join(f"{k} = ?" for k in diff)
-            s.execute(
-                f"UPDATE projects SET {sets}, version = ?, updated_at = ?, updated_by = ? WHERE project_id = ?",
-                [*diff.values(), version, now, editor, project_id],
-            )
-            change_id = self._change_id(s)
-            s.executemany(
-                "INSERT INTO audit (ts, editor, project_id, action, field, old_value, new_value, version, change_id)"
-                " VALUES (?, ?, ?, 'update', ?, ?, ?, ?, ?)",
-                [
-                    (now, editor, project_id, k, audit_text(current[k]), audit_text(v), version, change_id)
-                    for k, v in diff.items()
-                ],
-            )
+                raise _Refused
 
-        self._in_transaction(work)
-        return self.get(project_id)
+        try:
+            self._in_transaction(work)
+        except _Refused:
+            return {"created": 0, "updated": 0, "problems": problems}
+        return counts | {"problems": []}
 
     # -------------------------------------------------------------------------------- 问题台账 links
     def link_problem(self, problem_id: str, project_id: str, *, editor: str) -> None:
@@ -521,12 +702,8 @@ class SQLProjectStore(ProjectStore):
         ProjectError
             When there is no such project.
         """
-        self.get(project_id)
-        self._change_link(
-            "link",
-            "INSERT INTO problem_links VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (problem_id, project_id, now_text(), require_editor(editor)),
-        )
+        editor = require_editor(editor)
+        self._in_transaction(lambda s: self._link_in(s, "link", problem_id, project_id, editor))
 
     def unlink_problem(self, problem_id: str, project_id: str, *, editor: str) -> None:
         """Remove a problem link (audited when a link was removed).
@@ -540,29 +717,69 @@ class SQLProjectStore(ProjectStore):
         editor : str
             Who makes the change.
         """
-        self._change_link(
-            "unlink",
-            "DELETE FROM problem_links WHERE problem_id = ? AND project_id = ?",
-            (problem_id, project_id),
-            editor=require_editor(editor),
-        )
+        editor = require_editor(editor)
+        self._in_transaction(lambda s: self._link_in(s, "unlink", problem_id, project_id, editor))
 
-    def _change_link(self, action: str, sql: str, params: tuple, *, editor: str | None = None) -> None:
-        # one link/unlink statement and, when it changed a row, its audit row (one transaction)
-        problem_id, project_id = params[0], params[1]
-        editor = editor or params[3]
-        old, new = (None, problem_id) if action == "link" else (problem_id, None)
+    def set_problem_links(self, problem_id: str, project_ids, *, editor: str) -> dict:
+        """Make exactly ``project_ids`` the projects linked to a problem, in one transaction.
 
-        def work(s: Session) -> None:
-            if s.execute(sql, params).rowcount:
-                version = s.scalar("SELECT version FROM projects WHERE project_id = ?", (project_id,))
-                s.execute(
-                    "INSERT INTO audit (ts, editor, project_id, action, field, old_value, new_value, version,"
-                    " change_id) VALUES (?, ?, ?, ?, 'problem', ?, ?, ?, ?)",
-                    (now_text(), editor, project_id, action, old, new, version, self._change_id(s)),
-                )
+        Parameters
+        ----------
+        problem_id : str
+            The health-check problem key.
+        project_ids : iterable of str
+            The projects that should address it.
+        editor : str
+            Who makes the change.
 
-        self._in_transaction(work)
+        Returns
+        -------
+        dict
+            ``{"linked": int, "unlinked": int}``.
+
+        Raises
+        ------
+        ProjectError
+            When one of the projects does not exist (nothing is changed).
+        """
+        editor = require_editor(editor)
+        wanted = {str(p) for p in project_ids}
+
+        def work(s: Session) -> dict:
+            rows = s.frame("SELECT project_id FROM problem_links WHERE problem_id = ?", (problem_id,))
+            current = set(rows["project_id"]) if len(rows) else set()
+            for pid in sorted(wanted - current):
+                self._link_in(s, "link", problem_id, pid, editor)
+            for pid in sorted(current - wanted):
+                self._link_in(s, "unlink", problem_id, pid, editor)
+            return {"linked": len(wanted - current), "unlinked": len(current - wanted)}
+
+        return self._in_transaction(work)
+
+    def _link_in(self, s: Session, action: str, problem_id: str, project_id: str, editor: str) -> None:
+        # one link/unlink and, when it changed a row, its audit row, in the caller's transaction
+        if "\x00" in str(problem_id):
+            raise ProjectValidationError(["problem_id: 含有空字符（NUL） / contains a NUL byte"])
+        version = s.scalar("SELECT version FROM projects WHERE project_id = ?", (project_id,))
+        if action == "link":
+            if version is None:
+                raise ProjectError(f"项目 {project_id} 不存在 / project {project_id} does not exist")
+            changed = s.execute(
+                "INSERT INTO problem_links VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (problem_id, project_id, now_text(), editor),
+            ).rowcount
+            old, new = None, problem_id
+        else:
+            changed = s.execute(
+                "DELETE FROM problem_links WHERE problem_id = ? AND project_id = ?", (problem_id, project_id)
+            ).rowcount
+            old, new = problem_id, None
+        if changed:
+            s.execute(
+                "INSERT INTO audit (ts, editor, project_id, action, field, old_value, new_value, version,"
+                " change_id) VALUES (?, ?, ?, ?, 'problem', ?, ?, ?, ?)",
+                (now_text(), editor, project_id, action, old, new, version, self._change_id(s)),
+            )
 
     # -------------------------------------------------------------------------------- exchange
     def ledger(self) -> pd.DataFrame:
@@ -576,7 +793,7 @@ class SQLProjectStore(ProjectStore):
         return ledger_table(self)
 
     def import_ledger(self, table: pd.DataFrame, *, editor: str) -> dict:
-        """Upsert the rows of a ledger (see :func:`geodata.stores.ledger.import_ledger`).
+        """Upsert the rows of a ledger, all or nothing (see :func:`geodata.stores.ledger.import_ledger`).
 
         Parameters
         ----------
@@ -588,6 +805,7 @@ class SQLProjectStore(ProjectStore):
         Returns
         -------
         dict
-            ``{"created": int, "updated": int, "problems": list of str}``.
+            ``{"created": int, "updated": int, "problems": list of str}``; when ``problems`` is not
+            empty nothing was written.
         """
         return import_ledger(self, table, editor=editor)

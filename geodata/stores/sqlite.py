@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from geodata.atomic import locked
 from geodata.paths import data_dir
 from geodata.stores.sqlcore import Dialect, SQLProjectStore
 
@@ -31,6 +32,8 @@ MIGRATIONS = (
         problem_id TEXT NOT NULL, project_id TEXT NOT NULL REFERENCES projects(project_id) ON DELETE CASCADE,
         linked_at TEXT NOT NULL, editor TEXT NOT NULL, PRIMARY KEY (problem_id, project_id));
     """,
+    # undo rows name the change they revert, so each change is undone once
+    "ALTER TABLE audit ADD COLUMN undoes INTEGER",
 )
 
 SQLITE = Dialect(
@@ -59,10 +62,24 @@ class SQLiteProjectStore(SQLProjectStore):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.migrate()
 
+    def migrate(self) -> int:
+        """Apply pending migrations, one process or thread at a time (the file's save lock).
+
+        Returns
+        -------
+        int
+            The schema version.
+        """
+        with locked(self.path):
+            return super().migrate()
+
     def _connect(self) -> sqlite3.Connection:
         con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         con.execute("PRAGMA foreign_keys = ON")
         return con
+
+    def _driver_errors(self) -> tuple[type[BaseException], ...]:
+        return (sqlite3.Error,)
 
     def _run_script(self, con, script: str) -> None:
         con.executescript("BEGIN;" + script + "COMMIT;")

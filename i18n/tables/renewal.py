@@ -78,6 +78,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "导入项目台账（XLSX，与导出的台账同样的中文表头）",
         "Import a ledger (XLSX, with the Chinese headers of the exported ledger)",
     ),
+    "lib.import_refused": (
+        "台账未导入：{p} 行有问题，所有行均未写入。请按下列问题修改后重新导入。",
+        "Ledger not imported: {p} row(s) have problems, so no row was written. Fix them and import again.",
+    ),
     "lib.import_done": (
         "导入完成：新增 {c}，更新 {u}，问题 {p} 行",
         "Imported: {c} created, {u} updated, {p} rows with problems",
@@ -147,6 +151,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "lib.col.updated": ("最后修改（北京时间）", "Last changed (Beijing time)"),
     "lib.col.action": ("操作", "Action"),
     "lib.action.create": ("新建", "Created"),
+    "lib.action.undo": ("撤销", "Undone"),
+    "lib.action.admin_undo": ("管理员撤销", "Undone by an administrator"),
     "lib.action.update": ("修改", "Changed"),
     "lib.action.link": ("关联问题", "Problem linked"),
     "lib.action.unlink": ("取消关联", "Problem unlinked"),

@@ -1,6 +1,7 @@
 """Excel ledger round trip on both stores: export, edit in a spreadsheet, import back."""
 
 import pandas as pd
+import pytest
 
 from tests.geodata.stores.conftest import PARCEL
 
@@ -29,3 +30,37 @@ def test_ledger_round_trip(store, tmp_path):
     assert store.get(pid)["status"] == "立项" and len(store.list()) == 2
     bad = pd.DataFrame([{"项目名称": "x", "状态": "在建"}])
     assert len(store.import_ledger(bad, editor="导入")["problems"]) == 1
+
+
+def _rows(year):
+    good = {"项目名称": "停车场", "类别": "停车设施", "状态": "谋划", "留改拆": "改", "投资（万元）": 300}
+    return pd.DataFrame([good, good | {"项目名称": "坏行", "开始年份": year}, good | {"项目名称": "第三行"}])
+
+
+@pytest.mark.parametrize("year", ["2025年", "二〇二五", 1995])
+def test_ledger_import_is_all_or_nothing(store, year):
+    pid = store.promote_parcel(PARCEL, editor="张工")["project_id"]
+    table = pd.concat(
+        [store.ledger().assign(状态="立项").astype(object), _rows(year).astype(object)], ignore_index=True
+    )
+    result = store.import_ledger(table, editor="导入")
+    assert result["created"] == result["updated"] == 0
+    assert len(result["problems"]) == 1 and result["problems"][0].startswith("row 4: start_year")
+    assert len(store.list()) == 1 and store.get(pid)["status"] == "储备"  # nothing written
+    assert len(store.audit()) == 1
+
+
+def test_ledger_import_rolls_back_on_a_conflict_found_while_writing(store):
+    pid = store.promote_parcel(PARCEL, editor="张工")["project_id"]
+    stale = store.ledger().assign(状态="立项")  # exported at version 1
+    store.update(pid, {"notes": "别人改了"}, expected_version=1, editor="李工")
+    result = store.import_ledger(pd.concat([_rows(2025).iloc[:1], stale], ignore_index=True), editor="导入")
+    assert result["created"] == 0 and len(result["problems"]) == 1
+    assert result["problems"][0].startswith("row 3: ") and "李工" in result["problems"][0]
+    assert len(store.list()) == 1 and store.get(pid)["status"] == "储备"
+
+
+def test_ledger_reads_whole_numbers_typed_as_text(store):
+    result = store.import_ledger(_rows("2025").astype({"开始年份": object}), editor="导入")
+    assert result == {"created": 3, "updated": 0, "problems": []}
+    assert sorted(store.list()["start_year"].dropna().tolist()) == [2025]

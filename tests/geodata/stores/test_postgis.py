@@ -7,7 +7,13 @@ import time
 import numpy as np
 import pytest
 
-from geodata.stores import ConflictError, PostGISProjectStore, count_within_postgis, open_store
+from geodata.stores import (
+    ConflictError,
+    PostGISProjectStore,
+    StoreError,
+    count_within_postgis,
+    open_store,
+)
 from layers.coverage import count_within
 from tests.geodata.stores.conftest import PARCEL, fresh_postgis
 
@@ -71,3 +77,9 @@ def test_short_load_audit_accounts_for_every_accepted_edit(pg_url):
     aud = store.audit()
     assert (aud["field"] == "budget_wan").sum() == len(accepted) > 0
     assert sum(store.get(p)["budget_wan"] for p in pids) == len(accepted)  # no lost update
+
+
+def test_unreachable_server_is_a_store_error_not_a_driver_traceback():
+    pytest.importorskip("psycopg")
+    with pytest.raises(StoreError, match="database refused"):
+        PostGISProjectStore("postgresql://nobody@127.0.0.1:1/renewal?connect_timeout=2")
