@@ -1,12 +1,15 @@
 """Renewal Atlas — the Streamlit shell: page config, the sidebar state that survives page changes, navigation.
 
-Language, editor name and basemap are created here on every run (not inside a page), so they persist when the
-planner changes pages or starts presenting. Every page runs inside a friendly error boundary.
+Language, the signed-in planner and basemap are created here on every run (not inside a page), so they persist
+when the planner changes pages or starts presenting. Where sign-in is required (any address but 127.0.0.1, a
+shared PostGIS store, or RENEWAL_LOGIN=required) nothing but the sign-in form is shown until a planner signs in;
+admins also get the accounts page. Every page runs inside a friendly error boundary.
 """
 
 import streamlit as st
 
-from dashboard import common
+from dashboard import auth, common
+from dashboard.admin_page import render_admin
 from dashboard.coverage_page import render_coverage
 from dashboard.healthcheck_page import render_healthcheck
 from dashboard.import_page import render_import
@@ -21,6 +24,8 @@ st.set_page_config(page_title="城市更新规划一张图 Renewal Atlas", page_
 
 common.shell_sidebar()
 _lang = common.lang()
+if not auth.login_gate(_lang):
+    st.stop()
 PAGES = [
     (render_overview, "nav.overview", ":material/map:", "overview"),
     (render_layout, "nav.layout", ":material/hub:", "layout"),
@@ -31,6 +36,8 @@ PAGES = [
     (render_import, "nav.import", ":material/upload_file:", "import"),
     (render_present, "nav.present", ":material/slideshow:", "present"),
 ]
+if auth.is_admin():
+    PAGES.append((render_admin, "nav.admin", ":material/manage_accounts:", "accounts"))
 pages = {
     t("nav.group.main", _lang): [
         st.Page(

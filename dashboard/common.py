@@ -85,7 +85,7 @@ def workspace_or_none():
 def shell_sidebar() -> None:
     """The sidebar controls that must survive every page change (called by app.py on every run).
 
-    Language, editor name and basemap are created here, in the shell, so Streamlit keeps their state when
+    Language, the signed-in planner and basemap are created here, in the shell, so Streamlit keeps their state when
     the page changes (a widget created inside a page is forgotten on the next page).
     """
     st.session_state.setdefault("lang", settings.default_language())
@@ -100,7 +100,9 @@ def shell_sidebar() -> None:
             format_func=lambda v: "中文" if v == "zh" else "English",
         )
         L = lang()
-        st.text_input(t("sidebar.editor", L), key="editor_name", max_chars=40)
+        from dashboard import auth  # auth uses md_escape from here
+
+        auth.identity_sidebar(L)
         with st.expander(t("sidebar.settings", L)):
             basemap = st.selectbox(
                 t("sidebar.basemap", L),
@@ -145,8 +147,10 @@ def sidebar() -> dict:
 
 
 def editor() -> str:
-    """The editor name given in the sidebar (stripped; empty when none)."""
-    return str(st.session_state.get("editor_name", "")).strip()
+    """The signed-in (or local) planner's name, recorded with every change ("" before sign-in)."""
+    from dashboard import auth
+
+    return auth.editor()
 
 
 _DEFAULT_PARAMS = ("index", "default", "value")
@@ -262,9 +266,12 @@ def guarded(render):
 def save_view_button(kind: str, params: dict, default_title: str, *, key: str) -> None:
     """ "Save this view" for the meeting: a small form that appends the page's current view to the saved
     views (listed and presented on the 会议演示 page)."""
+    from dashboard import auth
     from geodata.views import load_views, save_views
 
     L = lang()
+    if not auth.can_edit():
+        return
     with st.popover(t("view.save", L), icon=":material/bookmark_add:"):
         with st.form(f"save_view_{key}", border=False):
             title = st.text_input(t("view.title", L), value=default_title, max_chars=80)

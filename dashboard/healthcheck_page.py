@@ -7,7 +7,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from cartography.maps import grade_map
-from dashboard import common, state
+from dashboard import auth, common, state
 from geodata.indicators import load_indicators
 from geodata.stores import ProjectError
 from i18n import format_value, t
@@ -123,6 +123,9 @@ def _ledger_tab(ws, ev, ind, level: str, L: str) -> None:
         format_func=lambda p: f"{unames.get(p.split('|')[2], p.split('|')[2])} · {names[p.split('|')[3]]}",
     )
     lib = store.list()
+    if not auth.can_edit():
+        _orphans(lib, store, led, L)
+        return
     current = set(store.problem_links().query("problem_id == @pid")["project_id"]) if len(lib) else set()
     editor = common.editor()
     chosen = st.multiselect(
@@ -156,6 +159,11 @@ def _ledger_tab(ws, ev, ind, level: str, L: str) -> None:
             st.rerun()
     except ProjectError as err:
         st.error(t("hc.store_error", L, why=str(err)))
+    _orphans(lib, store, led, L)
+
+
+def _orphans(lib, store, led, L: str) -> None:
+    """Projects in the library that address no 城市体检 problem."""
     st.markdown(f"**{t('hc.orphans', L)}**")
     orphans = projects_without_problem(lib, store.problem_links(), led["problem_id"])
     st.dataframe(

@@ -11,7 +11,7 @@ from streamlit_folium import st_folium
 
 from cartography import mapkit
 from cartography.geojson import display_geojson
-from dashboard import common
+from dashboard import auth, common
 from geodata.errors import DataValidationError
 from geodata.importing import (
     TARGETS,
@@ -225,6 +225,9 @@ def render_import() -> None:
     st.title(t("imp.title", L))
     st.caption(t("imp.caption", L))
     _export_panel(L)
+    if not auth.can_edit():
+        st.info(t("imp.read_only", L), icon=":material/visibility:")
+        return
     up = st.file_uploader(
         t("imp.upload", L, mb=max_upload_bytes() // (1024 * 1024)),
         type=["gpkg", "zip", "geojson", "json", "kml", "csv", "xlsx"],

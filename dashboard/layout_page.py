@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 
 from cartography.charts import cluster_chart
 from cartography.maps import layout_map
-from dashboard import common
+from dashboard import auth, common
 from geodata.errors import DataValidationError
 from geodata.layout import load_layout, reset_user_layout, save_layout
 from i18n import t
@@ -95,6 +95,8 @@ def _summary(bnd, layout, L: str) -> None:
 
 
 def _editor(bnd, layout, L: str) -> None:
+    if not auth.can_edit():
+        return
     with st.expander(t("layout.editor", L)):
         st.caption(t("layout.editor.note", L))
         counties = bnd.counties.sort_values("adcode")

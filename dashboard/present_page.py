@@ -11,7 +11,7 @@ import streamlit as st
 from markupsafe import Markup
 
 from cartography.mapkit import standalone_html
-from dashboard import common, state
+from dashboard import auth, common, state
 from geodata.indicators import load_indicators
 from geodata.layout import load_layout
 from geodata.views import KINDS, load_views, save_views, view_title
@@ -98,6 +98,16 @@ def _move(views: list[dict], i: int, step: int) -> list[dict]:
     return out
 
 
+def _export_views_button(views: list[dict], L: str, where) -> None:
+    where.download_button(
+        t("pres.export_views", L),
+        lambda: json.dumps(views, ensure_ascii=False, indent=1).encode("utf-8"),
+        "views.json",
+        "application/json",
+        on_click="ignore",
+    )
+
+
 def _editor(views: list[dict], cat, L: str) -> None:
     st.subheader(t("pres.views", L))
     table = pd.DataFrame(
@@ -117,6 +127,9 @@ def _editor(views: list[dict], cat, L: str) -> None:
     )
     rows = list(getattr(picked, "selection", {}).get("rows", [])) if picked else []
     i = rows[0] if rows else None
+    if not auth.can_edit():
+        _export_views_button(views, L, st)
+        return
     c = st.columns(5)
     if c[0].button(t("pres.up", L), key="pres_up", disabled=i is None or i == 0):
         save_views(_move(views, i, -1))
@@ -127,13 +140,7 @@ def _editor(views: list[dict], cat, L: str) -> None:
     if c[2].button(t("pres.delete", L), key="pres_drop_btn", disabled=i is None):
         save_views([v for k, v in enumerate(views) if k != i])
         st.rerun()
-    c[3].download_button(
-        t("pres.export_views", L),
-        lambda: json.dumps(views, ensure_ascii=False, indent=1).encode("utf-8"),
-        "views.json",
-        "application/json",
-        on_click="ignore",
-    )
+    _export_views_button(views, L, c[3])
     with c[4].popover(t("pres.import_views", L)):
         up = st.file_uploader(t("pres.import_views", L), type=["json"], key="pres_import")
         if up is not None and st.button(t("pres.import_views", L), key="pres_import_btn"):

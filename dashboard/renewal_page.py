@@ -10,7 +10,7 @@ from streamlit_folium import st_folium
 from cartography.colours import STATUS_COLOURS
 from cartography.maps import parcel_map
 from cartography.projects import category_label, projects_map, status_label, top_candidates_map
-from dashboard import common, state
+from dashboard import auth, common, state
 from geodata.export import geodata_bytes
 from geodata.presets import add_user_preset, load_user_presets
 from geodata.schema import DECISIONS, PARCEL_TYPES, PROJECT_STATUSES
@@ -89,6 +89,8 @@ def _weights(L: str) -> dict:
         weights[key] = cols[i % 3].slider(
             t(f"crit.{key}", L), 0.0, 5.0, float(presets[name].get(key, 0.0)), 0.5, key=f"w_{name}_{key}"
         )
+    if not auth.can_edit():
+        return weights
     with st.popover(t("ren.preset.save", L)):
         new = st.text_input(t("ren.preset.name", L), key="ren_new_preset", max_chars=40)
         if st.button(t("ren.preset.save", L), key="ren_save_preset") and new.strip():
@@ -331,8 +333,10 @@ def _promote_button(parcel: pd.Series, L: str, key: str) -> None:
     if existing:
         st.caption(t("ren.already", L, pid=existing["project_id"]))
         return
+    if not auth.can_edit():
+        return
     if st.button(t("ren.promote", L), key=key, type="primary"):
-        editor = st.session_state.get("editor_name", "")
+        editor = common.editor()
         try:
             p = store.promote_parcel(
                 parcel.drop(labels="geometry").to_dict() | {"geometry_wkt": parcel.geometry.wkt},
@@ -739,9 +743,9 @@ def _exchange(store, editor: str, L: str, has_projects: bool) -> None:
             key="lib_dl_ledger",
             on_click="ignore",
         )
+    if not auth.can_edit():
+        return
     up = st.file_uploader(t("lib.import", L), type=["xlsx"], key="lib_import")
-    if up is not None and not editor:
-        st.warning(t("lib.editor_missing", L))
     if up is not None and editor and st.button(t("lib.import.go", L), key="lib_import_go"):
         result = store.import_ledger(pd.read_excel(up), editor=editor)
         if result["problems"]:  # all or nothing: one refused row means nothing was written
@@ -758,7 +762,7 @@ def _exchange(store, editor: str, L: str, has_projects: bool) -> None:
 def _library_tab(ws, L: str) -> None:
     store = state.store()
     lib = store.list()
-    editor = st.session_state.get("editor_name", "").strip()
+    editor = common.editor()
     if lib.empty:
         st.info(t("lib.empty", L), icon="📋")
         _exchange(store, editor, L, has_projects=False)
@@ -826,8 +830,9 @@ def _edit_form(store, latest: dict, editor: str, L: str) -> None:
         if st.button(t("lib.reload", L), key="lib_reload"):
             st.session_state[snap_key] = latest
             st.rerun()
-    if not editor:
-        st.warning(t("lib.editor_missing", L))
+    if not (editor and auth.can_edit()):
+        st.info(t("lib.read_only", L), icon=":material/visibility:")
+        return
     with st.form(f"edit_{proj['project_id']}"):
         c = st.columns(3)
         changes = {
@@ -862,7 +867,7 @@ def _edit_form(store, latest: dict, editor: str, L: str) -> None:
             ),
             "notes": c[2].text_area(t("col.notes", L), proj["notes"], height=68),
         }
-        saved = st.form_submit_button(t("lib.save", L), type="primary", disabled=not editor)
+        saved = st.form_submit_button(t("lib.save", L), type="primary")
     if saved:
         try:
             new = store.update(proj["project_id"], changes, expected_version=proj["version"], editor=editor)
@@ -875,8 +880,9 @@ def _edit_form(store, latest: dict, editor: str, L: str) -> None:
             st.session_state[snap_key] = new
             st.session_state["lib_flash"] = t("lib.saved", L, v=new["version"])
             st.rerun()
-    if st.button(t("lib.undo", L), disabled=not editor, key="lib_undo"):
-        undone = store.undo_last(editor=editor, project_id=proj["project_id"])
+    undo_label = t("lib.admin_undo", L) if auth.is_admin() else t("lib.undo", L)
+    if st.button(undo_label, key="lib_undo", help=t("lib.undo.help", L)):
+        undone = store.undo_last(editor=editor, project_id=proj["project_id"], admin=auth.is_admin())
         st.session_state["lib_flash"] = t("lib.undone", L) if undone else t("lib.nothing_to_undo", L)
         st.session_state.pop(snap_key, None)
         st.rerun()

@@ -12,7 +12,7 @@ from streamlit_folium import st_folium
 
 from cartography import mapkit
 from cartography.maps import districts_layer
-from dashboard import common, state
+from dashboard import auth, common, state
 from geodata.schema import PARCEL_TYPES
 from geodata.stores import ProjectError
 from i18n import t
@@ -111,7 +111,7 @@ def _send_buttons(ws, ftype: str, chosen_ll: gpd.GeoSeries, ids: list[str], L: s
             st.success(t("site.sent_whatif", L, n=added))
         else:
             st.info(t("site.already_sent", L))
-    if c2.button(t("site.to_library", L), key="site_to_library"):
+    if auth.can_edit() and c2.button(t("site.to_library", L), key="site_to_library"):
         store, made = state.store(), []
         name = common.catalogue().types[ftype].name("zh")
         try:

@@ -13,6 +13,18 @@ from geodata.paths import DEMO_GPKG
 os.environ.setdefault("RENEWAL_DATA_DIR", tempfile.mkdtemp(prefix="renewal-atlas-test-"))
 os.environ.pop("RENEWAL_WORKSPACE", None)
 os.environ.pop("RENEWAL_BASEMAP", None)
+os.environ.pop("RENEWAL_LOGIN", None)
+
+
+def _serve_locally() -> None:
+    # AppTest runs the app in-process without a server address (= every interface, sign-in required);
+    # the suite's default is the single-planner mode of `make run` (127.0.0.1). Sign-in tests set their own.
+    from streamlit import config
+
+    config.set_option("server.address", "127.0.0.1")
+
+
+_serve_locally()
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from geodata.atomic import locked
 from geodata.paths import data_dir
+from geodata.stores.accounts import ROLES, AccountError
 from geodata.stores.contract import (
     CATEGORIES,
     CATEGORY_BY_PARCEL_TYPE,
@@ -29,6 +30,8 @@ from geodata.stores.postgis import PostGISProjectStore, count_within_postgis
 from geodata.stores.sqlite import SQLiteProjectStore
 
 __all__ = [
+    "ROLES",
+    "AccountError",
     "CATEGORIES",
     "CATEGORY_BY_PARCEL_TYPE",
     "COLUMNS",
@@ -47,6 +50,7 @@ __all__ = [
     "ledger_table",
     "demo_store_path",
     "open_store",
+    "open_accounts",
     "seed_demo_library",
     "validate_fields",
 ]
@@ -142,3 +146,22 @@ def open_store(url: str | None = None, *, workspace=None) -> ProjectStore:
     if url.startswith(("postgresql://", "postgres://")):
         return PostGISProjectStore(url)
     raise ValueError(f"unsupported RENEWAL_DB_URL {url!r}")
+
+
+def open_accounts(url: str | None = None) -> ProjectStore:
+    """Open the store that holds the planners' accounts.
+
+    Accounts live with the planner's own library (``RENEWAL_DB_URL``, or the SQLite file in the data
+    directory) — never in the synthetic demo library, so the demo can be reset without losing logins.
+
+    Parameters
+    ----------
+    url : str, optional
+        As for :func:`open_store`.
+
+    Returns
+    -------
+    ProjectStore
+        The store; its ``users``/``add_user``/``authenticate``… methods manage accounts.
+    """
+    return open_store(url)

@@ -17,6 +17,15 @@ from typing import Any
 
 import pandas as pd
 
+from geodata.stores.accounts import (
+    MIN_PASSWORD,
+    AccountError,
+    check_name,
+    check_role,
+    hash_password,
+    needs_rehash,
+    password_matches,
+)
 from geodata.stores.contract import (
     COLUMNS,
     EDITABLE,
@@ -35,6 +44,9 @@ from geodata.stores.contract import (
     validate_fields,
 )
 from geodata.stores.ledger import import_ledger, ledger_table
+
+#: hashed once, so an unknown user name costs the same verification time as a wrong password
+_DUMMY_HASH = hash_password("not-a-real-password")
 
 
 class _Refused(Exception):
@@ -780,6 +792,204 @@ class SQLProjectStore(ProjectStore):
                 " change_id) VALUES (?, ?, ?, ?, 'problem', ?, ?, ?, ?)",
                 (now_text(), editor, project_id, action, old, new, version, self._change_id(s)),
             )
+
+    # -------------------------------------------------------------------------------- accounts
+    def users(self) -> pd.DataFrame:
+        """Return every account (never the password hashes).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``name, role, active, has_password, created_at, updated_at, updated_by``.
+        """
+        return self._read(
+            lambda s: s.frame(
+                "SELECT name, role, active, CASE WHEN pw_hash IS NULL THEN 0 ELSE 1 END AS has_password,"
+                " created_at, updated_at, updated_by FROM users ORDER BY name"
+            )
+        )
+
+    def user(self, name: str) -> dict | None:
+        """Return one active account (no hash), or None.
+
+        Parameters
+        ----------
+        name : str
+            The account name (e.g. the e-mail address single sign-on reports).
+
+        Returns
+        -------
+        dict or None
+            ``{"name", "role"}`` of an active account.
+        """
+        row = self._read(
+            lambda s: s.one("SELECT name, role FROM users WHERE name = ? AND active = 1", (str(name),))
+        )
+        return dict(row) if row else None
+
+    def account_log(self) -> pd.DataFrame:
+        """Return who changed which account and when (newest first).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``ts, actor, name, action, detail``.
+        """
+        return self._read(lambda s: s.frame("SELECT * FROM account_log ORDER BY ts DESC"))
+
+    def add_user(self, name: str, role: str, password: str | None, *, by: str) -> dict:
+        """Create an account.
+
+        Parameters
+        ----------
+        name : str
+            See :func:`geodata.stores.accounts.check_name`.
+        role : str
+            One of :data:`geodata.stores.accounts.ROLES`.
+        password : str or None
+            The first password (hashed with argon2id); None for an account that signs in only
+            through single sign-on.
+        by : str
+            Who adds it (the admin, or ``cli`` for the first admin).
+
+        Returns
+        -------
+        dict
+            ``{"name", "role"}``.
+
+        Raises
+        ------
+        AccountError
+            When the name, role or password is invalid, or the name is taken.
+        """
+        name, role = check_name(name), check_role(role)
+        pw_hash = hash_password(password) if password is not None else None
+
+        def work(s: Session) -> None:
+            if s.one("SELECT name FROM users WHERE name = ?", (name,)):
+                raise AccountError(f"用户 {name} 已存在 / user {name} already exists")
+            now = now_text()
+            s.execute("INSERT INTO users VALUES (?, ?, ?, 1, ?, ?, ?)", (name, role, pw_hash, now, now, by))
+            self._log_account(s, by, name, "add", role)
+
+        self._in_transaction(work)
+        return {"name": name, "role": role}
+
+    def set_password(self, name: str, password: str, *, by: str) -> None:
+        """Replace an account's password (an admin's reset, or the planner's own change).
+
+        Parameters
+        ----------
+        name : str
+            The account.
+        password : str
+            The new password.
+        by : str
+            Who changes it.
+
+        Raises
+        ------
+        AccountError
+            When there is no such account or the password is invalid.
+        """
+        pw_hash = hash_password(password)
+        self._change_account(name, "UPDATE users SET pw_hash = ?", (pw_hash,), by=by, action="password")
+
+    def set_role(self, name: str, role: str, *, by: str) -> None:
+        """Change an account's role (the last active admin keeps theirs).
+
+        Parameters
+        ----------
+        name : str
+            The account.
+        role : str
+            The new role.
+        by : str
+            Who changes it.
+
+        Raises
+        ------
+        AccountError
+            When there is no such account, the role is invalid, or it would leave no active admin.
+        """
+        role = check_role(role)
+        self._change_account(name, "UPDATE users SET role = ?", (role,), by=by, action="role", detail=role)
+
+    def set_active(self, name: str, active: bool, *, by: str) -> None:
+        """Disable (or re-enable) an account; a disabled account cannot sign in.
+
+        Parameters
+        ----------
+        name : str
+            The account.
+        active : bool
+            False disables it.
+        by : str
+            Who changes it.
+
+        Raises
+        ------
+        AccountError
+            When there is no such account or it would leave no active admin.
+        """
+        action = "enable" if active else "disable"
+        self._change_account(name, "UPDATE users SET active = ?", (int(bool(active)),), by=by, action=action)
+
+    def authenticate(self, name: str, password: str) -> dict | None:
+        """Check a name and password.
+
+        Parameters
+        ----------
+        name : str
+            The account name.
+        password : str
+            What was typed.
+
+        Returns
+        -------
+        dict or None
+            ``{"name", "role"}`` of the active account when the password matches; None otherwise
+            (the same answer for an unknown name, a wrong password and a disabled account).
+        """
+        row = self._read(
+            lambda s: s.one(
+                "SELECT name, role, pw_hash FROM users WHERE name = ? AND active = 1", (str(name),)
+            )
+        )
+        if not password_matches(row["pw_hash"] if row else None, password):
+            if row is None:
+                password_matches(_DUMMY_HASH, "x" * MIN_PASSWORD)  # same work for unknown names
+            return None
+        if needs_rehash(row["pw_hash"]):
+            self._change_account(
+                row["name"],
+                "UPDATE users SET pw_hash = ?",
+                (hash_password(password),),
+                by=row["name"],
+                action="rehash",
+            )
+        return {"name": row["name"], "role": row["role"]}
+
+    def _change_account(
+        self, name: str, assignment: str, params: tuple, *, by: str, action: str, detail: str | None = None
+    ) -> None:
+        # one account UPDATE + its log row; refuses to leave the store without an active admin
+        def work(s: Session) -> None:
+            if not s.one("SELECT name FROM users WHERE name = ?", (str(name),)):
+                raise AccountError(f"用户 {name} 不存在 / no user {name}")
+            s.execute(
+                f"{assignment}, updated_at = ?, updated_by = ? WHERE name = ?",
+                (*params, now_text(), by, name),
+            )
+            if not s.scalar("SELECT count(*) FROM users WHERE role = 'admin' AND active = 1"):
+                raise AccountError("至少保留一名启用的管理员 / at least one active admin must remain")
+            self._log_account(s, by, name, action, detail)
+
+        self._in_transaction(work)
+
+    @staticmethod
+    def _log_account(s: Session, actor: str, name: str, action: str, detail: str | None) -> None:
+        s.execute("INSERT INTO account_log VALUES (?, ?, ?, ?, ?)", (now_text(), actor, name, action, detail))
 
     # -------------------------------------------------------------------------------- exchange
     def ledger(self) -> pd.DataFrame:

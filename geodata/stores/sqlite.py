@@ -34,6 +34,14 @@ MIGRATIONS = (
     """,
     # undo rows name the change they revert, so each change is undone once
     "ALTER TABLE audit ADD COLUMN undoes INTEGER",
+    # planner accounts (geodata.stores.accounts): password hashes only, and who changed which account
+    """
+    CREATE TABLE users (
+        name TEXT PRIMARY KEY, role TEXT NOT NULL, pw_hash TEXT, active INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL);
+    CREATE TABLE account_log (
+        ts TEXT NOT NULL, actor TEXT NOT NULL, name TEXT NOT NULL, action TEXT NOT NULL, detail TEXT);
+    """,
 )
 
 SQLITE = Dialect(

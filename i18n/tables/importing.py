@@ -88,4 +88,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "imp.col.hint": ("处理建议", "Hint"),
     "imp.col.layer": ("图层", "Layer"),
     "imp.features": ("{source}：{n} 个要素", "{source}: {n} features"),
+    "imp.read_only": (
+        "查看者可以导出图层，导入数据需要“编辑者”或“管理员”角色。",
+        "Viewers may export layers; importing data needs the editor or admin role.",
+    ),
 }

@@ -49,9 +49,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "ren.export.csv": ("导出排名（CSV）", "Export ranking (CSV)"),
     "ren.export.gpkg": ("导出排名（GeoPackage）", "Export ranking (GeoPackage)"),
     "ren.heritage_note": ("受历史风貌保护约束，不宜“拆”", "Heritage constraint: demolition not allowed"),
-    "lib.editor_missing": (
-        "请先在侧栏填写“编辑人”，再修改项目库。",
-        "Enter your name as editor in the sidebar before editing.",
+    "lib.read_only": (
+        "只读：您的角色是“查看者”，可以查看和导出项目库，不能修改。",
+        "Read only: as a viewer you may view and export the library, not change it.",
     ),
     "lib.empty": (
         "项目库还没有项目。在“更新地块”或“候选筛选”中选中地块后点“纳入项目库”，或在下方导入已有的项目台账（Excel）。"
@@ -64,7 +64,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "lib.edit": ("编辑项目", "Edit project"),
     "lib.save": ("保存修改", "Save changes"),
     "lib.saved": ("已保存（版本 {v}）", "Saved (version {v})"),
-    "lib.undo": ("撤销最近一次修改", "Undo the last change"),
+    "lib.undo": ("撤销我对本项目的最近一次修改", "Undo my last change to this project"),
+    "lib.admin_undo": ("撤销本项目的最近一次修改（管理员）", "Undo this project's last change (admin)"),
+    "lib.undo.help": (
+        "撤销会作为一条新的修改记入历史；管理员撤销他人的修改时记为“管理员撤销”。",
+        "An undo is recorded as a new change; an admin undoing someone else's change is recorded as such.",
+    ),
     "lib.undone": ("已撤销最近一次修改。", "The last change was undone."),
     "lib.nothing_to_undo": ("没有可撤销的修改。", "Nothing to undo."),
     "lib.newer": (

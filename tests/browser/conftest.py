@@ -39,12 +39,11 @@ def _require_chromium():
         pytest.skip("Debian chromium not installed (make test installs it)")
 
 
-@pytest.fixture(scope="session")
-def app_server(demo_gpkg, tmp_path_factory):
-    """Base URL of ``streamlit run app.py`` on a free localhost port (stopped at the end)."""
+def start_app(data_dir, log_path, **env_extra):
+    """Start ``streamlit run app.py`` on a free 127.0.0.1 port; return ``(process, base URL, log file)``."""
     port = _free_port()
-    env = dict(os.environ, RENEWAL_DATA_DIR=str(tmp_path_factory.mktemp("browser-data")))
-    log = open(tmp_path_factory.mktemp("server") / "streamlit.log", "w")  # noqa: SIM115
+    env = dict(os.environ, RENEWAL_DATA_DIR=str(data_dir), **env_extra)
+    log = open(log_path, "w")  # noqa: SIM115
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -70,19 +69,33 @@ def app_server(demo_gpkg, tmp_path_factory):
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
                 if r.status == 200:
-                    break
+                    return proc, url, log
         except OSError:
             time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail(f"streamlit did not start; see {log.name}")
-    yield url
+    proc.kill()
+    pytest.fail(f"streamlit did not start; see {log.name}")
+
+
+def stop_app(proc, log) -> None:
     proc.terminate()
     try:
         proc.wait(10)
     except subprocess.TimeoutExpired:
         proc.kill()
     log.close()
+
+
+@pytest.fixture(scope="session")
+def app_server(demo_gpkg, tmp_path_factory):
+    """Base URL of ``streamlit run app.py`` on a free localhost port (stopped at the end): the single-planner
+    mode of ``make run``, changes recorded as the local planner 张工."""
+    proc, url, log = start_app(
+        tmp_path_factory.mktemp("browser-data"),
+        tmp_path_factory.mktemp("server") / "streamlit.log",
+        RENEWAL_LOCAL_USER="张工",
+    )
+    yield url
+    stop_app(proc, log)
 
 
 class BrowserPage:

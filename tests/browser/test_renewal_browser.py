@@ -5,8 +5,6 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-EDITOR = "编辑人（用于项目库修改记录）"
-
 
 def _open(page, bpage, app_server):
     page.set_viewport_size({"width": 1920, "height": 1080})
@@ -26,8 +24,6 @@ def test_screen_and_promote(app_server, bpage):
     _open(page, bpage, app_server)
     page.wait_for_timeout(1000)
     bpage.screenshot("renewal_parcels_zh")
-    page.get_by_label(EDITOR).fill("张工")
-    page.get_by_label(EDITOR).press("Enter")
     page.get_by_role("tab", name="候选筛选").click()
     slider = page.get_by_role("slider", name="安全隐患（危房等级/预制板）").first
     slider.focus()

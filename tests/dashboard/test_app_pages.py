@@ -125,7 +125,7 @@ def test_siting_page(demo_gpkg, tmp_path, monkeypatch):
     values = {m.label: m.value for m in at.metric}
     assert float(values["新增覆盖"].replace(",", "")) > 0 and "贪心与最优差距" in values
     assert any(k.startswith("精确解 · ") for k in values)
-    at.session_state["editor_name"] = "张工"
+    at.session_state["auth"] = {"name": "张工", "role": "editor", "via": "password"}
     at.button(key="site_to_library").click().run()
     assert any("已加入项目库" in s.value for s in at.success)
     from geodata.stores import open_store

@@ -12,7 +12,7 @@ SCRIPT = "from dashboard.healthcheck_page import render_healthcheck\nrender_heal
 def at(demo_gpkg, tmp_path, monkeypatch):
     monkeypatch.setenv("RENEWAL_DATA_DIR", str(tmp_path))
     app = AppTest.from_string(SCRIPT, default_timeout=180)
-    app.session_state["editor_name"] = "张工"
+    app.session_state["auth"] = {"name": "张工", "role": "editor", "via": "password"}
     app.run()
     assert not app.exception, app.exception
     return app

@@ -30,10 +30,10 @@ def test_demo_starts_with_its_seeded_library(demo_gpkg, tmp_path, monkeypatch):
     assert len(open_store(workspace=load_workspace(demo_gpkg)).list()) == 60
 
 
-def _run(editor: str | None = "张工", lang: str = "zh") -> AppTest:
+def _run(editor: str | None = "张工", lang: str = "zh", role: str = "editor") -> AppTest:
     at = AppTest.from_string(SCRIPT, default_timeout=120)
     if editor:
-        at.session_state["editor_name"] = editor
+        at.session_state["auth"] = {"name": editor, "role": role, "via": "password"}
     at.session_state["lang"] = lang
     at.run()
     assert not at.exception, at.exception
@@ -99,11 +99,29 @@ def test_promote_edit_reload_history_and_conflict(demo_gpkg, fresh_library):
     assert open_store().get(pid)["status"] == "立项"
 
 
-def test_library_needs_an_editor(demo_gpkg, fresh_library):
+def test_local_mode_records_the_machines_planner(demo_gpkg, fresh_library, monkeypatch):
+    # make run on 127.0.0.1: no sign-in, changes are recorded under the local planner's name
+    monkeypatch.setenv("RENEWAL_LOCAL_USER", "王工")
     at = _run(editor=None)
     at.button(key="promote_from_screen").click().run()
-    assert any("编辑人" in e.value for e in at.error)
-    assert open_store().list().empty
+    pid = open_store().list().iloc[0]["project_id"]
+    assert open_store().history(pid)["editor"].tolist() == ["王工"]
+
+
+def test_viewer_sees_no_control_that_writes(demo_gpkg, fresh_library):
+    store = open_store()
+    store.create({"name": "甲项目", "parcel_id": "P0001"}, editor="张工")
+    at = _run(editor="赵工", role="viewer")
+    keys = {b.key for b in at.button}
+    assert "promote_from_screen" not in keys and "lib_undo" not in keys and "ren_save_preset" not in keys
+    assert not [b for b in at.button if str(b.form_id).startswith("edit_")]
+    assert any("只读" in i.value for i in at.info)
+    assert len(at.get("file_uploader")) == 0, "viewers get no ledger import"
+    assert len(open_store().history(store.list().iloc[0]["project_id"])) == 1
+    editor = _run(editor="张工", role="editor")  # the same page for an editor has all of them
+    assert {"promote_from_screen", "lib_undo"} <= {b.key for b in editor.button}
+    assert [b for b in editor.button if str(b.form_id).startswith("edit_")]
+    assert len(editor.get("file_uploader")) == 1
 
 
 def test_two_sessions_on_postgis_no_lost_update(demo_gpkg, fresh_library, pg_url, monkeypatch):
