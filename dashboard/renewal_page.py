@@ -812,7 +812,11 @@ def _library_tab(ws, L: str) -> None:
 
 
 def _year(value) -> int | None:
-    return None if value is None or pd.isna(value) else int(value)
+    """A stored year for the form's year inputs; a legacy year outside YEAR_RANGE shows as empty (the page
+    says so) instead of breaking the form."""
+    if value is None or pd.isna(value) or not YEAR_RANGE[0] <= int(value) <= YEAR_RANGE[1]:
+        return None
+    return int(value)
 
 
 def _edit_form(store, latest: dict, editor: str, L: str) -> None:
@@ -833,6 +837,13 @@ def _edit_form(store, latest: dict, editor: str, L: str) -> None:
     if not (editor and auth.can_edit()):
         st.info(t("lib.read_only", L), icon=":material/visibility:")
         return
+    legacy = [
+        f"{t(f'col.{k}', L)} {int(proj[k])}"
+        for k in ("start_year", "end_year")
+        if proj[k] is not None and not pd.isna(proj[k]) and _year(proj[k]) is None
+    ]
+    if legacy:
+        st.warning(t("lib.legacy_year", L, years="、".join(legacy), lo=YEAR_RANGE[0], hi=YEAR_RANGE[1]))
     with st.form(f"edit_{proj['project_id']}"):
         c = st.columns(3)
         changes = {
@@ -869,6 +880,9 @@ def _edit_form(store, latest: dict, editor: str, L: str) -> None:
         }
         saved = st.form_submit_button(t("lib.save", L), type="primary")
     if saved:
+        for k in ("start_year", "end_year"):  # an untouched legacy year stays as stored
+            if changes[k] is None and f"{t(f'col.{k}', L)} " in " ".join(legacy):
+                changes.pop(k)
         try:
             new = store.update(proj["project_id"], changes, expected_version=proj["version"], editor=editor)
         except ConflictError:

@@ -49,6 +49,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "ren.export.csv": ("导出排名（CSV）", "Export ranking (CSV)"),
     "ren.export.gpkg": ("导出排名（GeoPackage）", "Export ranking (GeoPackage)"),
     "ren.heritage_note": ("受历史风貌保护约束，不宜“拆”", "Heritage constraint: demolition not allowed"),
+    "lib.legacy_year": (
+        "库中记录的 {years} 不在 {lo}–{hi} 之间，表单中显示为空；保存前请填写有效年份。",
+        "The stored {years} is outside {lo}–{hi}; the form shows it empty — enter a valid year before saving.",
+    ),
     "lib.read_only": (
         "只读：您的角色是“查看者”，可以查看和导出项目库，不能修改。",
         "Read only: as a viewer you may view and export the library, not change it.",

@@ -280,3 +280,24 @@ def test_empty_library_explains_what_to_do(demo_gpkg, fresh_library):
     at = _run()
     assert any("项目库还没有项目" in i.value for i in at.info)
     assert not any(d.value.columns[0] == "项目编号" for d in at.dataframe)
+
+
+def test_a_legacy_1995_project_opens_and_saves(demo_gpkg, fresh_library):
+    # a project stored before the year range (e.g. imported by an older version) must not break the form
+    import sqlite3
+
+    store = open_store()
+    pid = store.create({"name": "老项目", "start_year": 2001}, editor="张工")["project_id"]
+    with sqlite3.connect(fresh_library / "library.sqlite") as con:
+        con.execute("UPDATE projects SET start_year = 1995 WHERE project_id = ?", (pid,))
+    at = _run()
+    assert any("1995" in w.value for w in at.warning)
+    next(s for s in at.selectbox if s.label == "状态").set_value("谋划")
+    next(b for b in at.button if str(b.form_id).startswith("edit_")).click().run()
+    assert not at.exception and any("1995" in e.value and "2000" in e.value for e in at.error)
+    assert open_store().get(pid)["version"] == 1, "nothing saved while the stored year is invalid"
+    next(n for n in at.number_input if n.label == "开始年份").set_value(2003)
+    next(b for b in at.button if str(b.form_id).startswith("edit_")).click().run()
+    assert not at.exception and not at.error
+    after = open_store().get(pid)
+    assert after["status"] == "谋划" and after["start_year"] == 2003 and after["version"] == 2
