@@ -155,7 +155,7 @@ def _ledger_tab(ws, ev, ind, level: str, L: str) -> None:
             st.session_state["hc_flash"] = t("hc.created", L, pid=proj["project_id"])
             st.rerun()
     except ProjectError as err:
-        st.error(t("hc.store_error", L, why=str(err)))
+        st.error(t("hc.store_error", L, why=common.md_escape(err)))
     st.markdown(f"**{t('hc.orphans', L)}**")
     orphans = projects_without_problem(lib, store.problem_links(), led["problem_id"])
     st.dataframe(
