@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from batch.registry import command
+from geodata.spreadsheet import write_csv
 
 
 @command("coverage")
@@ -48,7 +49,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     table = point_coverage(
         res.to_crs(metric), fac.to_crs(metric), radius_m=args.radius_m, mode=args.mode, network=net
     )
-    table.to_csv(args.out, index=False, encoding="utf-8")
+    write_csv(table, args.out)
     pop = table["population"].astype(float)
     print(f"mode={args.mode} crs={metric} facilities={len(fac)} residents={len(table)}")
     print(
@@ -118,7 +119,7 @@ def cmd_screen(args: argparse.Namespace) -> int:
     ws = load_workspace(args.workspace)
     crit = screening_criteria(ws, coverage_model(ws, load_catalogue()), current_year=dt.date.today().year)
     ranked = score(crit, weights).sort_values("rank")
-    ranked.round(4).reset_index().to_csv(args.out, index=False, encoding="utf-8")
+    write_csv(ranked.round(4).reset_index(), args.out)
     print(f"weights={json.dumps(weights, ensure_ascii=False)}")
     print(f"parcels={len(ranked)} top={ranked.index[0]}")
     return 0
@@ -168,7 +169,7 @@ def cmd_site(args: argparse.Namespace) -> int:
     )
     lonlat = gpd_points_lonlat(xy[plan.best.chosen])
     table["lon"], table["lat"] = lonlat[:, 0].round(6), lonlat[:, 1].round(6)
-    table.to_csv(args.out, index=False, encoding="utf-8")
+    write_csv(table, args.out)
     exact = f"{plan.exact.objective:.0f}" if plan.exact is not None else "-"
     print(f"type={args.type} radius_m={plan.radius_m:g} candidates={len(xy)} k={args.k} weight={args.weight}")
     print(

@@ -1,8 +1,12 @@
 """The one escaped GeoJSON/tooltip/label helper for every map: EPSG:4326, simplified for drawing, text escaped.
 
-Everything a user can type (a district, community, compound or street name) reaches a map through this
-module: :func:`escape_text` for single strings, :func:`display_geojson` for feature properties and
-:func:`label_points` / :func:`street_label_points` for permanent map labels.
+Everything a user can type (a district, community, compound, street, parcel or project name, an imported
+column name) reaches a map through this module: :func:`escape_text` for single strings, :func:`display_geojson`
+for feature properties, :func:`tooltip` for GeoJSON hover tables (aliases escaped here), :func:`text_tooltip`
+for marker tooltips and :func:`label_points` / :func:`street_label_points` for permanent map labels.
+
+folium puts a marker tooltip's text inside a JavaScript template literal (`` `...` ``) and GeoJSON tooltips
+build their table with ``innerHTML``: escaped text therefore has no ``< > & " '`` and no backtick, dollar or backslash either.
 """
 
 from __future__ import annotations
@@ -14,14 +18,21 @@ import math
 import folium
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 import shapely.ops
 
 from layers.crs import ANALYSIS_CRS, DISPLAY_CRS
 
+#: characters html.escape leaves alone that still matter inside a JavaScript template literal
+_JS_TEMPLATE = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+
 
 def escape_text(value) -> str:
-    """User text made safe for HTML: NUL bytes dropped, ``& < > " '`` escaped.
+    """User text made safe for HTML and for folium's template-literal tooltips.
+
+    NUL bytes are dropped, ``& < > " '`` escaped as by :func:`html.escape` and `` ` $ \\ `` as numeric
+    character references (so ``${...}`` cannot run inside a template literal); the text reads the same.
 
     Parameters
     ----------
@@ -35,7 +46,7 @@ def escape_text(value) -> str:
     """
     if value is None:
         return ""
-    return html.escape(str(value).replace("\x00", ""), quote=True)
+    return html.escape(str(value).replace("\x00", ""), quote=True).translate(_JS_TEMPLATE)
 
 
 def display_geojson(
@@ -43,7 +54,10 @@ def display_geojson(
 ) -> dict:
     """GeoJSON dict in EPSG:4326 for display: simplified in metres, coordinates rounded, text escaped.
 
-    Simplification is topology-naive and for drawing only; never feed the result to an analysis.
+    Simplification is topology-naive and for drawing only; never feed the result to an analysis. Every
+    ``columns`` value that is not a number or a boolean (text, categories, mixed objects) is escaped with
+    :func:`escape_text`; missing values become ``""``. Property names are escaped too (an imported column
+    can be called ``<img src=x onerror=...>``): :func:`tooltip` escapes its ``fields`` the same way.
     """
     if gdf.crs is None:
         raise ValueError("layer has no CRS; cannot prepare it for display")
@@ -54,15 +68,44 @@ def display_geojson(
     geom = shapely.set_precision(geom.values, 10.0**-precision, mode="pointwise")
     props = gdf[list(columns)].copy()
     for col in columns:
-        if props[col].dtype == object or str(props[col].dtype) in ("string", "str"):
-            props[col] = props[col].map(escape_text)
+        values = props[col]
+        if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            continue
+        props[col] = values.astype(object).map(lambda v: "" if _missing(v) else escape_text(v))
+    props.columns = [escape_text(c) for c in props.columns]  # property names: escaped like the values
     out = gpd.GeoDataFrame(props, geometry=geom, crs=DISPLAY_CRS)
     return json.loads(out.to_json(drop_id=True))
 
 
-def tooltip(fields: tuple[str, ...], aliases: tuple[str, ...]) -> folium.GeoJsonTooltip:
-    """Hover tooltip over already-escaped GeoJSON properties (``aliases`` are label-table strings)."""
-    return folium.GeoJsonTooltip(fields=list(fields), aliases=list(aliases), sticky=True)
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def tooltip(fields, aliases=None) -> folium.GeoJsonTooltip:
+    """Hover table over GeoJSON properties made by :func:`display_geojson` (the values are escaped there).
+
+    Parameters
+    ----------
+    fields : sequence of str
+        Column names given to :func:`display_geojson` (escaped here as there, so they match).
+    aliases : sequence, optional
+        The row labels (default: the field names); escaped here, because folium writes them with
+        ``innerHTML`` — an imported column name can be ``<img src=x onerror=...>``.
+
+    Returns
+    -------
+    folium.GeoJsonTooltip
+        A sticky tooltip.
+    """
+    aliases = list(fields if aliases is None else aliases)
+    return folium.GeoJsonTooltip(
+        fields=[escape_text(f) for f in fields], aliases=[escape_text(a) for a in aliases], sticky=True
+    )
+
+
+def text_tooltip(text) -> folium.Tooltip:
+    """A marker's hover text (escaped: folium puts it in a JavaScript template literal as HTML)."""
+    return folium.Tooltip(escape_text(text))
 
 
 def text_width_em(text: str) -> float:

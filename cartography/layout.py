@@ -5,7 +5,7 @@ from __future__ import annotations
 import folium
 
 from cartography.colours import TIER_COLOUR
-from cartography.geojson import _label_record, display_geojson, escape_text
+from cartography.geojson import _label_record, display_geojson, escape_text, text_tooltip, tooltip
 from geodata.layout import TIER_EN, Layout
 from layers.layout import belt_bands, belt_lines, circle_outline, cluster_areas, layout_name
 
@@ -29,7 +29,7 @@ def clusters_layer(
             "fillColor": f["properties"]["colour"],
             "fillOpacity": 0.45,
         },
-        tooltip=folium.GeoJsonTooltip(fields=["label"], aliases=[""], sticky=True),
+        tooltip=tooltip(["label"], [""]),
     ).add_to(group)
     return group
 
@@ -44,7 +44,7 @@ def circle_layer(counties, layout: Layout, *, name: str, lang: str = "zh") -> fo
     folium.GeoJson(
         data,
         style_function=lambda _f: {"color": colour, "weight": 4, "fillColor": colour, "fillOpacity": 0.12},
-        tooltip=folium.GeoJsonTooltip(fields=["label"], aliases=[""], sticky=True),
+        tooltip=tooltip(["label"], [""]),
     ).add_to(group)
     return group
 
@@ -64,7 +64,7 @@ def belts_layer(
             "fillColor": f["properties"]["colour"],
             "fillOpacity": 0.18,
         },
-        tooltip=folium.GeoJsonTooltip(fields=["label"], aliases=[""], sticky=True),
+        tooltip=tooltip(["label"], [""]),
     ).add_to(group)
     lines = belt_lines(layout, counties)
     lines["label"] = [layout_name(r, lang) for _, r in lines.iterrows()]
@@ -76,7 +76,7 @@ def belts_layer(
             "dashArray": "12 6",
             "lineCap": "butt",
         },
-        tooltip=folium.GeoJsonTooltip(fields=["label"], aliases=[""], sticky=True),
+        tooltip=tooltip(["label"], [""]),
     ).add_to(group)
     return group
 
@@ -136,8 +136,9 @@ def city_seats_layer(
     seats = {a: c.seat for a, c in layout.cities.items()}
     for adcode, city in layout.cities.items():
         lon, lat = city.seat
-        label = escape_text(names.get(adcode, adcode))
-        tier = escape_text(city.tier if lang == "zh" else TIER_EN.get(city.tier, city.tier))
+        name_text = names.get(adcode, adcode)
+        label = escape_text(name_text)
+        tier = city.tier if lang == "zh" else TIER_EN.get(city.tier, city.tier)
         folium.CircleMarker(
             [lat, lon],
             radius=TIER_RADIUS.get(city.tier, 7),
@@ -146,11 +147,15 @@ def city_seats_layer(
             fill=True,
             fill_color=TIER_COLOUR.get(city.tier, "#4d4d4d"),
             fill_opacity=1.0,
-            tooltip=f"{label} · {tier}",
+            tooltip=text_tooltip(f"{name_text} · {tier}"),
         ).add_to(group)
         if not with_labels:
             continue
-        anchor = (len(label) * (8 if lang == "en" else 14) + 12, 24) if _crowded(adcode, seats) else (-10, 24)
+        anchor = (
+            (len(str(name_text)) * (8 if lang == "en" else 14) + 12, 24)
+            if _crowded(adcode, seats)
+            else (-10, 24)
+        )
         folium.Marker(
             [lat, lon],
             icon=folium.DivIcon(

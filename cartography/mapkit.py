@@ -8,7 +8,6 @@ own boundary layers. Internet tiles (OSM, Tianditu with the user's key, AMap in 
 from __future__ import annotations
 
 import base64
-import html
 import json
 import mimetypes
 import re
@@ -18,6 +17,7 @@ import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from cartography.geojson import escape_text
 from geodata.chinacoords import shift_geometries
 from geodata.paths import STATIC_DIR
 
@@ -195,8 +195,8 @@ def standalone_html(m: folium.Map) -> str:
 
 
 def escape(text) -> str:
-    """HTML-escape user text for popups, tooltips and legends."""
-    return html.escape(str(text), quote=True)
+    """HTML-escape user text for popups, tooltips and legends (:func:`cartography.geojson.escape_text`)."""
+    return escape_text(text)
 
 
 #: legend swatch CSS per shape: box (solid), fill (translucent area with edge), outline (boundary),

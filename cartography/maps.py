@@ -39,7 +39,7 @@ from cartography.colours import (
     score_colour,
     share_colour,
 )
-from cartography.geojson import display_geojson, label_points, street_label_points
+from cartography.geojson import display_geojson, label_points, street_label_points, text_tooltip, tooltip
 from cartography.layout import belts_layer, circle_layer, city_seats_layer, clusters_layer, seat_labels
 from geodata.layout import TIER_EN, TIERS
 from i18n import LABELS as _KEYS
@@ -379,10 +379,9 @@ def coverage_map(
             "fillColor": f["properties"]["colour"],
             "fillOpacity": 0.55,
         },
-        tooltip=folium.GeoJsonTooltip(
-            fields=["name", "share_pct", "pop"],
-            aliases=[t("col.community", lang), t("col.served_share", lang) + " %", t("col.population", lang)],
-            sticky=True,
+        tooltip=tooltip(
+            ["name", "share_pct", "pop"],
+            [t("col.community", lang), t("col.served_share", lang) + " %", t("col.population", lang)],
         ),
     ).add_to(group)
     group.add_to(m)
@@ -421,7 +420,7 @@ def coverage_map(
                 fill=True,
                 fill_color="#d7191c",
                 fill_opacity=1.0,
-                tooltip=mapkit.escape(f"{r['type_label']} ({r['lon']:.5f}, {r['lat']:.5f})"),
+                tooltip=text_tooltip(f"{r['type_label']} ({r['lon']:.5f}, {r['lat']:.5f})"),
             ).add_to(fg)
         fg.add_to(m)
     for layer in extra_layers:
@@ -474,13 +473,12 @@ def parcel_map(ws, parcels, scores, colour_by: str, L: str) -> folium.Map:
             "fillColor": f["properties"]["colour"],
             "fillOpacity": 0.6,
         },
-        tooltip=folium.GeoJsonTooltip(
-            list(fields),
-            aliases=[
+        tooltip=tooltip(
+            fields,
+            [
                 t(k, L)
                 for k in ("col.parcel_id", "col.name", "col.type", "col.status", "col.decision", "col.score")
             ],
-            sticky=True,
         ),
     ).add_to(m)
     labels_layer(city_labels(ws, L), name=t("map.layer.labels", L)).add_to(m)
@@ -524,10 +522,8 @@ def grade_map(ws, ev: pd.DataFrame, level: str, indicator: str, L: str) -> foliu
             "fillColor": f["properties"]["colour"],
             "fillOpacity": 0.6,
         },
-        tooltip=folium.GeoJsonTooltip(
-            ["name_text", "value_text", "label"],
-            aliases=[t("col.unit", L), t("col.value", L), t("col.grade", L)],
-            sticky=True,
+        tooltip=tooltip(
+            ["name_text", "value_text", "label"], [t("col.unit", L), t("col.value", L), t("col.grade", L)]
         ),
     ).add_to(m)
     frame_items = _city_frame(m, ws, L)

@@ -1,7 +1,7 @@
 """Maps of the renewal decision views: project outlines by status, and the numbered top-N candidates.
 
 No Streamlit here. Every text that reaches the map goes through :func:`cartography.geojson.display_geojson`
-(escaped) or :func:`cartography.mapkit.escape`; colours come from :mod:`cartography.colours`, so the charts
+(escaped) or :func:`cartography.geojson.text_tooltip`; colours come from :mod:`cartography.colours`, so the charts
 on the page use the same status colours as the map.
 """
 
@@ -13,7 +13,7 @@ import pandas as pd
 
 from cartography import mapkit
 from cartography.colours import SCORE_SCALE, STATUS_COLOURS, score_colour
-from cartography.geojson import display_geojson, tooltip
+from cartography.geojson import display_geojson, text_tooltip, tooltip
 from cartography.maps import districts_layer
 from i18n import t
 
@@ -206,7 +206,7 @@ def top_candidates_map(
             folium.Marker(
                 [pt.y, pt.x],
                 icon=_number_icon(int(r["rank"]), r["parcel_id"] == selected),
-                tooltip=mapkit.escape(f"#{int(r['rank'])} · {r['parcel_id']} · {r['name']}"),
+                tooltip=text_tooltip(f"#{int(r['rank'])} · {r['parcel_id']} · {r['name']}"),
             ).add_to(group)
         group.add_to(m)
     last = len(SCORE_SCALE.colours) - 1

@@ -220,12 +220,19 @@ def forget(key: str) -> None:
         del st.session_state[k]
 
 
-_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:")
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:&=\"'")
 
 
 def md_escape(text) -> str:
-    """User or data text made inert for ``st.markdown`` (no links, images, emphasis or HTML)."""
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text).replace("\x00", ""))
+    """User or data text made inert for ``st.markdown`` / ``st.caption`` / ``st.title`` and widget labels.
+
+    Every markdown punctuation character gets a backslash, so ``![x](http://evil/x.png)`` cannot pull an
+    outside image, ``[a](javascript:…)`` is no link, ``<img …>`` and ``&lt;`` are no markup or entity,
+    ``:red[…]`` / ``:material/…:`` are no Streamlit directives and ``$…$`` no formula; line breaks become
+    spaces (no new block can start) and NUL bytes are dropped. The text reads the same.
+    """
+    text = " ".join(str(text).replace("\x00", "").splitlines())
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
 
 
 def demo_badge(ws) -> None:
@@ -281,4 +288,4 @@ def save_view_button(kind: str, params: dict, default_title: str, *, key: str) -
                     st.warning(t("view.needs_title", L))
                 else:
                     save_views([*load_views(), {"title": clean, "kind": kind, "params": params}])
-                    st.toast(t("view.saved", L, title=clean))
+                    st.toast(t("view.saved", L, title=md_escape(clean)))

@@ -158,7 +158,7 @@ def _ledger_tab(ws, ev, ind, level: str, L: str) -> None:
             st.session_state["hc_flash"] = t("hc.created", L, pid=proj["project_id"])
             st.rerun()
     except ProjectError as err:
-        st.error(t("hc.store_error", L, why=str(err)))
+        st.error(t("hc.store_error", L, why=common.md_escape(err)))
     _orphans(lib, store, led, L)
 
 

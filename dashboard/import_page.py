@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import html
-
 import folium
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from cartography import mapkit
-from cartography.geojson import display_geojson
+from cartography.geojson import display_geojson, tooltip
 from dashboard import auth, common
 from geodata.errors import DataValidationError
 from geodata.importing import (
@@ -86,9 +84,7 @@ def _preview(gdf, L: str) -> None:
             folium.GeoJson(
                 data,
                 marker=folium.CircleMarker(radius=5, color="#d7191c", fill=True),
-                tooltip=folium.GeoJsonTooltip(list(safe), aliases=[html.escape(str(c)) for c in user_cols])
-                if safe
-                else None,
+                tooltip=tooltip(safe, [str(c) for c in user_cols]) if safe else None,
             ).add_to(m)
             minx, miny, maxx, maxy = ok.to_crs("EPSG:4326").total_bounds
             m.fit_bounds([[miny, minx], [maxy, maxx]])
@@ -134,7 +130,7 @@ def _mapping(gdf, target: str, L: str):
         c = st.columns(3)
         for i, value in enumerate(sorted(set(gdf[columns["type"]].astype(str)))[:30]):
             categories[value] = c[i % 3].selectbox(
-                value,
+                common.md_escape(value),  # a widget label is markdown: a value must not pull an image
                 keys,
                 key=f"imp_cat_{value}",
                 index=keys.index(categories.get(value)) if categories.get(value) in keys else 0,

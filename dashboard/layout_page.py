@@ -28,26 +28,28 @@ def current_layout():
 
 
 def _city_panel(info: dict, layout, ws, L: str) -> None:
-    st.subheader(info["name_en"] if L == "en" else info["name_zh"])
+    md = common.md_escape  # names and roles come from the editable layout file
+    st.subheader(md(info["name_en"] if L == "en" else info["name_zh"]))
     colon = ": " if L == "en" else "："
-    st.markdown(f"**{t('layout.city.tier', L)}**{colon}{info['tier_en'] if L == 'en' else info['tier']}")
+    st.markdown(f"**{t('layout.city.tier', L)}**{colon}{md(info['tier_en'] if L == 'en' else info['tier'])}")
     st.markdown(f"**{t('layout.city.role', L)}**")
-    st.write(info["role_en"] if L == "en" else info["role_zh"])
+    st.markdown(md(info["role_en"] if L == "en" else info["role_zh"]))
     st.markdown(f"**{t('layout.city.elements', L)}**")
     names = info["circle_counties_en" if L == "en" else "circle_counties_zh"]
     circle_text = {"all": t("layout.city.circle_all", L), "none": t("layout.city.circle_none", L)}.get(
-        info["circle"], t("layout.city.circle_partial", L, names=(", " if L == "en" else "、").join(names))
+        info["circle"],
+        t("layout.city.circle_partial", L, names=md((", " if L == "en" else "、").join(names))),
     )
     belts = [b for b in layout.belts if b.key in info["belts"]]
     sep = ", " if L == "en" else "、"
     belt_text = (
-        t("layout.city.belts", L, names=sep.join(b.name_en if L == "en" else b.name_zh for b in belts))
+        t("layout.city.belts", L, names=md(sep.join(b.name_en if L == "en" else b.name_zh for b in belts)))
         if belts
         else t("layout.city.no_belt", L)
     )
     cluster = next((k for k in layout.clusters if k.key == info["cluster"]), None)
     cluster_text = (
-        t("layout.city.cluster", L, name=cluster.name_en if L == "en" else cluster.name_zh)
+        t("layout.city.cluster", L, name=md(cluster.name_en if L == "en" else cluster.name_zh))
         if cluster
         else t("layout.city.no_cluster", L)
     )

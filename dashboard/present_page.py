@@ -148,7 +148,7 @@ def _editor(views: list[dict], cat, L: str) -> None:
                 save_views(json.loads(up.getvalue().decode("utf-8")))
                 st.rerun()
             except (ValueError, UnicodeDecodeError) as err:
-                st.error(t("pres.import_bad", L, why=str(err)))
+                st.error(t("pres.import_bad", L, why=common.md_escape(err)))
     with st.expander(t("pres.add", L)):
         st.caption(t("pres.add_hint", L))
         with st.form("pres_add"):
@@ -272,7 +272,7 @@ def _slide(views, ws, bnd, L: str) -> None:
     view = views[i]
     st.html(HIDE_CHROME)
     c0, c1, c2, c3 = st.columns([6, 1, 1, 1])
-    c0.title(view_title(view, L))
+    c0.title(common.md_escape(view_title(view, L)))
     if c1.button(t("pres.prev", L), key="pres_prev", disabled=i == 0):
         st.session_state[IDX] = i - 1
         st.rerun()
@@ -285,7 +285,7 @@ def _slide(views, ws, bnd, L: str) -> None:
     inputs = _inputs(view, ws, bnd, L)
     content = slide_content(view, **inputs)
     st.caption(
-        f"{content.title} · {t('pres.page', L, i=i + 1, n=len(views))}"
+        f"{common.md_escape(content.title)} · {t('pres.page', L, i=i + 1, n=len(views))}"
         + (f" · {t('demo.badge', L)}" if ws.synthetic else "")
     )
     left, right = st.columns([3, 1], gap="medium")

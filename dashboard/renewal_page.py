@@ -456,9 +456,9 @@ def _show_problem(err: ProjectError, L: str) -> None:
     """A store error in the UI language (the store's messages carry both: "field: 中文 / English")."""
     if isinstance(err, ProjectValidationError):
         for problem in err.problems:
-            st.error(_one_language(problem, L))
+            st.error(common.md_escape(_one_language(problem, L)))
     else:
-        st.error(_one_language(str(err), L))
+        st.error(common.md_escape(_one_language(str(err), L)))
 
 
 def _one_language(message: str, L: str) -> str:
@@ -756,7 +756,9 @@ def _exchange(store, editor: str, L: str, has_projects: bool) -> None:
             )
         for p in result["problems"]:
             row, _, rest = p.partition(": ")
-            st.caption(f"{t('lib.import.row', L, row=row.removeprefix('row '))}: {_one_language(rest, L)}")
+            st.caption(
+                f"{t('lib.import.row', L, row=row.removeprefix('row '))}: {common.md_escape(_one_language(rest, L))}"
+            )
 
 
 def _library_tab(ws, L: str) -> None:
@@ -830,7 +832,7 @@ def _edit_form(store, latest: dict, editor: str, L: str) -> None:
         f"{t('col.version', L)} {proj['version']} · {t('lib.col.updated', L)} {local_time(proj['updated_at'])}"
     )
     if proj["version"] != latest["version"]:
-        st.warning(t("lib.newer", L, v=latest["version"], who=latest["updated_by"]))
+        st.warning(t("lib.newer", L, v=latest["version"], who=common.md_escape(latest["updated_by"])))
         if st.button(t("lib.reload", L), key="lib_reload"):
             st.session_state[snap_key] = latest
             st.rerun()
@@ -887,7 +889,14 @@ def _edit_form(store, latest: dict, editor: str, L: str) -> None:
             new = store.update(proj["project_id"], changes, expected_version=proj["version"], editor=editor)
         except ConflictError:
             now = store.get(proj["project_id"])
-            st.error(t("lib.conflict", L, who=now["updated_by"], when=local_time(now["updated_at"])))
+            st.error(
+                t(
+                    "lib.conflict",
+                    L,
+                    who=common.md_escape(now["updated_by"]),
+                    when=local_time(now["updated_at"]),
+                )
+            )
         except ProjectError as err:
             _show_problem(err, L)
         else:

@@ -130,7 +130,7 @@ def _send_buttons(ws, ftype: str, chosen_ll: gpd.GeoSeries, ids: list[str], L: s
                     )["project_id"]
                 )
         except ProjectError as err:
-            st.error(str(err))
+            st.error(common.md_escape(err))
         if made:
             st.success(t("site.sent_library", L, ids=", ".join(made)))
 

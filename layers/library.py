@@ -7,18 +7,17 @@ DataFrame; every function returns a new frame and never mutates its input. Money
 
 from __future__ import annotations
 
-import re
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
+from geodata.spreadsheet import FORMULA_START, formula_safe
+
+__all__ = ["FORMULA_START", "formula_safe"]  # the one spreadsheet guard, re-exported for pages
+
 #: the time zone planners read times in (DOMAIN: Jiangxi)
 LOCAL_TZ = "Asia/Shanghai"
-#: characters that make a spreadsheet cell a formula (CSV/XLSX injection) when they start a text cell
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def filter_projects(
@@ -305,36 +304,6 @@ def why_rank(
         )
     out = pd.DataFrame(rows, columns=["criterion", "value", "median", "top1", "weight", "contribution"])
     return out.sort_values(["contribution", "weight"], ascending=False, kind="stable").reset_index(drop=True)
-
-
-def formula_safe(df: pd.DataFrame) -> pd.DataFrame:
-    """Make a table safe to open in a spreadsheet (no formula injection, no illegal characters).
-
-    Text cells (and headers) that start with ``= + - @`` (or a tab / carriage return) get a leading
-    apostrophe so they stay text, and control characters (NUL …) that XLSX cannot hold are removed.
-    Numbers are left as numbers.
-
-    Parameters
-    ----------
-    df : pandas.DataFrame
-        Any table about to be written to CSV or XLSX.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The cleaned copy.
-    """
-    out = df.copy()
-    out.columns = [_safe_text(c) if isinstance(c, str) else c for c in out.columns]
-    for col in out.columns:
-        if out[col].dtype == object or str(out[col].dtype) in ("string", "str"):
-            out[col] = out[col].map(lambda v: _safe_text(v) if isinstance(v, str) else v)
-    return out
-
-
-def _safe_text(text: str) -> str:
-    text = _CONTROL.sub("", text)
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def _int_or_none(v) -> int | None:

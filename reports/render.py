@@ -1,12 +1,18 @@
 """Headless Debian chromium as a renderer: HTML → PNG (maps) and HTML → PDF (briefing packs).
 
-Offline: chromium is started with the network-quiet flags and only loads local files (assets inlined).
+Offline and shut in: chromium is started with the network-quiet flags, and every document it renders gets a
+Content-Security-Policy as the first thing in its ``<head>`` that allows inline styles, ``data:`` images and
+fonts (and inline scripts for maps) but no other request at all — no ``file://`` frame, image or stylesheet
+(a name like ``<iframe src="file:///etc/passwd">`` that slipped past escaping still cannot read a local
+file), no ``http(s)``. The chromium sandbox stays on unless we run as root (containers, CI), where chromium
+refuses to start without ``--no-sandbox``; the policy is the guard that holds in both cases.
 """
 
 from __future__ import annotations
 
 import base64
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -14,7 +20,6 @@ from pathlib import Path
 
 FLAGS = [
     "--headless",
-    "--no-sandbox",
     "--disable-gpu",
     "--disable-quic",
     "--no-first-run",
@@ -24,6 +29,44 @@ FLAGS = [
     "--hide-scrollbars",
     "--run-all-compositor-stages-before-draw",
 ]
+
+
+#: what a rendered page may load: inline styles, data: images and fonts; nothing from a file or a server
+CSP_STATIC = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
+    "script-src 'none'; frame-src 'none'; object-src 'none'; form-action 'none'; base-uri 'none'"
+)
+#: the same for a map, whose Leaflet code is inlined (scripts may run but still load nothing)
+CSP_SCRIPTS = CSP_STATIC.replace("script-src 'none'", "script-src 'unsafe-inline'")
+_HEAD = re.compile(r"<head(\s[^>]*)?>", re.IGNORECASE)
+
+
+def shut_in(html: str, *, scripts: bool) -> str:
+    """The document with a Content-Security-Policy ``<meta>`` as the first element of its head.
+
+    Parameters
+    ----------
+    html : str
+        A complete HTML document (ours: every asset inlined).
+    scripts : bool
+        Allow inline scripts (maps); a briefing page needs none.
+
+    Returns
+    -------
+    str
+        The document; chromium then refuses every request except ``data:`` images and fonts.
+    """
+    html = str(html)  # a markupsafe.Markup would escape the policy we add
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{CSP_SCRIPTS if scripts else CSP_STATIC}">'
+    match = _HEAD.search(html)
+    if match is not None:
+        return html[: match.end()] + meta + html[match.end() :]
+    return f"<!DOCTYPE html><html><head>{meta}</head><body>{html}</body></html>"
+
+
+def sandbox_flags() -> list[str]:
+    """``--no-sandbox`` only when running as root (chromium will not start otherwise); nothing else."""
+    return ["--no-sandbox"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
 
 
 def chromium() -> str:
@@ -55,7 +98,7 @@ def _run(args: list[str], timeout_s: float = 90.0, attempts: int = 2) -> None:
         with tempfile.TemporaryDirectory() as profile:
             try:
                 proc = subprocess.run(
-                    [exe, *FLAGS, f"--user-data-dir={profile}", *args],
+                    [exe, *FLAGS, *sandbox_flags(), f"--user-data-dir={profile}", *args],
                     capture_output=True,
                     text=True,
                     timeout=timeout_s,
@@ -76,11 +119,12 @@ def _run(args: list[str], timeout_s: float = 90.0, attempts: int = 2) -> None:
 def html_to_png(
     html: str, out: str | Path, *, width: int = 1920, height: int = 1080, wait_ms: int = 4000
 ) -> Path:
-    """Screenshot of an HTML document (presentation resolution by default)."""
+    """Screenshot of an HTML document (presentation resolution by default; inline scripts run, nothing
+    is loaded from files or servers: see :func:`shut_in`)."""
     out = Path(out)
     with tempfile.TemporaryDirectory() as tmp:
         page = Path(tmp) / "page.html"
-        page.write_text(html, encoding="utf-8")
+        page.write_text(shut_in(html, scripts=True), encoding="utf-8")
         _run(
             [
                 f"--window-size={width},{height}",
@@ -95,11 +139,12 @@ def html_to_png(
 
 
 def html_to_pdf(html: str, out: str | Path, *, wait_ms: int = 3000) -> Path:
-    """Print an HTML document to PDF (A4 by the page's CSS)."""
+    """Print an HTML document to PDF (A4 by the page's CSS; no scripts, nothing loaded from files or
+    servers: see :func:`shut_in`)."""
     out = Path(out)
     with tempfile.TemporaryDirectory() as tmp:
         page = Path(tmp) / "page.html"
-        page.write_text(html, encoding="utf-8")
+        page.write_text(shut_in(html, scripts=False), encoding="utf-8")
         _run(
             [
                 f"--virtual-time-budget={wait_ms}",

@@ -1,5 +1,6 @@
 """Exports of tables: XLSX (formatted header, frozen first row, column widths) and CSV (UTF-8 with BOM
-so Excel on Chinese Windows opens it correctly)."""
+so Excel on Chinese Windows opens it correctly). Every cell goes through ``geodata.spreadsheet.formula_safe``:
+text that would start a formula (``=`` ``+`` ``-`` ``@`` tab, CR) is written as text with a leading ``'``."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from geodata.export import geodata_bytes
+from geodata.spreadsheet import formula_safe
 
 
 def xlsx_bytes(sheets: dict[str, pd.DataFrame], *, notes: dict[str, str] | None = None) -> bytes:
@@ -17,6 +19,7 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame], *, notes: dict[str, str] | None 
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         for name, df in sheets.items():
+            df = formula_safe(df)
             sheet = name[:31]
             df.to_excel(writer, sheet_name=sheet, index=False)
             ws = writer.sheets[sheet]
@@ -30,15 +33,15 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame], *, notes: dict[str, str] | None 
                 width = min(60, max(8, max(sum(2 if ord(ch) > 255 else 1 for ch in v) for v in values) + 2))
                 ws.column_dimensions[get_column_letter(i)].width = width
         if notes:
-            pd.DataFrame({"item": list(notes), "value": list(notes.values())}).to_excel(
+            formula_safe(pd.DataFrame({"item": list(notes), "value": list(notes.values())})).to_excel(
                 writer, sheet_name="notes", index=False
             )
     return buf.getvalue()
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
-    """CSV in UTF-8 with BOM (Excel-friendly for Chinese text)."""
-    return df.to_csv(index=False).encode("utf-8-sig")
+    """CSV in UTF-8 with BOM (Excel-friendly for Chinese text), formula-safe."""
+    return formula_safe(df).to_csv(index=False).encode("utf-8-sig")
 
 
 def layer_bytes(gdf, fmt: str, *, layer: str = "layer") -> tuple[bytes, str, str]:

@@ -1,6 +1,7 @@
 """Excel ledger exchange: the project library as a bureau ledger (Chinese headers) and back.
 
-Round trip: export with :func:`ledger_table`, edit in Excel, import with :func:`import_ledger` — new
+Round trip: export with :func:`ledger_table` (written formula-safe, ``geodata.spreadsheet``), edit in Excel,
+import with :func:`import_ledger` (the guard apostrophe taken off again) — new
 rows become projects, known ids are updated when the row's version matches (the same conflict rule as
 the app). An import is all or nothing: every row is checked first, and when any row is refused the
 per-row report comes back and nothing is written.
@@ -12,6 +13,7 @@ import re
 
 import pandas as pd
 
+from geodata.spreadsheet import unguard_text
 from geodata.stores.contract import COLUMNS, ProjectStore, validate_fields
 
 #: bureau ledger headers (Chinese) ↔ our fields, for Excel round trips
@@ -97,7 +99,7 @@ def ledger_records(table: pd.DataFrame) -> tuple[list[tuple[int, dict]], list[st
         ``"row N: field: …"`` for every problem of every row; empty when all rows are valid.
     """
     back = {v: k for k, v in LEDGER_HEADERS.items()}
-    df = table.rename(columns=lambda c: back.get(str(c).strip(), str(c).strip()))
+    df = table.rename(columns=lambda c: back.get(_header(c), _header(c)))
     rows: list[tuple[int, dict]] = []
     problems: list[str] = []
     for i, (_, row) in enumerate(df.iterrows()):
@@ -117,6 +119,10 @@ def ledger_records(table: pd.DataFrame) -> tuple[list[tuple[int, dict]], list[st
     return rows, problems
 
 
+def _header(column) -> str:
+    return unguard_text(str(column).strip())
+
+
 _WHOLE = re.compile(r"[0-9]+(\.0*)?", re.ASCII)
 _NUMBER = re.compile(r"[0-9]+(\.[0-9]*)?", re.ASCII)
 
@@ -126,7 +132,7 @@ def _cell(field: str, v):
     if v is None or (not isinstance(v, str) and pd.isna(v)):
         return None
     if isinstance(v, str):
-        v = v.strip()
+        v = unguard_text(v.strip())  # our exports write "=1+1" as "'=1+1" (formula-safe): undo it
         if v == "":
             return None
     if hasattr(v, "item"):

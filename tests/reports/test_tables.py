@@ -35,3 +35,36 @@ def test_layer_gis_formats_delegate_to_geodata():
     gdf = gpd.GeoDataFrame({"n": [1]}, geometry=[Point(115.9, 28.68)], crs=4326)
     data, name, mime = layer_bytes(gdf, "geojson", layer="fac")
     assert name == "fac.geojson" and mime == "application/geo+json" and b"115.9" in data
+
+
+def _all_cells(data: bytes):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data))
+    return [cell for ws in wb.worksheets for row in ws.iter_rows() for cell in row]
+
+
+def test_xlsx_writes_formula_text_as_text():
+    hostile = '=HYPERLINK("http://x","y")'
+    data = xlsx_bytes(
+        {"t": pd.DataFrame({hostile: [hostile, "-改造", "@SUM(A1)"], "n": [-5, 2, 3]})},
+        notes={"=note": "+1"},
+    )
+    cells = _all_cells(data)
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    by_value = {c.value: c for c in cells}
+    assert by_value["'" + hostile].data_type == "s"
+    assert by_value[-5].data_type == "n"  # negative numbers stay numbers
+    assert "'-改造" in by_value and "'+1" in by_value and "'=note" in by_value
+
+
+def test_layer_xlsx_is_formula_safe():
+    gdf = gpd.GeoDataFrame({"名称": ["=1+1"], "n": [-3]}, geometry=[Point(115.9, 28.68)], crs=4326)
+    cells = _all_cells(layer_bytes(gdf, "xlsx", layer="fac")[0])
+    assert not [c for c in cells if c.data_type == "f"]
+    assert "'=1+1" in [c.value for c in cells]
+
+
+def test_csv_formula_cell_starts_with_quote():
+    text = csv_bytes(pd.DataFrame({"名称": ['=HYPERLINK("http://x","y")'], "n": [-3]})).decode("utf-8-sig")
+    assert text.splitlines()[1].startswith("\"'=HYPERLINK(") and text.splitlines()[1].endswith(",-3")

@@ -64,3 +64,25 @@ def test_ledger_reads_whole_numbers_typed_as_text(store):
     result = store.import_ledger(_rows("2025").astype({"开始年份": object}), editor="导入")
     assert result == {"created": 3, "updated": 0, "problems": []}
     assert sorted(store.list()["start_year"].dropna().tolist()) == [2025]
+
+
+@pytest.mark.parametrize("name", ["=1+1", "-改造", "@SUM(A1)", '=HYPERLINK("http://x","y")'])
+def test_ledger_export_is_formula_safe_and_round_trips(store, tmp_path, name):
+    from openpyxl import load_workbook
+
+    from reports.tables import xlsx_bytes
+
+    pid = store.create({"name": name, "category": "停车设施", "budget_wan": 300.0}, editor="张工")[
+        "project_id"
+    ]
+    path = tmp_path / "ledger.xlsx"
+    path.write_bytes(xlsx_bytes({"项目台账": store.ledger()}))
+    cells = [c for row in load_workbook(path).active.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert "'" + name in [c.value for c in cells] and 300 in [c.value for c in cells]
+    back = pd.read_excel(path)
+    back["备注"] = back["备注"].astype(object)
+    back.loc[0, "备注"] = "改过"
+    assert store.import_ledger(back, editor="导入") == {"created": 0, "updated": 1, "problems": []}
+    got = store.get(pid)
+    assert got["name"] == name and got["notes"] == "改过" and got["budget_wan"] == 300.0
