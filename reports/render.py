@@ -95,7 +95,8 @@ def _run(args: list[str], timeout_s: float = 90.0, attempts: int = 2) -> None:
     retried once. Raises RuntimeError when chromium is missing, fails or keeps hanging."""
     exe = chromium()
     for attempt in range(1, attempts + 1):
-        with tempfile.TemporaryDirectory() as profile:
+        # chromium helpers may still write into the profile as it exits: never fail the export on cleanup
+        with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
             try:
                 proc = subprocess.run(
                     [exe, *FLAGS, *sandbox_flags(), f"--user-data-dir={profile}", *args],

@@ -12,16 +12,11 @@ on ``window.__xss`` set in the page or any frame, and on any attempted request o
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pandas as pd
 import pytest
 
-from geodata.paths import REPO_ROOT
+from tests.browser.conftest import start_app, stop_app
 
 pytestmark = pytest.mark.browser
 
@@ -77,14 +72,6 @@ FIRST_FEATURE = """() => {
 }"""
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def hostile_server(demo_gpkg, tmp_path_factory):
     """The app on the demo workspace with its own data folder: every library project and both saved views
@@ -107,36 +94,11 @@ def hostile_server(demo_gpkg, tmp_path_factory):
         ),
         encoding="utf-8",
     )
-    port = _free_port()
-    env = dict(os.environ, RENEWAL_DATA_DIR=str(data))
-    log = open(tmp_path_factory.mktemp("xss-server") / "streamlit.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
-        + ["--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+    proc, url, log = start_app(
+        data, tmp_path_factory.mktemp("xss-server") / "streamlit.log", RENEWAL_LOCAL_USER=HOSTILE[:64]
     )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail(f"streamlit did not start; see {log.name}")
     yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    stop_app(proc, log)
 
 
 @pytest.fixture
@@ -265,7 +227,7 @@ def test_present_with_hostile_view_titles(hostile_server, guarded):
     _assert_clean(guarded, "present_list")
     page.get_by_role("button", name="开始全屏演示").click()
     page.frame_locator("iframe").first.locator(".leaflet-container").wait_for(timeout=60_000)
-    page.get_by_text(XSS).first.wait_for(timeout=30_000)  # the title is shown as text
+    page.locator("[data-testid='stMain']").get_by_text(XSS).first.wait_for(timeout=30_000)  # shown as text
     page.wait_for_timeout(2000)
     _open_all_tooltips(page)
     _assert_clean(guarded, "present_slide1")
