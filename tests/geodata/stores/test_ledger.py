@@ -86,3 +86,32 @@ def test_ledger_export_is_formula_safe_and_round_trips(store, tmp_path, name):
     assert store.import_ledger(back, editor="导入") == {"created": 0, "updated": 1, "problems": []}
     got = store.get(pid)
     assert got["name"] == name and got["notes"] == "改过" and got["budget_wan"] == 300.0
+
+
+def test_stale_row_that_edits_nothing_is_unchanged(store):
+    pid = store.promote_parcel(PARCEL, editor="张工")["project_id"]
+    old = store.ledger()  # version 1
+    store.update(pid, {"notes": "别人改了", "status": "立项"}, expected_version=1, editor="李工")
+    assert store.import_ledger(old, editor="导入") == {"created": 0, "updated": 0, "problems": []}
+    assert store.get(pid)["notes"] == "别人改了" and store.get(pid)["version"] == 2  # not undone
+    edited = old.assign(留改拆="拆")  # an edit on version 1 → stale
+    result = store.import_ledger(edited, editor="导入")
+    assert len(result["problems"]) == 1 and result["problems"][0].startswith("row 2: version: 第 1 版已过期")
+    current = store.ledger().assign(留改拆="拆")  # the same edit on version 2 → accepted
+    assert store.import_ledger(current, editor="导入") == {"created": 0, "updated": 1, "problems": []}
+
+
+def test_unknown_id_and_parcel_already_a_project_are_refused(store):
+    store.promote_parcel(PARCEL, editor="张工")
+    table = pd.DataFrame(
+        [
+            {"项目编号": "P1999-0001", "项目名称": "别处的项目", "版本": 1},
+            {"项目名称": "同一地块", "地块编号": PARCEL["parcel_id"]},
+        ]
+    )
+    result = store.import_ledger(table, editor="导入")
+    assert [p.split(": ")[:2] for p in result["problems"]] == [
+        ["row 2", "project_id"],
+        ["row 3", "parcel_id"],
+    ]
+    assert len(store.list()) == 1
