@@ -43,12 +43,11 @@ def _default_user() -> str:
 def _export(args: argparse.Namespace) -> int:
     from geodata.atomic import atomic_write
     from geodata.stores.ledger import LEDGER_SHEET, ledger_table
-    from layers.library import formula_safe
-    from reports.tables import xlsx_bytes
+    from reports.tables import xlsx_bytes  # formula-safe (geodata.spreadsheet)
 
     store = _open(args)
     table = ledger_table(store)
-    atomic_write(args.out, xlsx_bytes({LEDGER_SHEET: formula_safe(table)}))
+    atomic_write(args.out, xlsx_bytes({LEDGER_SHEET: table}))
     print(f"wrote {args.out}: {len(table)} projects")
     print(f"projects={len(table)}")
     return 0

@@ -15,6 +15,7 @@ from geodata.export import geodata_bytes
 from geodata.presets import add_user_preset, load_user_presets
 from geodata.schema import DECISIONS, PARCEL_TYPES, PROJECT_STATUSES
 from geodata.stores import CATEGORIES, YEAR_RANGE, ConflictError, ProjectError, ProjectValidationError
+from geodata.stores.ledger import LedgerFileError, read_ledger_xlsx
 from i18n import LABELS, t
 from layers.library import (
     budget_by_district,
@@ -747,7 +748,11 @@ def _exchange(store, editor: str, L: str, has_projects: bool) -> None:
         return
     up = st.file_uploader(t("lib.import", L), type=["xlsx"], key="lib_import")
     if up is not None and editor and st.button(t("lib.import.go", L), key="lib_import_go"):
-        result = store.import_ledger(pd.read_excel(up), editor=editor)
+        try:
+            result = store.import_ledger(read_ledger_xlsx(up), editor=editor)
+        except LedgerFileError as err:
+            st.error(common.md_escape(_one_language(str(err), L)))
+            return
         if result["problems"]:  # all or nothing: one refused row means nothing was written
             st.error(t("lib.import_refused", L, p=len(result["problems"])))
         else:

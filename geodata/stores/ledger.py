@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geodata.spreadsheet import FORMULA_START, unguard_text  # noqa: F401 - re-exported
+from geodata.spreadsheet import unguard_text
 from geodata.stores.contract import (
     COLUMNS,
     EDITABLE,
@@ -103,8 +103,8 @@ def read_ledger_xlsx(path: str | Path) -> pd.DataFrame:
 
     Parameters
     ----------
-    path : str or Path
-        An ``.xlsx`` file; the sheet :data:`LEDGER_SHEET` when present, else the first sheet.
+    path : str, Path or binary file object
+        An ``.xlsx`` file (or an upload); the sheet :data:`LEDGER_SHEET` when present, else the first sheet.
 
     Returns
     -------
@@ -122,11 +122,15 @@ def read_ledger_xlsx(path: str | Path) -> pd.DataFrame:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
-    path = Path(path)
-    if not path.is_file():
-        raise LedgerFileError(f"{path}: 文件不存在 / file not found")
+    source = path
+    if isinstance(path, str | Path):
+        path = source = Path(path)
+        if not path.is_file():
+            raise LedgerFileError(f"{path}: 文件不存在 / file not found")
+    else:  # an uploaded file (a binary file object, e.g. Streamlit's UploadedFile)
+        path = getattr(source, "name", "upload.xlsx")
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        book = openpyxl.load_workbook(source, read_only=True, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
         raise LedgerFileError(
             f"{path}: 不是 Excel 工作簿（.xlsx） / not an Excel workbook (.xlsx): {type(err).__name__}"

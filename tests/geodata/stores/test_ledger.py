@@ -115,3 +115,24 @@ def test_unknown_id_and_parcel_already_a_project_are_refused(store):
         ["row 3", "parcel_id"],
     ]
     assert len(store.list()) == 1
+
+
+def test_an_uploaded_workbook_reads_like_a_file(store, tmp_path):
+    # the page hands read_ledger_xlsx Streamlit's upload (a binary file object), the CLI a path
+    import io
+
+    from geodata.stores.ledger import LedgerFileError, read_ledger_xlsx
+    from reports.tables import xlsx_bytes
+
+    store.create({"name": "=1+1", "start_year": 2025}, editor="张工")
+    data = xlsx_bytes({"项目台账": store.ledger()})
+    (tmp_path / "l.xlsx").write_bytes(data)
+    upload = io.BytesIO(data)
+    upload.name = "台账.xlsx"
+    from_upload, from_file = read_ledger_xlsx(upload), read_ledger_xlsx(tmp_path / "l.xlsx")
+    assert from_upload.equals(from_file) and from_upload.loc[0, "项目名称"] == "'=1+1"
+    assert store.import_ledger(from_upload, editor="导入") == {"created": 0, "updated": 0, "problems": []}
+    bad = io.BytesIO(b"not a workbook")
+    bad.name = "x.xlsx"
+    with pytest.raises(LedgerFileError, match="x.xlsx"):
+        read_ledger_xlsx(bad)
