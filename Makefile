@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 DEMO := geodata/demo/nanchang_demo.gpkg
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-fast lint format setup setup-dev system-deps demo bench clean db
+.PHONY: run test test-fast lint format setup setup-dev system-deps demo bench clean db serve-cluster
 
 ## make run: venv + requirements + demo workspace, then serve the app on http://$(HOST):$(PORT)
 run: setup $(DEMO)
@@ -43,14 +43,16 @@ demo: $(DEMO)
 $(DEMO): $(wildcard geodata/demo/*.py) geodata/schema.py | $(VENV)/.installed
 	$(PY) -m geodata.demo.generate --out $(DEMO)
 
-## Debian chromium + Noto CJK fonts (browser tests, PNG/PDF export) and PostgreSQL + PostGIS (server-mode tests)
+## Debian chromium + Noto CJK fonts (browser tests, PNG/PDF export), PostgreSQL + PostGIS (server-mode tests)
+## and nginx (make serve-cluster and its test)
 system-deps:
 	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
 		|| ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
-		|| ! ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; then \
-		echo "installing Debian chromium, fonts-noto-cjk, postgresql and postgis"; \
+		|| ! ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 \
+		|| ! [ -x /usr/sbin/nginx ]; then \
+		echo "installing Debian chromium, fonts-noto-cjk, postgresql, postgis and nginx"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
-			chromium fonts-noto-cjk postgresql postgis; \
+			chromium fonts-noto-cjk postgresql postgis nginx; \
 	fi
 
 ## make db: a local PostgreSQL + PostGIS for development (port PGPORT=5433); then
@@ -61,10 +63,23 @@ db: setup system-deps
 	@mkdir -p $(PGDATA) && chown -R postgres $(PGDATA) 2>/dev/null || true
 	@[ -f $(PGDATA)/PG_VERSION ] || runuser -u postgres -- $$(ls /usr/lib/postgresql/*/bin/initdb | tail -1) \
 		-D $(PGDATA) -A trust -U postgres -E UTF8 --no-locale
-	runuser -u postgres -- $$(ls /usr/lib/postgresql/*/bin/pg_ctl | tail -1) -D $(PGDATA) \
+	runuser -u postgres -- $$(ls /usr/lib/postgresql/*/bin/pg_ctl | tail -1) -D $(PGDATA) status >/dev/null \
+	|| runuser -u postgres -- $$(ls /usr/lib/postgresql/*/bin/pg_ctl | tail -1) -D $(PGDATA) \
 		-o "-p $(PGPORT) -k /tmp -c listen_addresses=127.0.0.1" -l $(PGDATA)/log -w start
 	-psql -h 127.0.0.1 -p $(PGPORT) -U postgres -c "CREATE DATABASE renewal" 2>/dev/null
 	@echo "RENEWAL_DB_URL=postgresql://postgres@127.0.0.1:$(PGPORT)/renewal"
+
+## make serve-cluster: REPLICAS Streamlit replicas (127.0.0.1:BASE_PORT…) behind nginx on CLUSTER_HOST:CLUSTER_PORT,
+## sharing the PostGIS store at RENEWAL_DB_URL (default: the one `make db` starts); login required; Ctrl-C stops all
+REPLICAS ?= 2
+BASE_PORT ?= 8601
+CLUSTER_PORT ?= 8500
+CLUSTER_HOST ?= 127.0.0.1
+serve-cluster: setup $(DEMO) system-deps
+	@if [ -z "$(RENEWAL_DB_URL)" ]; then $(MAKE) --no-print-directory db; fi
+	RENEWAL_DB_URL="$(or $(RENEWAL_DB_URL),postgresql://postgres@127.0.0.1:$(PGPORT)/renewal)" \
+		$(PY) -m deploy.cluster --replicas $(REPLICAS) --base-port $(BASE_PORT) \
+		--port $(CLUSTER_PORT) --host $(CLUSTER_HOST)
 
 lint: setup-dev
 	$(PY) -m ruff check .
@@ -80,6 +95,7 @@ bench: setup-dev
 	$(PY) bench/coverage_bench.py
 	$(PY) bench/siting_bench.py
 	$(PY) bench/store_bench.py
+	$(PY) bench/load_bench.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) artifacts .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Serving Renewal Atlas beyond one process: N Streamlit replicas behind nginx (see cluster.py)."""
