@@ -16,9 +16,8 @@ and Debian chromium; starts a throwaway PostgreSQL + PostGIS unless ``--db-url``
     python bench/load_bench.py --attach http://127.0.0.1:8500 --ports 8601 8602   # a running cluster
     python bench/load_bench.py --smoke        # N=2, for the test suite
 
-Login: RENEWAL_LOGIN from the environment (default ``required``: a user is created with
-``cli.py users add`` and every session logs in; the timing then includes the login form). When this tree's
-CLI has no ``users`` command yet, the bench says so and runs with ``RENEWAL_LOGIN=off``.
+Login: required (a user is created with ``cli.py users add`` and every session signs in; the timing
+includes the sign-in form).
 """
 
 from __future__ import annotations
@@ -97,9 +96,9 @@ def pids_listening_on(ports) -> list[int]:
 # ---- one browser session
 async def _log_in(page) -> None:
     """Same contract as tests/server/test_cluster.py log_in (the login form of the app)."""
-    await page.get_by_label("用户名").fill(USER)
-    await page.get_by_label("密码").fill(PASSWORD)
-    await page.get_by_role("button", name="登录").click()
+    await page.get_by_role("textbox", name="用户名", exact=True).fill(USER)
+    await page.get_by_role("textbox", name="密码", exact=True).fill(PASSWORD)
+    await page.get_by_role("button", name="登录", exact=True).click()
 
 
 async def session(browser, url: str, login: bool, timeout_s: float, cookie: str | None = None) -> dict:
@@ -175,16 +174,8 @@ async def run_sessions(url, n, replica_pids, login, timeout_s, warm_routes) -> d
 
 # ---- topologies
 def login_mode() -> str:
-    mode = os.environ.get("RENEWAL_LOGIN", "required")
-    if mode == "off":
-        return mode
-    p = subprocess.run(
-        [sys.executable, "cli.py", "users", "--help"], cwd=REPO_ROOT, capture_output=True, text=True
-    )
-    if p.returncode:
-        print("note: this tree has no login yet (cli.py users): running with RENEWAL_LOGIN=off", flush=True)
-        return "off"
-    return mode
+    """The cluster always requires sign-in (a PostGIS store); every measured session signs in."""
+    return "required"
 
 
 def add_user(db_url: str) -> None:

@@ -6,10 +6,9 @@ log: every request carrying a route cookie — page, assets, the streamlit-foliu
 render through nginx without console errors or requests leaving localhost; an edit made through each
 replica is in the shared store and exactly once in the audit log.
 
-Login (contract of the login work, not yet in every tree): users are made with
-``python cli.py users add NAME --role editor --db URL`` (password on stdin), the form has 用户名 / 密码 and
-a 登录 button, and the sidebar then shows the user name. ``RENEWAL_LOGIN=off`` runs the same test without
-login (the sidebar's free-text editor name instead).
+Login: this topology requires it (``RENEWAL_LOGIN=required`` on every replica). Accounts are made with
+``python cli.py users add NAME --role editor --db URL`` (password on stdin); each browser signs in through the
+用户名 / 密码 form and every edit is recorded under that account.
 """
 
 from __future__ import annotations
@@ -30,15 +29,13 @@ from tests.browser.conftest import BrowserPage, _require_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
 
-LOGIN = os.environ.get("RENEWAL_LOGIN", "required")
 USERS = {"zhang_gong": "Ra-test-pw-1!", "li_gong": "Ra-test-pw-2!"}
-EDITOR_FIELD = "编辑人（用于项目库修改记录）"
 # a note a planner might paste: markup, a spreadsheet formula, CJK
 HOSTILE = '<img src=x onerror="alert(1)"> =HYPERLINK("http://evil") 备注'
 
 
 def add_user(db_url: str, name: str, password: str) -> None:
-    """Create an editor account through the CLI (password on stdin); skip while the CLI has no users."""
+    """Create an editor account through the CLI (password on stdin)."""
     p = subprocess.run(
         [sys.executable, "cli.py", "users", "add", name, "--role", "editor", "--db", db_url],
         input=password + "\n",
@@ -47,21 +44,14 @@ def add_user(db_url: str, name: str, password: str) -> None:
         text=True,
         timeout=120,
     )
-    if p.returncode and "invalid choice: 'users'" in p.stderr:
-        pytest.skip("login is not in this tree yet (cli.py users); run with RENEWAL_LOGIN=off meanwhile")
     assert p.returncode == 0, p.stderr
 
 
 def log_in(page, name: str, password: str) -> None:
-    """Sign in as a person does (or, with RENEWAL_LOGIN=off, give the sidebar editor name)."""
-    if LOGIN == "off":
-        page.get_by_label(EDITOR_FIELD).fill(name)
-        page.get_by_label(EDITOR_FIELD).press("Enter")
-        page.wait_for_timeout(500)
-        return
-    page.get_by_label("用户名").fill(name)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
+    """Sign in as a person does."""
+    page.get_by_role("textbox", name="用户名", exact=True).fill(name)
+    page.get_by_role("textbox", name="密码", exact=True).fill(password)
+    page.get_by_role("button", name="登录", exact=True).click()
     page.get_by_test_id("stSidebar").get_by_text(name).first.wait_for(timeout=60_000)
 
 
@@ -79,12 +69,11 @@ def cluster(pg_url, tmp_path):
             pytest.fail("nginx is missing: `make test` installs it (apt-get install nginx)")
         pytest.skip("nginx not installed (make system-deps installs it)")
     _require_chromium()
-    if LOGIN != "off":
-        for name, password in USERS.items():
-            add_user(pg_url, name, password)
+    for name, password in USERS.items():
+        add_user(pg_url, name, password)
     store = PostGISProjectStore(pg_url)
     seed_demo_library(store, DEMO_GPKG)
-    env = {"RENEWAL_LOGIN": LOGIN, "RENEWAL_DATA_DIR": str(tmp_path / "data")}
+    env = {"RENEWAL_LOGIN": "required", "RENEWAL_DATA_DIR": str(tmp_path / "data")}
     with Cluster(pg_url, replicas=2, run_dir=tmp_path / "run", env=env) as c:
         yield c, store
 
