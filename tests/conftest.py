@@ -56,3 +56,11 @@ def pg_url():
     server = pg.LocalPostgres()
     yield server.url
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """The session's one chromium (tests/browser and tests/server share it; see launch_browser)."""
+    from tests.browser.conftest import launch_browser
+
+    yield from launch_browser()

@@ -152,8 +152,9 @@ class BrowserPage:
         return frame
 
 
-@pytest.fixture(scope="session")
-def browser():
+def launch_browser():
+    """One headless Debian chromium for the whole session (the ``browser`` fixture of tests/conftest.py:
+    Playwright's sync API allows one running instance per process, so every test directory shares it)."""
     _require_chromium()
     from playwright.sync_api import sync_playwright
 

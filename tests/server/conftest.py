@@ -1,3 +1,1 @@
-"""Server-topology tests share the browser harness (one chromium per session) of tests/browser."""
-
-from tests.browser.conftest import browser  # noqa: F401 - the fixture, reused
+"""Server-topology tests use the session browser of tests/conftest.py (one chromium per process)."""
