@@ -26,6 +26,7 @@ from deploy.cluster import REPLICA_HEADER, Cluster, nginx_binary, route
 from geodata.paths import DEMO_GPKG, REPO_ROOT
 from geodata.stores import PostGISProjectStore, seed_demo_library
 from tests.browser.conftest import BrowserPage, _require_chromium
+from tests.geodata.stores.conftest import fresh_postgis
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
 
@@ -69,6 +70,7 @@ def cluster(pg_url, tmp_path):
             pytest.fail("nginx is missing: `make test` installs it (apt-get install nginx)")
         pytest.skip("nginx not installed (make system-deps installs it)")
     _require_chromium()
+    fresh_postgis(pg_url)  # the session's PostGIS: other tests leave projects and accounts behind
     for name, password in USERS.items():
         add_user(pg_url, name, password)
     store = PostGISProjectStore(pg_url)
