@@ -43,7 +43,7 @@ def _add_form(accounts, by: str, L: str) -> None:
             try:
                 made = accounts.add_user(name, role, None if sso_only else pw1, by=by)
             except AccountError as err:
-                st.error(common.md_escape(_one_language(err, L)))
+                st.error(common.md_escape(common.one_language(err, L)))
             else:
                 st.session_state["admin_flash"] = t("admin.added", L, name=common.md_escape(made["name"]))
                 st.rerun()
@@ -76,16 +76,10 @@ def _change_form(accounts, users: pd.DataFrame, by: str, L: str) -> None:
                 if pw1:
                     accounts.set_password(name, pw1, by=by)
             except AccountError as err:
-                st.error(common.md_escape(_one_language(err, L)))
+                st.error(common.md_escape(common.one_language(err, L)))
             else:
                 st.session_state["admin_flash"] = t("admin.saved", L, name=common.md_escape(name))
                 st.rerun()
-
-
-def _one_language(err: Exception, L: str) -> str:
-    """Account messages are "中文 / English": show the half in the planner's language."""
-    zh, _, en = str(err).partition(" / ")
-    return (en or zh) if L == "en" else zh
 
 
 def render_admin() -> None:

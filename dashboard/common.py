@@ -223,6 +223,12 @@ def forget(key: str) -> None:
 _MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:&=\"'")
 
 
+def one_language(text, L: str) -> str:
+    """The half of a "中文 / English" store or account message in the planner's language."""
+    zh, _, en = str(text).partition(" / ")
+    return en if (L == "en" and en) else zh
+
+
 def md_escape(text) -> str:
     """User or data text made inert for ``st.markdown`` / ``st.caption`` / ``st.title`` and widget labels.
 

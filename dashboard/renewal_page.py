@@ -466,8 +466,7 @@ def _one_language(message: str, L: str) -> str:
     field, sep, rest = message.partition(": ")
     if not sep or " " in field:
         field, rest = "", message
-    zh, _, en = rest.partition(" / ")
-    text = en if (L == "en" and en) else zh
+    text = common.one_language(rest, L)
     return f"{_field_label(field, L)}: {text}" if field else text
 
 
