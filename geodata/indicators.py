@@ -15,6 +15,11 @@ KINDS = {
     "ratio": ("layer", "numerator", "denominator"),
     "count": ("layer",),
     "places_per_100_elderly": ("types",),
+    "coverage_any": ("types",),
+    "circle": ("circle",),
+    "lacking": ("type",),
+    "gap_sum": ("layer", "numerator", "denominator", "per"),
+    "completed_share": ("layer",),
 }
 REQUIRED = ("key", "name_zh", "name_en", "kind", "unit", "direction", "target", "source_zh", "source_en")
 

@@ -20,7 +20,14 @@ import pandas as pd
 from layers.coverage import build_model, community_checklist, share_by
 from layers.crs import ANALYSIS_CRS
 
-LEVELS = {"community": "community_id", "subdistrict": "subdistrict_id", "district": "district_adcode"}
+LEVELS = {
+    "community": "community_id",
+    "subdistrict": "subdistrict_id",
+    "district": "district_adcode",
+    "city": "city",  # the whole workspace as one unit (unit key "city"), for the indicator records
+}
+#: a community counts as having a facility type when at least this share of its residents is within radius
+LACKING_SHARE = 0.5
 YELLOW_BAND = 0.2
 
 
@@ -33,7 +40,9 @@ def _keys_for(points: gpd.GeoDataFrame, communities: gpd.GeoDataFrame) -> pd.Dat
         predicate="within",
     )
     j = j[~j.index.duplicated(keep="first")]
-    return j[["community_id", "subdistrict_id", "district_adcode"]]
+    out = j[["community_id", "subdistrict_id", "district_adcode"]].copy()
+    out["city"] = np.where(out["community_id"].notna(), "city", None)
+    return out
 
 
 def attainment(value: float, target: float, direction: str) -> float:
@@ -113,7 +122,16 @@ def evaluate(layers: dict, catalogue, indicators: list[dict], *, year: int, leve
         Survey year: facilities with ``opened_year`` > year are left out; parcels with ``completed_year``
         in 1..year are no longer counted.
     level : str
-        "community", "subdistrict" or "district".
+        "community", "subdistrict", "district" or "city" (the whole workspace, unit key ``"city"``).
+
+    Kinds added for the national catalogue (``geodata/national_indicators.toml``): ``coverage_any``
+    (share of residents within the radius of at least one of ``types``, each with its own catalogue
+    radius: green space 300 m / park 500 m), ``circle`` (share of residents with every type of the life
+    circle ``circle`` within radius), ``lacking`` (number of communities of the unit where fewer than
+    :data:`LACKING_SHARE` of the residents are within radius of ``type``), ``gap_sum`` (Σ over the
+    layer's features of max(0, ⌈``per`` × ``denominator``⌉ − ``numerator``), e.g. parking spaces missing
+    at 0.6 per household) and ``completed_share`` (features matching ``filter`` completed by the year,
+    ``completed_year`` in 1..year, as a share of all matching features).
 
     Returns
     -------
@@ -135,12 +153,15 @@ def evaluate(layers: dict, catalogue, indicators: list[dict], *, year: int, leve
     sub_of = comms.set_index("community_id")["subdistrict_id"]
     cells = layers["population_cells"].to_crs(ANALYSIS_CRS).copy()
     cells["subdistrict_id"] = cells["community_id"].map(sub_of)
+    cells["city"] = "city"
     fac = layers["facilities"].to_crs(ANALYSIS_CRS)
     if "opened_year" in fac:
         fac = fac[fac["opened_year"] <= year]
     fac_keys = _keys_for(fac, comms)
     cov_types = sorted(
-        {d["type"] for d in indicators if d["kind"] == "coverage"}
+        {d["type"] for d in indicators if d["kind"] in ("coverage", "lacking")}
+        | {t for d in indicators if d["kind"] == "coverage_any" for t in d["types"]}
+        | {t for d in indicators if d["kind"] == "circle" for t in catalogue.circle_types(d["circle"])}
         | {t for req in catalogue.complete_community for t in req}
     )
     model = build_model(
@@ -148,7 +169,7 @@ def evaluate(layers: dict, catalogue, indicators: list[dict], *, year: int, leve
         fac.reset_index(drop=True),
         catalogue=catalogue,
         types=cov_types,
-        group_columns=("community_id", "subdistrict_id", "district_adcode"),
+        group_columns=("community_id", "subdistrict_id", "district_adcode", "city"),
     )
     pop = cells.groupby(key)["population"].sum()
     elderly = cells.groupby(key)["elderly"].sum()
@@ -180,6 +201,45 @@ def evaluate(layers: dict, catalogue, indicators: list[dict], *, year: int, leve
             )
             values = keys.groupby(key).size().reindex(pop.index, fill_value=0).astype(float)
             affected = pop.reindex(values.index).where(values > 0, 0.0)
+        elif d["kind"] in ("coverage_any", "circle"):
+            if d["kind"] == "circle":
+                served = model.circle_served(d["circle"])
+            else:
+                served = np.zeros(len(model.population), dtype=bool)
+                for t in d["types"]:
+                    served |= model.served(t)
+            pop_arr = model.population
+            g = pd.DataFrame({"k": model.groups[key].to_numpy(), "p": pop_arr, "s": np.where(served, pop_arr, 0.0)})
+            agg = g.groupby("k")[["p", "s"]].sum()
+            values = agg["s"] / agg["p"].replace(0, np.nan)
+            affected = agg["p"] - agg["s"]
+        elif d["kind"] == "lacking":
+            per_comm = share_by(model, d["type"], by="community_id")
+            lacking = per_comm["served_share"] < LACKING_SHARE
+            unit_of = cells.drop_duplicates("community_id").set_index("community_id")[key]
+            flags = pd.DataFrame(
+                {"k": unit_of.reindex(per_comm.index).to_numpy(), "n": lacking.to_numpy(), "p": per_comm["population"]}
+            )
+            values = flags.groupby("k")["n"].sum().astype(float)
+            affected = flags[flags["n"]].groupby("k")["p"].sum().reindex(values.index, fill_value=0.0)
+        elif d["kind"] == "gap_sum":
+            lay = layers[d["layer"]].to_crs(ANALYSIS_CRS)
+            lay = lay.assign(**_layer_keys(lay, comms, sub_of))
+            need = np.ceil(lay[d["denominator"]].astype(float) * float(d["per"]))
+            gap = (need - lay[d["numerator"]].astype(float)).clip(lower=0)
+            values = gap.groupby(lay[key].to_numpy()).sum()
+            affected = pop.reindex(values.index)
+        elif d["kind"] == "completed_share":
+            lay = layers[d["layer"]].to_crs(ANALYSIS_CRS)
+            lay = lay.query(d["filter"]) if d.get("filter") else lay
+            keys = _keys_for(
+                gpd.GeoDataFrame(geometry=lay.geometry.representative_point(), crs=lay.crs), comms
+            )
+            done_year = lay["completed_year"] if "completed_year" in lay else pd.Series(0, index=lay.index)
+            done = ((done_year >= 1) & (done_year <= year)).to_numpy()
+            f = pd.DataFrame({"k": keys[key].to_numpy(), "done": done})
+            values = f.groupby("k")["done"].mean().astype(float)
+            affected = pop.reindex(values.index).where(values < 1, 0.0)
         elif d["kind"] == "places_per_100_elderly":
             f = fac[fac["type"].isin(d["types"])]
             places = f.assign(k=fac_keys.loc[f.index, key].to_numpy()).groupby("k")["capacity"].sum()
@@ -217,11 +277,13 @@ def evaluate(layers: dict, catalogue, indicators: list[dict], *, year: int, leve
 
 def _layer_keys(lay: gpd.GeoDataFrame, comms: gpd.GeoDataFrame, sub_of: pd.Series) -> dict:
     if "community_id" in lay:
-        return {"subdistrict_id": lay["community_id"].map(sub_of).to_numpy()}
+        sub = lay["community_id"].map(sub_of)
+        return {"subdistrict_id": sub.to_numpy(), "city": np.where(sub.notna(), "city", None)}
     keys = _keys_for(gpd.GeoDataFrame(geometry=lay.geometry.representative_point(), crs=lay.crs), comms)
     return {
         "community_id": keys["community_id"].to_numpy(),
         "subdistrict_id": keys["subdistrict_id"].to_numpy(),
+        "city": keys["city"].to_numpy(),
     }
 
 
