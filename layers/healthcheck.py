@@ -209,7 +209,9 @@ def evaluate(layers: dict, catalogue, indicators: list[dict], *, year: int, leve
                 for t in d["types"]:
                     served |= model.served(t)
             pop_arr = model.population
-            g = pd.DataFrame({"k": model.groups[key].to_numpy(), "p": pop_arr, "s": np.where(served, pop_arr, 0.0)})
+            g = pd.DataFrame(
+                {"k": model.groups[key].to_numpy(), "p": pop_arr, "s": np.where(served, pop_arr, 0.0)}
+            )
             agg = g.groupby("k")[["p", "s"]].sum()
             values = agg["s"] / agg["p"].replace(0, np.nan)
             affected = agg["p"] - agg["s"]
@@ -218,7 +220,11 @@ def evaluate(layers: dict, catalogue, indicators: list[dict], *, year: int, leve
             lacking = per_comm["served_share"] < LACKING_SHARE
             unit_of = cells.drop_duplicates("community_id").set_index("community_id")[key]
             flags = pd.DataFrame(
-                {"k": unit_of.reindex(per_comm.index).to_numpy(), "n": lacking.to_numpy(), "p": per_comm["population"]}
+                {
+                    "k": unit_of.reindex(per_comm.index).to_numpy(),
+                    "n": lacking.to_numpy(),
+                    "p": per_comm["population"],
+                }
             )
             values = flags.groupby("k")["n"].sum().astype(float)
             affected = flags[flags["n"]].groupby("k")["p"].sum().reindex(values.index, fill_value=0.0)
