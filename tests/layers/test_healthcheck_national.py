@@ -18,8 +18,8 @@ def _ind(**kw):
     return {"key": "x", "unit": "个", "direction": "lower", "target": 0, **kw}
 
 
-def _value(layers, ind, year, level, unit):
-    ev = evaluate(layers, load_catalogue(), [ind], year=year, level=level)
+def _value(lay, ind, year, level, unit):
+    ev = evaluate(lay, load_catalogue(), [ind], year=year, level=level)
     return ev.set_index("unit").loc[unit]
 
 
