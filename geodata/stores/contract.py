@@ -700,3 +700,28 @@ class ProjectStore(ABC):
             ``{"created": int, "updated": int, "problems": list of str}``; when ``problems`` is
             not empty (``"row N: …"`` for each refused row) nothing was written and the counts are 0.
         """
+
+    # ============================================================ 城市体检 indicator records (issue 17, f17-records)
+    @abstractmethod
+    def records(self, year: int | None = None) -> pd.DataFrame:
+        """Return the stored indicator records (of one survey year); see :mod:`geodata.stores.records`."""
+
+    @abstractmethod
+    def record(self, year: int, indicator: str, scope: str) -> dict | None:
+        """Return one indicator record, or None when it was never saved."""
+
+    @abstractmethod
+    def save_record(
+        self, year: int, indicator: str, scope: str, fields: dict, *, editor: str, expected_version: int = 0
+    ) -> dict:
+        """Create or change an indicator record (version-checked, audited; refused while submitted)."""
+
+    @abstractmethod
+    def set_record_status(
+        self, year: int, indicator: str, scope: str, status: str, *, editor: str, expected_version: int
+    ) -> dict:
+        """Submit or return an indicator record (草稿/已退回 → 已提交 → 已退回), audited."""
+
+    @abstractmethod
+    def record_history(self, year: int, indicator: str, scope: str) -> pd.DataFrame:
+        """Return the audit rows of one indicator record, newest first."""

@@ -9,6 +9,8 @@ dialect and a DB-API connection; neither overrides SQL of the other.
 
 from __future__ import annotations
 
+import math
+import numbers
 from abc import abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,9 +46,22 @@ from geodata.stores.contract import (
     validate_fields,
 )
 from geodata.stores.ledger import import_ledger, ledger_table
+from geodata.stores.records import TRANSITIONS as RECORD_TRANSITIONS
+from geodata.stores.records import evidence_list, evidence_text, validate_record
 
 #: hashed once, so an unknown user name costs the same verification time as a wrong password
 _DUMMY_HASH = hash_password("not-a-real-password")
+
+
+def _record_cell(field: str, v):
+    # one record field as stored: checklist as JSON, manual as 0/1, numbers as float, missing as NULL
+    if field == "evidence":
+        return evidence_text(v)
+    if field == "manual":
+        return int(bool(v))
+    if isinstance(v, numbers.Real) and not isinstance(v, bool):
+        return None if math.isnan(float(v)) else float(v)
+    return v
 
 
 class _Refused(Exception):
@@ -1019,3 +1034,239 @@ class SQLProjectStore(ProjectStore):
             empty nothing was written.
         """
         return import_ledger(self, table, editor=editor)
+
+    # ================================================================ 城市体检 indicator records (issue 17, f17-records)
+    def records(self, year: int | None = None) -> pd.DataFrame:
+        """Return the stored indicator records (of one survey year), ordered by indicator and scope.
+
+        Parameters
+        ----------
+        year : int, optional
+            The survey year; all years when omitted.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns of ``hc_records``; ``evidence`` as a list of ``{"item", "done"}``, ``manual`` as bool.
+        """
+        where, params = ("WHERE year = ?", (int(year),)) if year is not None else ("", ())
+        df = self._read(
+            lambda s: s.frame(f"SELECT * FROM hc_records {where} ORDER BY year, indicator, scope", params)
+        )
+        df["evidence"] = df["evidence"].map(evidence_list) if len(df) else df.get("evidence")
+        df["manual"] = df["manual"].astype(bool) if len(df) else df.get("manual")
+        return df
+
+    def record(self, year: int, indicator: str, scope: str) -> dict | None:
+        """Return one indicator record, or None when it was never saved.
+
+        Parameters
+        ----------
+        year : int
+            Survey year.
+        indicator : str
+            Catalogue key.
+        scope : str
+            ``"city"`` or a district adcode as text.
+
+        Returns
+        -------
+        dict or None
+            The record (``evidence`` parsed, ``manual`` bool).
+        """
+        row = self._read(
+            lambda s: s.one(
+                "SELECT * FROM hc_records WHERE year = ? AND indicator = ? AND scope = ?",
+                (int(year), str(indicator), str(scope)),
+            )
+        )
+        if row is not None:
+            row["evidence"] = evidence_list(row["evidence"])
+            row["manual"] = bool(row["manual"])
+        return row
+
+    def save_record(
+        self, year: int, indicator: str, scope: str, fields: dict, *, editor: str, expected_version: int = 0
+    ) -> dict:
+        """Create or change an indicator record, version-checked and audited per field.
+
+        Parameters
+        ----------
+        year, indicator, scope : int, str, str
+            The record's key (scope ``"city"`` or a six-digit adcode).
+        fields : dict
+            Some of :data:`geodata.stores.records.RECORD_FIELDS`; a new record needs ``source_level``.
+        editor : str
+            Who saves (required).
+        expected_version : int, default 0
+            The version the editor loaded (0 = the record did not exist yet).
+
+        Returns
+        -------
+        dict
+            The stored record.
+
+        Raises
+        ------
+        ProjectValidationError
+            Listing every invalid field, a missing editor, or a new record without ``source_level``.
+        ConflictError
+            When someone saved the record since ``expected_version`` (or created it meanwhile).
+        ProjectError
+            When the record is submitted (已提交): it must be returned before it can be edited.
+        """
+        editor = require_editor(editor)
+        key = (
+            int(year) if isinstance(year, numbers.Integral) and not isinstance(year, bool) else year,
+            str(indicator),
+            str(scope),
+        )
+        problems = validate_record(key, fields)
+        if problems:
+            raise ProjectValidationError(problems)
+        stored = {k: _record_cell(k, v) for k, v in fields.items()}
+
+        def work(s: Session) -> None:
+            current = s.one(
+                "SELECT * FROM hc_records WHERE year = ? AND indicator = ? AND scope = ?"
+                + self.dialect.lock_rows,
+                key,
+            )
+            now = now_text()
+            if current is None:
+                if expected_version != 0:
+                    raise ConflictError("记录已被删除或不存在 / the record does not exist any more")
+                if "source_level" not in stored:
+                    raise ProjectValidationError(
+                        ["source_level: 新记录须填写来源层级 / a new record needs it"]
+                    )
+                row = {
+                    "manual": 0,
+                    "warning": "none",
+                    "data_source": "",
+                    "department": "",
+                    "evidence": "[]",
+                    "note": "",
+                } | stored
+                names = ["year", "indicator", "scope", *row, "status", "updated_at", "updated_by", "version"]
+                values = [*key, *row.values(), "草稿", now, editor, 1]
+                s.execute(
+                    f"INSERT INTO hc_records ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                    values,
+                )
+                self._record_audit(s, key, editor, "create", [(None, None, None)], 1, now)
+                return
+            if current["version"] != expected_version:
+                raise ConflictError(
+                    f"保存被拒绝：{current['updated_by']} 已于 {current['updated_at']} 保存了该记录，请刷新后再改。 / "
+                    f"Not saved: {current['updated_by']} saved this record at {current['updated_at']}; reload."
+                )
+            if current["status"] == "已提交":
+                raise ProjectError(
+                    "记录已提交，须先退回才能修改 / the record is submitted; return it before editing"
+                )
+            diff = {k: v for k, v in stored.items() if normalise(current[k]) != normalise(v)}
+            if not diff:
+                return
+            version = current["version"] + 1
+            s.execute(
+                f"UPDATE hc_records SET {', '.join(f'{k} = ?' for k in diff)}, version = ?, updated_at = ?,"
+                " updated_by = ? WHERE year = ? AND indicator = ? AND scope = ?",
+                [*diff.values(), version, now, editor, *key],
+            )
+            changes = [(k, audit_text(current[k]), audit_text(v)) for k, v in diff.items()]
+            self._record_audit(s, key, editor, "update", changes, version, now)
+
+        self._in_transaction(work)
+        return self.record(*key)
+
+    def set_record_status(
+        self, year: int, indicator: str, scope: str, status: str, *, editor: str, expected_version: int
+    ) -> dict:
+        """Submit (草稿/已退回 → 已提交) or return (已提交 → 已退回) a record, audited.
+
+        Parameters
+        ----------
+        year, indicator, scope : int, str, str
+            The record's key.
+        status : str
+            The new status, one of :data:`geodata.stores.records.STATUSES`.
+        editor : str
+            Who changes it (required).
+        expected_version : int
+            The version the editor loaded.
+
+        Returns
+        -------
+        dict
+            The record after the change.
+
+        Raises
+        ------
+        ProjectError
+            When the record does not exist or the change is not allowed (e.g. returning a draft).
+        ConflictError
+            When someone saved the record since ``expected_version``.
+        """
+        editor = require_editor(editor)
+        key = (int(year), str(indicator), str(scope))
+
+        def work(s: Session) -> None:
+            current = s.one(
+                "SELECT * FROM hc_records WHERE year = ? AND indicator = ? AND scope = ?"
+                + self.dialect.lock_rows,
+                key,
+            )
+            if current is None:
+                raise ProjectError("记录尚未保存 / the record has not been saved yet")
+            if current["version"] != expected_version:
+                raise ConflictError(
+                    f"保存被拒绝：{current['updated_by']} 已于 {current['updated_at']} 修改了该记录 / "
+                    f"{current['updated_by']} changed this record at {current['updated_at']}; reload."
+                )
+            if (current["status"], status) not in RECORD_TRANSITIONS:
+                raise ProjectError(
+                    f"不能从“{current['status']}”改为“{status}” / cannot go from {current['status']} to {status}"
+                )
+            version, now = current["version"] + 1, now_text()
+            s.execute(
+                "UPDATE hc_records SET status = ?, version = ?, updated_at = ?, updated_by = ?"
+                " WHERE year = ? AND indicator = ? AND scope = ?",
+                (status, version, now, editor, *key),
+            )
+            self._record_audit(
+                s, key, editor, "status", [("status", current["status"], status)], version, now
+            )
+
+        self._in_transaction(work)
+        return self.record(*key)
+
+    def record_history(self, year: int, indicator: str, scope: str) -> pd.DataFrame:
+        """Return the audit rows of one record, newest first.
+
+        Parameters
+        ----------
+        year, indicator, scope : int, str, str
+            The record's key.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``audit_id, ts, editor, year, indicator, scope, action, field, old_value, new_value, version``.
+        """
+        return self._read(
+            lambda s: s.frame(
+                "SELECT * FROM hc_record_audit WHERE year = ? AND indicator = ? AND scope = ? ORDER BY audit_id DESC",
+                (int(year), str(indicator), str(scope)),
+            )
+        )
+
+    @staticmethod
+    def _record_audit(
+        s: Session, key: tuple, editor: str, action: str, changes, version: int, now: str
+    ) -> None:
+        s.executemany(
+            "INSERT INTO hc_record_audit (ts, editor, year, indicator, scope, action, field, old_value, new_value,"
+            " version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(now, editor, *key, action, f, old, new, version) for f, old, new in changes],
+        )

@@ -42,6 +42,20 @@ MIGRATIONS = (
     CREATE TABLE account_log (
         ts TEXT NOT NULL, actor TEXT NOT NULL, name TEXT NOT NULL, action TEXT NOT NULL, detail TEXT);
     """,
+    # 城市体检 indicator records (指标填报, geodata.stores.records) and their audit rows
+    """
+    CREATE TABLE IF NOT EXISTS hc_records (
+        year INTEGER NOT NULL, indicator TEXT NOT NULL, scope TEXT NOT NULL, value REAL, manual INTEGER NOT NULL DEFAULT 0,
+        computed_value REAL, standard REAL, grade TEXT, warning TEXT NOT NULL DEFAULT 'none', source_level TEXT NOT NULL,
+        data_source TEXT NOT NULL DEFAULT '', department TEXT NOT NULL DEFAULT '', evidence TEXT NOT NULL DEFAULT '[]',
+        status TEXT NOT NULL DEFAULT '草稿', note TEXT NOT NULL DEFAULT '', updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (year, indicator, scope));
+    CREATE TABLE IF NOT EXISTS hc_record_audit (
+        audit_id INTEGER PRIMARY KEY AUTOINCREMENT, ts TEXT NOT NULL, editor TEXT NOT NULL, year INTEGER NOT NULL,
+        indicator TEXT NOT NULL, scope TEXT NOT NULL, action TEXT NOT NULL, field TEXT, old_value TEXT,
+        new_value TEXT, version INTEGER NOT NULL);
+    CREATE INDEX IF NOT EXISTS hc_record_audit_key ON hc_record_audit(year, indicator, scope, audit_id);
+    """,
 )
 
 SQLITE = Dialect(
