@@ -7,7 +7,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from cartography.maps import grade_map
-from dashboard import auth, common, state
+from dashboard import auth, common, hc_records, state
 from geodata.indicators import load_indicators
 from geodata.stores import ProjectError
 from i18n import format_value, t
@@ -281,7 +281,10 @@ def render_healthcheck() -> None:
         format_func=lambda v: t(f"level.{v}", L),
     )
     ev = state.evaluation(str(ws.path), year, level)
-    tabs = st.tabs([t("hc.tab.eval", L), t("hc.tab.ledger", L), t("hc.tab.review", L), t("hc.tab.defs", L)])
+    tabs = st.tabs(
+        [t("hc.tab.eval", L), t("hc.tab.ledger", L), t("hc.tab.review", L), t("hc.tab.defs", L)]
+        + [t("rec.tab", L), t("rec.tab.catalogue", L)]
+    )
     with tabs[0]:
         _eval_tab(ws, ev, ind, level, L)
     with tabs[1]:
@@ -290,6 +293,10 @@ def render_healthcheck() -> None:
         _review_tab(ws, ev, ind, year, years, level, L)
     with tabs[3]:
         _defs_tab(ind, L)
+    with tabs[4]:
+        hc_records.render_records(ws, year, L)
+    with tabs[5]:
+        hc_records.render_catalogue(L)
     names = {d["key"]: d["name_en" if L == "en" else "name_zh"] for d in ind}
     common.save_view_button(
         "health",

@@ -218,7 +218,8 @@ def evaluate(layers: dict, catalogue, indicators: list[dict], *, year: int, leve
         elif d["kind"] == "lacking":
             per_comm = share_by(model, d["type"], by="community_id")
             lacking = per_comm["served_share"] < LACKING_SHARE
-            unit_of = cells.drop_duplicates("community_id").set_index("community_id")[key]
+            first = cells.drop_duplicates("community_id").set_index("community_id", drop=False)
+            unit_of = first[key]
             flags = pd.DataFrame(
                 {
                     "k": unit_of.reindex(per_comm.index).to_numpy(),

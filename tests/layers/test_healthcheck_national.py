@@ -28,6 +28,8 @@ def test_lacking_counts_communities_under_half_served(layers):  # noqa: F811
     r = _value(layers, ind, 2025, "district", 360102)
     assert r["value"] == 1 and r["affected"] == 50  # C1 has 50 % (not lacking), C2 has none
     assert _value(layers, ind, 2026, "district", 360102)["value"] == 0  # k2 opened in 2026
+    assert _value(layers, ind, 2025, "community", "C2")["value"] == 1
+    assert _value(layers, ind, 2025, "community", "C1")["value"] == 0
 
 
 def test_city_level_is_the_whole_workspace(layers):  # noqa: F811

@@ -1,0 +1,55 @@
+"""指标填报 tab (AppTest on the 城市体检 page): an editor saves and overrides a record; a viewer cannot."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geodata.stores import open_store
+
+SCRIPT = "from dashboard.healthcheck_page import render_healthcheck\nrender_healthcheck()\n"
+W = "2026_city_h_structure"  # widget-key stem: year, scope, indicator (+ version)
+
+
+def _app(tmp_path, monkeypatch, role):
+    monkeypatch.setenv("RENEWAL_DATA_DIR", str(tmp_path))
+    app = AppTest.from_string(SCRIPT, default_timeout=180)
+    app.session_state["auth"] = {"name": "tester", "role": role, "via": "local"}
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _store(demo_gpkg):
+    from geodata.workspace import load_workspace
+
+    return open_store(workspace=load_workspace(demo_gpkg))
+
+
+def _metric(app, label):
+    return int(next(m.value for m in app.metric if m.label == label).replace(",", ""))
+
+
+def test_editor_saves_then_overrides_a_record(demo_gpkg, tmp_path, monkeypatch):
+    at = _app(tmp_path, monkeypatch, "editor")
+    assert _metric(at, "指标数") == 68 and _metric(at, "红色预警") > 0
+    assert any("本产品可计算 16 项" in m.value for m in at.markdown)  # the catalogue tab's count
+    at.button(key="rec_save").click().run()
+    assert not at.exception and any("已保存" in s.value for s in at.success)
+    rec = _store(demo_gpkg).record(2026, "h_structure", "city")
+    assert rec["updated_by"] == "tester" and rec["manual"] is False and rec["value"] == 73  # C/D parcels open
+    assert rec["grade"] == "较差" and rec["warning"] == "red" and rec["version"] == 1
+    at.checkbox(key=f"rec_uc_{W}_1").uncheck().run()
+    at.number_input(key=f"rec_v_{W}_1").set_value(0.0).run()
+    at.button(key="rec_save").click().run()
+    rec = _store(demo_gpkg).record(2026, "h_structure", "city")
+    assert rec["manual"] is True and rec["value"] == 0 and rec["computed_value"] == 73
+    assert rec["grade"] == "很好" and rec["warning"] == "none" and rec["version"] == 2
+    at.button(key="rec_status_已提交").click().run()
+    assert _store(demo_gpkg).record(2026, "h_structure", "city")["status"] == "已提交"
+    assert not [b for b in at.button if b.key == "rec_save"]  # submitted: locked until returned
+
+
+def test_viewer_sees_no_save_button(tmp_path, monkeypatch):
+    at = _app(tmp_path, monkeypatch, "viewer")
+    keys = {b.key for b in at.button}
+    assert "rec_save" not in keys and not any(str(k).startswith("rec_status") for k in keys)
+    assert any("只读" in i.value for i in at.info)
