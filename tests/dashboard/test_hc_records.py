@@ -1,6 +1,5 @@
 """指标填报 tab (AppTest on the 城市体检 page): an editor saves and overrides a record; a viewer cannot."""
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from geodata.stores import open_store
