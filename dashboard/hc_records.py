@@ -16,7 +16,7 @@ from dashboard import auth, common, state
 from geodata.indicators import load_indicators
 from geodata.national import LEVELS, counts, is_computed, load_national
 from geodata.stores import ProjectError
-from i18n import format_value, t
+from i18n import format_value, t, t_or
 from layers.records import assess, merge_records, records_from_evaluation
 from reports.records_xlsx import records_xlsx
 
@@ -28,6 +28,16 @@ WARNING_COLOURS = {"red": "#e57373", "yellow": "#ffd54f"}
 def catalogue() -> tuple[list[dict], dict]:
     """The national catalogue (validated against the product's indicator keys)."""
     return load_national(indicator_keys=[d["key"] for d in load_indicators()])
+
+
+def unit_label(unit: str, L: str) -> str:
+    """A unit of measure in the planner's language (栋 → buildings)."""
+    return t_or(f"rec.unit.{unit}", unit, L)
+
+
+def dept_label(dept: str, L: str) -> str:
+    """A responsible department in the planner's language when it is one of the catalogue's defaults."""
+    return t_or(f"rec.dept.{dept}", dept, L)
 
 
 def _missing(v) -> bool:
@@ -59,13 +69,16 @@ def records_table(recs: pd.DataFrame, rows: list[dict], level: str, L: str) -> p
     for i, c in enumerate(cat, start=1):
         r = by.loc[c["key"]]
         ev = r["evidence"] if isinstance(r["evidence"], list) else []
-        source = t("rec.manual", L) if r["manual"] else (r["data_source"] or "")
+        if r["manual"]:
+            source = t("rec.manual", L) + (f"：{r['data_source']}" if r["data_source"] else "")
+        else:
+            source = r["data_source"] or (t("rec.computed", L) if not _missing(r["computed_value"]) else "")
         out.append(
             {
                 t("rec.col.no", L): i,
                 t("rec.col.dimension", L): t(f"dimension.{c['dimension']}", L),
                 t("rec.col.indicator", L): c["name_en" if L == "en" else "name_zh"],
-                t("rec.col.unit", L): c["unit"],
+                t("rec.col.unit", L): unit_label(c["unit"], L),
                 t("rec.col.standard", L): t("rec.grade.无标准", L)
                 if _missing(r["standard"])
                 else format_value(r["standard"], c["unit"]),
@@ -75,7 +88,7 @@ def records_table(recs: pd.DataFrame, rows: list[dict], level: str, L: str) -> p
                 else t("rec.grade.pending", L),
                 t("rec.col.warning", L): t(f"rec.warning.{r['warning']}", L),
                 t("rec.col.data_source", L): source,
-                t("rec.col.department", L): r["department"],
+                t("rec.col.department", L): dept_label(r["department"], L),
                 t("rec.col.evidence", L): f"{sum(bool(e.get('done')) for e in ev)}/{len(ev)}",
                 t("rec.col.status", L): t(f"rec.status.{r['status']}", L)
                 if int(r["version"] or 0)
@@ -120,6 +133,7 @@ def render_records(ws, year: int, L: str) -> None:
         list(LEVELS),
         horizontal=True,
         key="rec_level",
+        by_language=True,
         format_func=lambda v: t(f"rec.level.{v}", L),
     )
     recs = current_records(ws, year, scope)
@@ -145,7 +159,11 @@ def _edit(rows, recs, year: int, scope: str, level: str, L: str) -> None:
     )
     row, rec = cat[key], recs.set_index("indicator").loc[key].to_dict()
     st.markdown(f"**{t('rec.form', L)}** · {common.md_escape(row['name_en' if L == 'en' else 'name_zh'])}")
-    st.caption(common.md_escape(_method_text(row, L)))
+    st.caption(
+        common.md_escape(
+            _method_text(row, L) + (f" · {row['note']}" if L == "zh" and row.get("note") else "")
+        )
+    )
     version = int(rec["version"] or 0)
     if not auth.can_edit():
         st.info(t("rec.readonly", L))
@@ -187,50 +205,35 @@ def _form(row: dict, rec: dict, wkey: str, L: str) -> dict:
     pct = row["unit"] == "%"
     scale = 100.0 if pct else 1.0
     computed = rec.get("computed_value")
-    use_computed = False
-    if is_computed(row) and not _missing(computed):
-        use_computed = st.checkbox(
-            t("rec.form.use_computed", L), value=not rec["manual"], key=f"rec_uc_{wkey}"
-        )
-    c1, c2 = st.columns(2)
-    has_value = use_computed or c1.checkbox(
+    can_compute = is_computed(row) and not _missing(computed)
+    b1, b2, b3 = st.columns(3)
+    use_computed = can_compute and b1.checkbox(
+        t("rec.form.use_computed", L), value=not rec["manual"], key=f"rec_uc_{wkey}"
+    )
+    has_value = use_computed or b2.checkbox(
         t("rec.form.has_value", L), value=not _missing(rec["value"]), key=f"rec_hv_{wkey}"
     )
+    has_std = b3.checkbox(
+        t("rec.form.has_standard", L), value=not _missing(rec["standard"]), key=f"rec_hs_{wkey}"
+    )
+    c1, c2 = st.columns(2)
+    vlabel = t("rec.form.value_pct", L) if pct else t("rec.form.value", L, unit=unit_label(row["unit"], L))
     value = None
     if use_computed:
         value = float(computed)
-        c1.number_input(
-            t("rec.form.value_pct" if pct else "rec.form.value", L, unit=row["unit"]),
-            value=value * scale,
-            disabled=True,
-            key=f"rec_vc_{wkey}",
-        )
+        c1.number_input(vlabel, value=value * scale, disabled=True, key=f"rec_vc_{wkey}")
     elif has_value:
         start = 0.0 if _missing(rec["value"]) else float(rec["value"]) * scale
-        value = (
-            c1.number_input(
-                t("rec.form.value_pct" if pct else "rec.form.value", L, unit=row["unit"]),
-                value=start,
-                format="%.4f",
-                key=f"rec_v_{wkey}",
-            )
-            / scale
-        )
-    has_std = c2.checkbox(
-        t("rec.form.has_standard", L), value=not _missing(rec["standard"]), key=f"rec_hs_{wkey}"
-    )
+        value = c1.number_input(vlabel, value=start, format="%.4f", key=f"rec_v_{wkey}") / scale
     standard = None
     if has_std:
         start = 0.0 if _missing(rec["standard"]) else float(rec["standard"]) * scale
-        standard = (
-            c2.number_input(
-                t("rec.form.standard_pct" if pct else "rec.form.standard", L, unit=row["unit"]),
-                value=start,
-                format="%.4f",
-                key=f"rec_s_{wkey}",
-            )
-            / scale
+        slabel = (
+            t("rec.form.standard_pct", L)
+            if pct
+            else t("rec.form.standard", L, unit=unit_label(row["unit"], L))
         )
+        standard = c2.number_input(slabel, value=start, format="%.4f", key=f"rec_s_{wkey}") / scale
     c3, c4, c5 = st.columns([2, 1, 2])
     data_source = c3.text_input(
         t("rec.col.data_source", L), value=rec["data_source"] or "", key=f"rec_ds_{wkey}"
@@ -275,7 +278,10 @@ def _method_text(row: dict, L: str) -> str:
     if is_computed(row):
         names = {d["key"]: d["name_en" if L == "en" else "name_zh"] for d in load_indicators()}
         return t("rec.computed_by", L, what=names.get(row["method"], row["method"]))
-    return t("rec.needs_data", L, what=row["method"].split(":", 1)[1].strip())
+    what = (
+        row.get("needs_en") if L == "en" and row.get("needs_en") else row["method"].split(":", 1)[1].strip()
+    )
+    return t("rec.needs_data", L, what=what)
 
 
 def _workbook(ws, rows, recs, year: int, scope_name: str, L: str) -> None:
@@ -322,7 +328,7 @@ def render_catalogue(L: str) -> None:
                 t("rec.level", L): [t(f"rec.level.{r['level']}", L) for r in shown],
                 t("rec.col.dimension", L): [t(f"dimension.{r['dimension']}", L) for r in shown],
                 t("rec.col.indicator", L): [r["name_en" if L == "en" else "name_zh"] for r in shown],
-                t("rec.col.unit", L): [r["unit"] for r in shown],
+                t("rec.col.unit", L): [unit_label(r["unit"], L) for r in shown],
                 t("rec.col.standard", L): [
                     t("rec.grade.无标准", L)
                     if "standard" not in r
@@ -330,7 +336,7 @@ def render_catalogue(L: str) -> None:
                     for r in shown
                 ],
                 t("rec.col.method", L): [_method_text(r, L) for r in shown],
-                t("rec.col.department", L): [r["department"] for r in shown],
+                t("rec.col.department", L): [dept_label(r["department"], L) for r in shown],
                 t("rec.col.verified", L): [t("rec.yes" if r["verified"] else "rec.no", L) for r in shown],
                 t("rec.col.since", L): [str(r.get("since", "")) for r in shown],
                 t("rec.col.sources", L): [", ".join(r["sources"]) for r in shown],

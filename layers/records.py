@@ -192,7 +192,8 @@ def records_from_evaluation(
     -------
     pandas.DataFrame
         The columns of :data:`RECORD_COLUMNS`: computed rows carry the engine's value (``computed_value`` too),
-        the catalogue standard, grade and warning; rows that need data have no value; ``manual`` False,
+        the catalogue standard, grade and warning; rows that need data have no value; ``data_source`` "" (the
+        page shows "computed by this product" for an engine value); ``manual`` False,
         ``status`` "草稿", ``evidence`` the checklist with nothing ticked, ``version`` 0 (not stored yet).
     """
     ev = evaluations.assign(unit=evaluations["unit"].astype(str)).set_index(["unit", "indicator"])["value"]
@@ -215,7 +216,7 @@ def records_from_evaluation(
                     "grade": grade,
                     "warning": warn,
                     "source_level": row["source_level"],
-                    "data_source": "本产品计算 / computed by this product" if computed else "",
+                    "data_source": "",
                     "department": row["department"],
                     "evidence": [{"item": e, "done": False} for e in row.get("evidence", [])],
                     "status": "草稿",

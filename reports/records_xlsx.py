@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from geodata.national import LEVELS
 from geodata.spreadsheet import safe_text, unguard_text
-from i18n import LABELS, t
+from i18n import LABELS, t, t_or
 
 COLUMNS = (
     "no",
@@ -150,18 +150,24 @@ def records_xlsx(
             source = rec.get("data_source") or ""
             if rec.get("manual"):
                 source = f"{t('rec.manual', lang)}{('：' + source) if source else ''}"
+            elif not source and _num(rec.get("value")) is not None:
+                source = t("rec.computed", lang)
             values = [
                 i,
                 t(f"dimension.{cat['dimension']}", lang),
                 cat["name_zh"] if lang == "zh" else cat["name_en"],
-                unit,
+                unit if lang == "zh" else t_or(f"rec.unit.{unit}", unit, lang),
                 std if std is not None else t("rec.grade.无标准", lang),
                 _shown(rec.get("value"), unit),
                 t(f"rec.grade.{grade}", lang) if grade else t("rec.grade.pending", lang),
                 t(f"rec.warning.{rec.get('warning') or 'none'}", lang),
                 source,
                 t(f"rec.source_level.{rec.get('source_level') or cat['source_level']}", lang),
-                rec.get("department") or cat["department"],
+                t_or(
+                    f"rec.dept.{rec.get('department') or cat['department']}",
+                    rec.get("department") or cat["department"],
+                    lang,
+                ),
                 evidence_cell(rec.get("evidence")),
                 t(f"rec.status.{rec['status']}", lang)
                 if rec.get("status")
@@ -213,6 +219,7 @@ def read_records_xlsx(data: bytes, catalogue: list[dict]) -> tuple[list[dict], l
         text: k[len("rec.col.") :] for k, pair in LABELS.items() if k.startswith("rec.col.") for text in pair
     }
     manual = set(LABELS["rec.manual"])
+    depts = _reverse("rec.dept.")
     out, problems = [], []
     for ws in wb.worksheets:
         level = levels.get(ws.title)
@@ -266,6 +273,9 @@ def read_records_xlsx(data: bytes, catalogue: list[dict]) -> tuple[list[dict], l
             for m in manual:
                 if source.startswith(m):
                     source = source[len(m) :].lstrip("：: ")
+            if source in LABELS["rec.computed"]:
+                source = ""
+            dept = str(cell("department") or "")
             out.append(
                 {
                     "indicator": cat["key"],
@@ -273,7 +283,7 @@ def read_records_xlsx(data: bytes, catalogue: list[dict]) -> tuple[list[dict], l
                     "standard": parsed["standard"],
                     "data_source": source,
                     "source_level": sl,
-                    "department": str(cell("department") or ""),
+                    "department": depts.get(dept, dept),
                     "evidence": parse_evidence(cell("evidence")),
                 }
             )

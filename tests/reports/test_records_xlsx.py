@@ -3,6 +3,7 @@
 import io
 
 import pandas as pd
+import pytest
 from openpyxl import load_workbook
 
 from reports.records_xlsx import evidence_cell, parse_evidence, read_records_xlsx, records_xlsx
@@ -106,8 +107,9 @@ def test_english_headers():
     )
 
 
-def test_read_back_round_trip():
-    rows, problems = read_records_xlsx(_book(), CAT)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_read_back_round_trip(lang):
+    rows, problems = read_records_xlsx(_book(lang), CAT)
     assert problems == []
     h1 = next(r for r in rows if r["indicator"] == "h1")
     assert (
@@ -119,6 +121,7 @@ def test_read_back_round_trip():
     assert h1["evidence"] == [{"item": "排查表", "done": True}, {"item": HOSTILE, "done": False}]
     b1 = next(r for r in rows if r["indicator"] == "b1")
     assert b1["value"] == 0.88 and b1["standard"] is None
+    assert b1["department"] == "教育局" and b1["data_source"] == ""  # labels back to stored values
 
 
 def test_read_back_refuses_everything_on_a_bad_row():
