@@ -155,6 +155,7 @@ def _edit(rows, recs, year: int, scope: str, level: str, L: str) -> None:
         t("rec.pick", L),
         list(cat),
         key=f"rec_pick_{level}",
+        by_language=True,
         format_func=lambda k: cat[k]["name_en" if L == "en" else "name_zh"],
     )
     row, rec = cat[key], recs.set_index("indicator").loc[key].to_dict()
@@ -172,7 +173,7 @@ def _edit(rows, recs, year: int, scope: str, level: str, L: str) -> None:
         st.info(t("rec.locked", L))
         _status_button("rec.return", "已退回", year, key, scope, version, L)
         return
-    fields = _form(row, rec, f"{year}_{scope}_{key}_{version}", L)
+    fields = _form(row, rec, f"{year}_{scope}_{key}_{version}_{L}", L)
     c1, c2 = st.columns(2)
     if c1.button(t("rec.save", L), key="rec_save", type="primary"):
         try:
@@ -253,7 +254,11 @@ def _form(row: dict, rec: dict, wkey: str, L: str) -> dict:
     evidence = [
         {
             "item": e["item"],
-            "done": st.checkbox(common.md_escape(e["item"]), value=bool(e["done"]), key=f"rec_ev_{wkey}_{i}"),
+            "done": st.checkbox(
+                common.md_escape(t_or(f"rec.evidence.{e['item']}", e["item"], L)),
+                value=bool(e["done"]),
+                key=f"rec_ev_{wkey}_{i}",
+            ),
         }
         for i, e in enumerate(rec["evidence"] if isinstance(rec["evidence"], list) else [])
     ]

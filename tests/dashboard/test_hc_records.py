@@ -36,8 +36,8 @@ def test_editor_saves_then_overrides_a_record(demo_gpkg, tmp_path, monkeypatch):
     rec = _store(demo_gpkg).record(2026, "h_structure", "city")
     assert rec["updated_by"] == "tester" and rec["manual"] is False and rec["value"] == 73  # C/D parcels open
     assert rec["grade"] == "较差" and rec["warning"] == "red" and rec["version"] == 1
-    at.checkbox(key=f"rec_uc_{W}_1").uncheck().run()
-    at.number_input(key=f"rec_v_{W}_1").set_value(0.0).run()
+    at.checkbox(key=f"rec_uc_{W}_1_zh").uncheck().run()
+    at.number_input(key=f"rec_v_{W}_1_zh").set_value(0.0).run()
     at.button(key="rec_save").click().run()
     rec = _store(demo_gpkg).record(2026, "h_structure", "city")
     assert rec["manual"] is True and rec["value"] == 0 and rec["computed_value"] == 73
