@@ -125,7 +125,12 @@ def render_records(ws, year: int, L: str) -> None:
     scopes = _scopes(ws, L)
     c1, c2 = st.columns([1, 2])
     scope = common.kept(
-        c1.selectbox, t("rec.scope", L), list(scopes), key="rec_scope", format_func=scopes.get
+        c1.selectbox,
+        t("rec.scope", L),
+        list(scopes),
+        key="rec_scope",
+        by_language=True,
+        format_func=scopes.get,
     )
     level = common.kept(
         c2.radio,
