@@ -70,7 +70,11 @@ def records_table(recs: pd.DataFrame, rows: list[dict], level: str, L: str) -> p
         r = by.loc[c["key"]]
         ev = r["evidence"] if isinstance(r["evidence"], list) else []
         if r["manual"]:
-            source = t("rec.manual", L) + (f"：{r['data_source']}" if r["data_source"] else "")
+            source = (
+                t("rec.manual_of", L, computed=format_value(r["computed_value"], c["unit"]))
+                if not _missing(r["computed_value"])
+                else t("rec.manual", L)
+            ) + (f" · {r['data_source']}" if r["data_source"] else "")
         else:
             source = r["data_source"] or (t("rec.computed", L) if not _missing(r["computed_value"]) else "")
         out.append(
