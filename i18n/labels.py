@@ -23,7 +23,8 @@ from i18n.tables import (
 
 LANGS = ("zh", "en")
 
-_TABLES = (common, overview, layout, coverage, renewal, siting, health, importing, present, maps, reports, hc_records)
+_TABLES = (common, overview, layout, coverage, renewal, siting, health, importing, present, maps, reports)
+_TABLES += (hc_records,)  # 城市体检 indicator records (issue 17)
 
 
 def _merge() -> dict[str, tuple[str, str]]:

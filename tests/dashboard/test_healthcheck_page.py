@@ -40,6 +40,6 @@ def test_ledger_links_a_problem_to_a_new_project(at, demo_gpkg):
 def test_levels_and_review(at):
     at.radio(key="hc_level@zh").set_value("district").run()
     n_ind = len(load_indicators())
-    assert not at.exception and 0 < _metric(at, "问题数") <= n_ind * 6  # at most every indicator × 6 districts
+    assert not at.exception and 0 < _metric(at, "问题数") <= n_ind * 6  # ≤ indicators × 6 districts
     review = [d.value for d in at.dataframe if "改善" in d.value.columns]
     assert review and review[0]["改善"].sum() > 0  # facilities opened in 2026 improve some districts

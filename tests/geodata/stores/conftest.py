@@ -21,7 +21,9 @@ def fresh_postgis(url: str) -> None:
 
     PostGISProjectStore(url)  # migrate
     with psycopg.connect(url, autocommit=True) as con:
-        con.execute("TRUNCATE projects, audit, problem_links, users, account_log, hc_records, hc_record_audit CASCADE")
+        con.execute(
+            "TRUNCATE projects, audit, problem_links, users, account_log, hc_records, hc_record_audit CASCADE"
+        )
 
 
 @pytest.fixture(params=["sqlite", "postgis"])
