@@ -18,7 +18,7 @@ from geodata.national import LEVELS, counts, is_computed, load_national
 from geodata.stores import ProjectError
 from i18n import format_value, t, t_or
 from layers.records import assess, merge_records, records_from_evaluation
-from reports.records_xlsx import records_xlsx
+from reports.records_xlsx import read_records_xlsx, records_xlsx
 
 GRADE_COLOURS = {"很好": "#c8e6c9", "较好": "#e8f5e9", "一般": "#fff3c4", "较差": "#f8c9c9"}
 WARNING_COLOURS = {"red": "#e57373", "yellow": "#ffd54f"}
@@ -155,6 +155,8 @@ def render_records(ws, year: int, L: str) -> None:
     st.dataframe(_styled(records_table(recs, rows, level, L), L), hide_index=True, width="stretch")
     _edit(rows, recs, year, scope, level, L)
     _workbook(ws, rows, recs, year, scopes[scope], L)
+    if auth.can_edit():
+        _upload(rows, recs, year, scope, L)
 
 
 def _edit(rows, recs, year: int, scope: str, level: str, L: str) -> None:
@@ -370,3 +372,50 @@ def render_catalogue(L: str) -> None:
         hide_index=True,
         width="stretch",
     )
+
+
+def import_rows(parsed: list[dict], rows: list[dict], recs: pd.DataFrame) -> list[tuple[str, dict]]:
+    """Turn workbook rows into record fields: grade and warning assessed, a value that differs from the
+    engine's (or where there is none) marked as 人工填报."""
+    cat = {r["key"]: r for r in rows}
+    computed = recs.set_index("indicator")["computed_value"]
+    out = []
+    for i, r in enumerate(parsed, start=1):
+        row = cat[r["indicator"]]
+        c = computed.get(r["indicator"])
+        c = None if _missing(c) else float(c)
+        manual = r["value"] is not None and (c is None or abs(r["value"] - c) > 1e-9)
+        grade, warn = assess(row, r["value"], r["standard"])
+        fields = {
+            k: r[k] for k in ("indicator", "value", "standard", "data_source", "source_level", "department")
+        }
+        fields |= {
+            "evidence": r["evidence"],
+            "manual": manual,
+            "computed_value": c,
+            "grade": grade,
+            "warning": warn,
+        }
+        out.append((f"#{i} {row['name_zh']}", fields))
+    return out
+
+
+def _upload(rows, recs, year: int, scope: str, L: str) -> None:
+    up = st.file_uploader(t("rec.upload", L), type=["xlsx"], key="rec_upload")
+    if up is None or not st.button(t("rec.import", L), key="rec_import"):
+        return
+    parsed, problems = read_records_xlsx(up.getvalue(), rows)
+    if not problems:
+        try:
+            out = state.store().import_record_rows(
+                year, scope, import_rows(parsed, rows, recs), editor=common.editor()
+            )
+        except ProjectError as err:
+            out = {"saved": 0, "problems": [str(err)]}
+        problems = out["problems"]
+        if not problems:
+            st.session_state["rec_flash"] = t("rec.imported", L, n=out["saved"])
+            st.rerun()
+    st.error(t("rec.import_refused", L, n=len(problems)))
+    for p in problems[:50]:
+        st.markdown(f"- {common.md_escape(common.one_language(p, L))}")

@@ -725,3 +725,7 @@ class ProjectStore(ABC):
     @abstractmethod
     def record_history(self, year: int, indicator: str, scope: str) -> pd.DataFrame:
         """Return the audit rows of one indicator record, newest first."""
+
+    @abstractmethod
+    def import_record_rows(self, year: int, scope: str, rows: list[tuple[str, dict]], *, editor: str) -> dict:
+        """Save many indicator records of one year and scope in one transaction (all or none)."""

@@ -1126,59 +1126,108 @@ class SQLProjectStore(ProjectStore):
             raise ProjectValidationError(problems)
         stored = {k: _record_cell(k, v) for k, v in fields.items()}
 
-        def work(s: Session) -> None:
-            current = s.one(
-                "SELECT * FROM hc_records WHERE year = ? AND indicator = ? AND scope = ?"
-                + self.dialect.lock_rows,
-                key,
-            )
-            now = now_text()
-            if current is None:
-                if expected_version != 0:
-                    raise ConflictError("记录已被删除或不存在 / the record does not exist any more")
-                if "source_level" not in stored:
-                    raise ProjectValidationError(
-                        ["source_level: 新记录须填写来源层级 / a new record needs it"]
-                    )
-                row = {
-                    "manual": 0,
-                    "warning": "none",
-                    "data_source": "",
-                    "department": "",
-                    "evidence": "[]",
-                    "note": "",
-                } | stored
-                names = ["year", "indicator", "scope", *row, "status", "updated_at", "updated_by", "version"]
-                values = [*key, *row.values(), "草稿", now, editor, 1]
-                s.execute(
-                    f"INSERT INTO hc_records ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-                    values,
-                )
-                self._record_audit(s, key, editor, "create", [(None, None, None)], 1, now)
-                return
-            if current["version"] != expected_version:
-                raise ConflictError(
-                    f"保存被拒绝：{current['updated_by']} 已于 {current['updated_at']} 保存了该记录，请刷新后再改。 / "
-                    f"Not saved: {current['updated_by']} saved this record at {current['updated_at']}; reload."
-                )
-            if current["status"] == "已提交":
-                raise ProjectError(
-                    "记录已提交，须先退回才能修改 / the record is submitted; return it before editing"
-                )
-            diff = {k: v for k, v in stored.items() if normalise(current[k]) != normalise(v)}
-            if not diff:
-                return
-            version = current["version"] + 1
-            s.execute(
-                f"UPDATE hc_records SET {', '.join(f'{k} = ?' for k in diff)}, version = ?, updated_at = ?,"
-                " updated_by = ? WHERE year = ? AND indicator = ? AND scope = ?",
-                [*diff.values(), version, now, editor, *key],
-            )
-            changes = [(k, audit_text(current[k]), audit_text(v)) for k, v in diff.items()]
-            self._record_audit(s, key, editor, "update", changes, version, now)
-
-        self._in_transaction(work)
+        self._in_transaction(lambda s: self._save_record_in(s, key, stored, editor, expected_version))
         return self.record(*key)
+
+    def import_record_rows(self, year: int, scope: str, rows: list[tuple[str, dict]], *, editor: str) -> dict:
+        """Save many records of one year and scope in one transaction: all rows or none.
+
+        Parameters
+        ----------
+        year : int
+            Survey year.
+        scope : str
+            ``"city"`` or a district adcode as text.
+        rows : list of (str, dict)
+            ``(where, fields)``: a label for messages (e.g. the sheet and row of a workbook) and the fields
+            of one record, with ``indicator``.
+        editor : str
+            Who imports (required).
+
+        Returns
+        -------
+        dict
+            ``{"saved": int, "problems": list of str}``; when ``problems`` is not empty (one per refused row:
+            invalid fields, or a submitted record) nothing was written and ``saved`` is 0.
+        """
+        editor = require_editor(editor)
+        problems: list[str] = []
+        checked = []
+        for where, rec in rows:
+            fields = {k: v for k, v in rec.items() if k != "indicator"}
+            key = (int(year), str(rec.get("indicator", "")), str(scope))
+            bad = validate_record(key, fields)
+            if bad:
+                problems.append(f"{where}: {'; '.join(bad)}")
+            checked.append((where, key, {k: _record_cell(k, v) for k, v in fields.items()}))
+        if problems:
+            return {"saved": 0, "problems": problems}
+
+        def work(s: Session) -> None:
+            for where, key, stored in checked:
+                try:
+                    self._save_record_in(s, key, stored, editor, None)
+                except ProjectError as err:
+                    problems.append(f"{where}: {err}")
+            if problems:
+                raise _Refused
+
+        try:
+            self._in_transaction(work)
+        except _Refused:
+            return {"saved": 0, "problems": problems}
+        return {"saved": len(checked), "problems": []}
+
+    def _save_record_in(self, s: Session, key: tuple, stored: dict, editor: str, expected_version) -> None:
+        # one record create/update and its audit rows, in the caller's transaction; expected_version None =
+        # no version check (an import overwrites whatever draft is stored)
+        current = s.one(
+            "SELECT * FROM hc_records WHERE year = ? AND indicator = ? AND scope = ?"
+            + self.dialect.lock_rows,
+            key,
+        )
+        now = now_text()
+        if current is None:
+            if expected_version not in (0, None):
+                raise ConflictError("记录已被删除或不存在 / the record does not exist any more")
+            if "source_level" not in stored:
+                raise ProjectValidationError(["source_level: 新记录须填写来源层级 / a new record needs it"])
+            row = {
+                "manual": 0,
+                "warning": "none",
+                "data_source": "",
+                "department": "",
+                "evidence": "[]",
+                "note": "",
+            } | stored
+            names = ["year", "indicator", "scope", *row, "status", "updated_at", "updated_by", "version"]
+            values = [*key, *row.values(), "草稿", now, editor, 1]
+            s.execute(
+                f"INSERT INTO hc_records ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                values,
+            )
+            self._record_audit(s, key, editor, "create", [(None, None, None)], 1, now)
+            return
+        if expected_version is not None and current["version"] != expected_version:
+            raise ConflictError(
+                f"保存被拒绝：{current['updated_by']} 已于 {current['updated_at']} 保存了该记录，请刷新后再改。 / "
+                f"Not saved: {current['updated_by']} saved this record at {current['updated_at']}; reload."
+            )
+        if current["status"] == "已提交":
+            raise ProjectError(
+                "记录已提交，须先退回才能修改 / the record is submitted; return it before editing"
+            )
+        diff = {k: v for k, v in stored.items() if normalise(current[k]) != normalise(v)}
+        if not diff:
+            return
+        version = current["version"] + 1
+        s.execute(
+            f"UPDATE hc_records SET {', '.join(f'{k} = ?' for k in diff)}, version = ?, updated_at = ?,"
+            " updated_by = ? WHERE year = ? AND indicator = ? AND scope = ?",
+            [*diff.values(), version, now, editor, *key],
+        )
+        changes = [(k, audit_text(current[k]), audit_text(v)) for k, v in diff.items()]
+        self._record_audit(s, key, editor, "update", changes, version, now)
 
     def set_record_status(
         self, year: int, indicator: str, scope: str, status: str, *, editor: str, expected_version: int

@@ -152,6 +152,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "rec.evidence.统计台账": ("统计台账", "Statistical register"),
     "rec.evidence.统计年鉴或部门报表": ("统计年鉴或部门报表", "Statistical yearbook or bureau report"),
     "rec.evidence.计算说明": ("计算说明", "Calculation note"),
+    "rec.upload": (
+        "上传填好的填报表（XLSX，按当前年度与范围导入）",
+        "Upload a filled workbook (XLSX, imported for this year and scope)",
+    ),
+    "rec.import": ("导入填报表", "Import the workbook"),
+    "rec.imported": ("已导入 {n} 条记录。", "Imported {n} records."),
+    "rec.import_refused": (
+        "未导入：{n} 处问题，什么也没有写入（全部或全不）。",
+        "Not imported: {n} problems; nothing was written (all or nothing).",
+    ),
     "rec.yes": ("是", "yes"),
     "rec.no": ("否", "no"),
 }

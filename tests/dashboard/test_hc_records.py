@@ -52,3 +52,27 @@ def test_viewer_sees_no_save_button(tmp_path, monkeypatch):
     keys = {b.key for b in at.button}
     assert "rec_save" not in keys and not any(str(k).startswith("rec_status") for k in keys)
     assert any("只读" in i.value for i in at.info)
+
+
+def test_workbook_round_trip_imports_every_row(tmp_path):
+    import pandas as pd
+
+    from dashboard.hc_records import catalogue, import_rows
+    from geodata.stores import SQLiteProjectStore
+    from layers.records import records_from_evaluation
+    from reports.records_xlsx import read_records_xlsx, records_xlsx
+
+    rows, _ = catalogue()
+    ev = pd.DataFrame({"unit": ["city"], "indicator": ["dangerous_housing"], "value": [73.0]})
+    recs = records_from_evaluation(rows, ev, year=2026, scopes=["city"])
+    parsed, problems = read_records_xlsx(records_xlsx(recs, rows, city="示例", year=2026, scope="全市"), rows)
+    assert problems == [] and len(parsed) == len(rows)
+    parsed = [dict(p, value=5.0) if p["indicator"] == "h_gas" else p for p in parsed]  # a bureau fills one in
+    fields = dict(import_rows(parsed, rows, recs))
+    h = next(f for f in fields.values() if f["indicator"] == "h_structure")
+    g = next(f for f in fields.values() if f["indicator"] == "h_gas")
+    assert h["manual"] is False and h["value"] == 73 and h["grade"] == "较差"
+    assert g["manual"] is True and g["value"] == 5 and g["warning"] == "red"
+    store = SQLiteProjectStore(tmp_path / "p.sqlite")
+    out = store.import_record_rows(2026, "city", list(fields.items()), editor="tester")
+    assert out == {"saved": len(rows), "problems": []} and len(store.records(2026)) == len(rows)

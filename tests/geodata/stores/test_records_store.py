@@ -113,3 +113,25 @@ def _new_editorless(store):
 def test_status_of_unsaved_record(store):
     with pytest.raises(ProjectError, match="尚未保存"):
         store.set_record_status(*KEY, "已提交", editor="张工", expected_version=0)
+
+
+def test_import_is_all_or_nothing(store):
+    _new(store)
+    store.set_record_status(*KEY, "已提交", editor="张工", expected_version=1)
+    rows = [
+        (
+            "街区 第 3 行",
+            {"indicator": "b_old_factory", "value": 42.0, "source_level": "国家", "manual": True},
+        ),
+        ("街区 第 4 行", {"indicator": "b_middle_school", "value": 0.5, "source_level": "国家"}),  # submitted
+    ]
+    out = store.import_record_rows(2026, "city", rows, editor="李工")
+    assert out["saved"] == 0 and len(out["problems"]) == 1 and out["problems"][0].startswith("街区 第 4 行")
+    assert store.record(2026, "b_old_factory", "city") is None  # the good row was not written either
+    bad = store.import_record_rows(
+        2026, "city", [("r1", {"indicator": "x", "grade": "优", "source_level": "国家"})], editor="李工"
+    )
+    assert bad["saved"] == 0 and "grade" in bad["problems"][0]
+    ok = store.import_record_rows(2026, "city", rows[:1], editor="李工")
+    assert ok == {"saved": 1, "problems": []}
+    assert store.record(2026, "b_old_factory", "city")["updated_by"] == "李工"
