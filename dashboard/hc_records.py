@@ -177,6 +177,8 @@ def _edit(rows, recs, year: int, scope: str, level: str, L: str) -> None:
         )
     )
     version = int(rec["version"] or 0)
+    if version:
+        _history(year, key, scope, L)
     if not auth.can_edit():
         st.info(t("rec.readonly", L))
         return
@@ -419,3 +421,22 @@ def _upload(rows, recs, year: int, scope: str, L: str) -> None:
     st.error(t("rec.import_refused", L, n=len(problems)))
     for p in problems[:50]:
         st.markdown(f"- {common.md_escape(common.one_language(p, L))}")
+
+
+def _history(year: int, key: str, scope: str, L: str) -> None:
+    with st.expander(t("rec.history", L)):
+        h = state.store().record_history(year, key, scope)
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("rec.col.updated", L): h["ts"],
+                    t("rec.hist.editor", L): h["editor"],
+                    t("rec.hist.action", L): h["action"].map(lambda a: t(f"rec.hist.{a}", L)),
+                    t("rec.hist.field", L): h["field"].map(lambda f: t_or(f"rec.field.{f}", f or "", L)),
+                    t("rec.hist.old", L): h["old_value"],
+                    t("rec.hist.new", L): h["new_value"],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )

@@ -42,6 +42,8 @@ def test_editor_saves_then_overrides_a_record(demo_gpkg, tmp_path, monkeypatch):
     rec = _store(demo_gpkg).record(2026, "h_structure", "city")
     assert rec["manual"] is True and rec["value"] == 0 and rec["computed_value"] == 73
     assert rec["grade"] == "很好" and rec["warning"] == "none" and rec["version"] == 2
+    hist = next(d.value for d in at.dataframe if "操作" in d.value.columns)  # the record's audit rows
+    assert {"新建", "修改"} <= set(hist["操作"]) and "指标值" in set(hist["字段"])
     at.button(key="rec_status_已提交").click().run()
     assert _store(demo_gpkg).record(2026, "h_structure", "city")["status"] == "已提交"
     assert not [b for b in at.button if b.key == "rec_save"]  # submitted: locked until returned
