@@ -17,6 +17,7 @@ from geodata.indicators import load_indicators
 from geodata.national import LEVELS, counts, is_computed, load_national
 from geodata.stores import ProjectError
 from i18n import format_value, t, t_or
+from layers.library import local_time
 from layers.records import assess, merge_records, records_from_evaluation
 from reports.records_xlsx import read_records_xlsx, records_xlsx
 
@@ -429,12 +430,12 @@ def _history(year: int, key: str, scope: str, L: str) -> None:
         st.dataframe(
             pd.DataFrame(
                 {
-                    t("rec.col.updated", L): h["ts"],
+                    t("rec.hist.time", L): h["ts"].map(local_time),
                     t("rec.hist.editor", L): h["editor"],
                     t("rec.hist.action", L): h["action"].map(lambda a: t(f"rec.hist.{a}", L)),
                     t("rec.hist.field", L): h["field"].map(lambda f: t_or(f"rec.field.{f}", f or "", L)),
-                    t("rec.hist.old", L): h["old_value"],
-                    t("rec.hist.new", L): h["new_value"],
+                    t("rec.hist.old", L): h["old_value"].fillna(""),
+                    t("rec.hist.new", L): h["new_value"].fillna(""),
                 }
             ),
             hide_index=True,

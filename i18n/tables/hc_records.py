@@ -174,6 +174,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "rec.field.evidence": ("佐证材料", "Evidence"),
     "rec.field.note": ("备注", "Note"),
     "rec.field.status": ("填报状态", "Status"),
+    "rec.hist.time": ("时间（北京时间）", "Time (Beijing time)"),
     "rec.hist.editor": ("修改人", "Editor"),
     "rec.hist.action": ("操作", "Action"),
     "rec.hist.field": ("字段", "Field"),
