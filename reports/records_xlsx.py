@@ -170,7 +170,7 @@ def records_xlsx(
                 ),
                 evidence_cell(rec.get("evidence")),
                 t(f"rec.status.{rec['status']}", lang)
-                if rec.get("status")
+                if rec.get("status") and int(rec.get("version") or 0)
                 else t("rec.status.unsaved", lang),
             ]
             for j, v in enumerate(values, start=1):

@@ -45,6 +45,7 @@ RECS = pd.DataFrame(
             "department": HOSTILE,
             "evidence": [{"item": "排查表", "done": True}, {"item": HOSTILE, "done": False}],
             "status": "已提交",
+            "version": 3,
         },
         {
             "indicator": "b1",
@@ -57,7 +58,8 @@ RECS = pd.DataFrame(
             "source_level": "国家",
             "department": "教育局",
             "evidence": [],
-            "status": None,
+            "status": "草稿",
+            "version": 0,
         },
     ]
 )
