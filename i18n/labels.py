@@ -9,6 +9,8 @@ from __future__ import annotations
 from i18n.tables import (
     common,
     coverage,
+    equity,
+    hc_report,
     health,
     importing,
     layout,
@@ -22,7 +24,21 @@ from i18n.tables import (
 
 LANGS = ("zh", "en")
 
-_TABLES = (common, overview, layout, coverage, renewal, siting, health, importing, present, maps, reports)
+_TABLES = (
+    common,
+    overview,
+    layout,
+    coverage,
+    renewal,
+    siting,
+    health,
+    importing,
+    present,
+    maps,
+    reports,
+    equity,
+    hc_report,
+)
 
 
 def _merge() -> dict[str, tuple[str, str]]:

@@ -24,6 +24,7 @@ E > 0 = coverage concentrated among residents of newer compounds, i.e. residents
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -311,3 +312,70 @@ def left_behind(served: pd.DataFrame, compounds: pd.DataFrame, *, group: str | N
         "radius_m",
     ]
     return out[cols].sort_values(["residents", "compound_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class EquityResult:
+    """Everything the 一老一小 tab and report show, for one workspace and survey year.
+
+    Attributes
+    ----------
+    served : pandas.DataFrame
+        :func:`served_compounds` (one row per compound and group).
+    city : pandas.DataFrame
+        :func:`city_coverage`.
+    by_subdistrict : pandas.DataFrame
+        :func:`coverage_by_subdistrict`.
+    fairness : pandas.DataFrame
+        :func:`fairness`.
+    left_behind : pandas.DataFrame
+        :func:`left_behind` for all groups.
+    groups : tuple of str
+        The age groups the workspace has.
+    """
+
+    served: pd.DataFrame
+    city: pd.DataFrame
+    by_subdistrict: pd.DataFrame
+    fairness: pd.DataFrame
+    left_behind: pd.DataFrame
+    groups: tuple[str, ...]
+
+
+def workspace_groups(compounds: pd.DataFrame) -> tuple[str, ...]:
+    """Return the age groups whose column the compounds layer holds (in :data:`AGE_GROUPS` order)."""
+    return tuple(g for g in AGE_GROUPS if g in compounds.columns)
+
+
+def workspace_equity(ws: Mapping[str, gpd.GeoDataFrame], radii_m: Mapping[str, float], *, year: int | None):
+    """Run the whole 一老一小 analysis on a workspace (any CRS; analysed in EPSG:32650, metres).
+
+    Parameters
+    ----------
+    ws : Mapping of str to GeoDataFrame
+        Workspace layers with ``compounds`` (age-group columns), ``facilities`` and ``communities``.
+    radii_m : Mapping of str to float
+        Facility type → service radius in metres.
+    year : int or None
+        Survey year (facilities opened later are left out).
+
+    Returns
+    -------
+    EquityResult or None
+        None when the compounds hold no age-group column.
+    """
+    from layers.crs import ANALYSIS_CRS
+
+    groups = workspace_groups(ws["compounds"])
+    if not groups:
+        return None
+    comp = ws["compounds"].to_crs(ANALYSIS_CRS)
+    served = served_compounds(comp, ws["facilities"].to_crs(ANALYSIS_CRS), radii_m, groups=groups, year=year)
+    return EquityResult(
+        served=served,
+        city=city_coverage(served),
+        by_subdistrict=coverage_by_subdistrict(served, comp, ws["communities"]),
+        fairness=fairness(served, comp),
+        left_behind=left_behind(served, comp),
+        groups=groups,
+    )
