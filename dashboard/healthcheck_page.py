@@ -7,7 +7,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from cartography.maps import grade_map
-from dashboard import auth, common, state
+from dashboard import auth, common, hc_equity, state
 from geodata.indicators import load_indicators
 from geodata.stores import ProjectError
 from i18n import format_value, t
@@ -281,7 +281,15 @@ def render_healthcheck() -> None:
         format_func=lambda v: t(f"level.{v}", L),
     )
     ev = state.evaluation(str(ws.path), year, level)
-    tabs = st.tabs([t("hc.tab.eval", L), t("hc.tab.ledger", L), t("hc.tab.review", L), t("hc.tab.defs", L)])
+    tabs = st.tabs(
+        [
+            t("hc.tab.eval", L),
+            t("hc.tab.ledger", L),
+            t("hc.tab.review", L),
+            t("hc.tab.defs", L),
+            t("eq.tab", L),
+        ]
+    )
     with tabs[0]:
         _eval_tab(ws, ev, ind, level, L)
     with tabs[1]:
@@ -290,6 +298,8 @@ def render_healthcheck() -> None:
         _review_tab(ws, ev, ind, year, years, level, L)
     with tabs[3]:
         _defs_tab(ind, L)
+    with tabs[4]:
+        hc_equity.render_equity_tab(ws, year, L)
     names = {d["key"]: d["name_en" if L == "en" else "name_zh"] for d in ind}
     common.save_view_button(
         "health",
@@ -303,6 +313,7 @@ def render_healthcheck() -> None:
         f"health_check_{year}_{level}.xlsx",
         on_click="ignore",
     )
+    hc_equity.render_report_section(ws, year, years, L)
 
 
 def _export(ws, ev, ind, level: str, L: str) -> bytes:

@@ -13,6 +13,7 @@ page carries the 示例数据 mark in its header.
 from __future__ import annotations
 
 import html
+import os
 import re
 import tempfile
 import time
@@ -59,6 +60,30 @@ class ReportCounts:
     path: Path
     size_bytes: int
     seconds: float
+
+
+def check_writable(out: str | Path) -> Path:
+    """Return ``out`` as a Path after checking that its folder exists and a file can be created in it.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the folder does not exist.
+    PermissionError
+        If nothing can be written there (probed by creating a temporary file, which also catches
+        read-only and virtual file systems where permission bits say yes).
+    """
+    out = Path(out)
+    if not out.parent.is_dir():
+        raise FileNotFoundError(f"输出目录不存在 / output folder does not exist: {out.parent}")
+    try:
+        with tempfile.TemporaryFile(dir=out.parent):
+            pass
+    except OSError as err:
+        raise PermissionError(f"无法写入 / cannot write: {out} ({err.strerror or err})") from None
+    if out.exists() and (out.is_dir() or not os.access(out, os.W_OK)):
+        raise PermissionError(f"无法写入 / cannot write: {out}")
+    return out
 
 
 def clean_text(value) -> str:
@@ -840,9 +865,7 @@ def build_report(
                 f"没有 {y} 年的体检数据（可用年度：{', '.join(map(str, years))}） / "
                 f"no survey data for {y} (years available: {', '.join(map(str, years))})"
             )
-    out = Path(out)
-    if not out.parent.is_dir():
-        raise FileNotFoundError(f"输出目录不存在 / output folder does not exist: {out.parent}")
+    out = check_writable(out)
     evs = {lv: evaluate(ws.layers, catalogue, indicators, year=year, level=lv) for lv in LEVELS}
     evs0 = (
         {
