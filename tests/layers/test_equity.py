@@ -13,6 +13,7 @@ from layers.equity import (
     fairness,
     left_behind,
     served_compounds,
+    workspace_equity,
 )
 
 CRS = "EPSG:32650"
@@ -139,3 +140,19 @@ def test_bad_input_is_refused():
         served_compounds(comp, fac, RADII, groups=["children_0_3"])
     with pytest.raises(ValueError, match="unknown age group"):
         served_compounds(comp, fac, RADII, groups=["teenagers"])
+
+
+def test_workspace_without_age_groups_gives_none_and_with_them_all_tables():
+    comp, fac, comms = _five()
+    comms_gdf = gpd.GeoDataFrame(comms, geometry=[Point(0, 0), Point(1, 1)], crs=CRS)
+    ws = {
+        "compounds": comp.drop(columns=["elderly_60", "children_3_6"]),
+        "facilities": fac,
+        "communities": comms_gdf,
+    }
+    assert workspace_equity(ws, RADII, year=2026) is None
+    ws["compounds"] = comp  # (E sits exactly on the 300 m radius: a round trip through degrees would move it)
+    eq = workspace_equity(ws, RADII, year=2026)
+    assert eq.groups == ("children_3_6", "elderly_60")
+    assert eq.fairness.loc["elderly_60", "concentration_index"] == pytest.approx(0.96, abs=1e-6)
+    assert len(eq.left_behind) == 3
