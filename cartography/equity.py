@@ -76,6 +76,11 @@ def equity_map(
     ).add_to(m)
     frame_items = _city_frame(m, ws, L)
     if facilities is not None and len(facilities):
+        # the facility points (grouped into numbered clusters when zoomed out) are listed in the legend
+        frame_items = [
+            ("#1a1a1a", t("eq.map.facilities", L, facility=facility_label), "dot:10"),
+            *frame_items,
+        ]
         ftype = str(facilities["type"].iloc[0])
         facilities_layer(
             facilities,

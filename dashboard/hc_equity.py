@@ -33,17 +33,18 @@ def _subdistrict_table(ws, eq, L: str) -> pd.DataFrame:
     wide = eq.by_subdistrict.pivot(index="subdistrict_id", columns="group", values="share")
     out = pd.DataFrame({t("eq.col.subdistrict", L): wide.index.map(lambda s: names.get(s, s))})
     for g in eq.groups:
-        out[t("eq.col.share_of", L, group=t(f"eq.group.{g}", L))] = (wide[g] * 100).round(1).to_numpy()
+        out[t("eq.col.share_of", L, group=t(f"eq.short.{g}", L))] = (wide[g] * 100).round(1).to_numpy()
     return out
 
 
-def _left_behind_table(eq, group: str, L: str) -> pd.DataFrame:
+def _left_behind_table(ws, eq, group: str, L: str) -> pd.DataFrame:
     lb = eq.left_behind[eq.left_behind["group"] == group]
+    comm = ws["communities"].set_index("community_id")["name"]
     return pd.DataFrame(
         {
             t("eq.col.compound", L): lb["name"].to_numpy(),
             t("eq.col.compound_id", L): lb["compound_id"].to_numpy(),
-            t("eq.col.community", L): lb["community_id"].to_numpy(),
+            t("eq.col.community", L): lb["community_id"].map(lambda c: comm.get(c, c)).to_numpy(),
             t("eq.col.build_year", L): lb["build_year"].to_numpy(),
             t("eq.col.unserved", L): lb["residents"].round(0).astype(int).to_numpy(),
             t("eq.col.distance_m", L): lb["distance_m"]
@@ -89,7 +90,7 @@ def _export(ws, eq, L: str) -> bytes:
     }
     sheets[t("eq.sheet.left_behind", L)] = pd.concat(
         [
-            _left_behind_table(eq, g, L).assign(**{t("eq.col.group", L): t(f"eq.group.{g}", L)})
+            _left_behind_table(ws, eq, g, L).assign(**{t("eq.col.group", L): t(f"eq.group.{g}", L)})
             for g in eq.groups
         ],
         ignore_index=True,
@@ -150,13 +151,20 @@ def render_equity_tab(ws, year: int, L: str) -> None:
         )
     with right:
         st.markdown(f"**{t('eq.by_subdistrict', L)}**")
-        st.dataframe(_subdistrict_table(ws, eq, L), hide_index=True, width="stretch", height=480)
+        table = _subdistrict_table(ws, eq, L)
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            height=480,
+            column_config={c: st.column_config.NumberColumn(format="%.1f") for c in table.columns[1:]},
+        )
     st.subheader(t("eq.fairness", L))
     st.dataframe(_fairness_table(eq, L), hide_index=True, width="stretch")
     with st.expander(t("eq.method.title", L)):
         st.markdown(t("eq.method", L))
     st.subheader(t("eq.left_behind", L, group=t(f"eq.group.{group}", L)))
-    lb = _left_behind_table(eq, group, L)
+    lb = _left_behind_table(ws, eq, group, L)
     if lb.empty:
         st.success(t("eq.left_behind.none", L))
     else:

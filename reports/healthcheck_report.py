@@ -370,6 +370,7 @@ def _ch_overall(w: _Writer, ws, evs: dict, leds: pd.DataFrame, year: int, ind: l
         )
     )
     summ = level_summary(evs["community"])
+    joiner = "; " if L == "en" else "、"
     names = _ind_names(ind, L)
     key = pd.DataFrame(
         {
@@ -384,8 +385,8 @@ def _ch_overall(w: _Writer, ws, evs: dict, leds: pd.DataFrame, year: int, ind: l
             t("rep.col.figure", L): [
                 f"{score:.1f}",
                 f"{len(ind)}",
-                "、".join(names.get(i, i) for i in summ.index[summ["warning"] == "red"]) or "—",
-                "、".join(names.get(i, i) for i in summ.index[summ["warning"] == "yellow"]) or "—",
+                joiner.join(names.get(i, i) for i in summ.index[summ["warning"] == "red"]) or "—",
+                joiner.join(names.get(i, i) for i in summ.index[summ["warning"] == "yellow"]) or "—",
                 f"{len(leds):,}",
                 f"{int(leds['linked'].sum()):,}" if len(leds) else "0",
             ],
@@ -669,7 +670,7 @@ def _ch_equity(w: _Writer, ws, eq: EquityResult | None, catalogue, tmp: Path, fi
                 t("eq.col.residents", L): [f"{v:,.0f}" for v in city["residents"]],
                 t("eq.col.unserved", L): [f"{v:,.0f}" for v in city["unserved"]],
                 t("eq.col.coverage", L): [format_value(v, "%") for v in city["share"]],
-                t("eq.col.ci", L): [f"{v:+.3f}" for v in fair.loc[city.index, "concentration_index"]],
+                t("rep.col.ci", L): [f"{v:+.3f}" for v in fair.loc[city.index, "concentration_index"]],
             }
         ),
         t("rep.equity.table", L),
@@ -681,7 +682,7 @@ def _ch_equity(w: _Writer, ws, eq: EquityResult | None, catalogue, tmp: Path, fi
                 t("eq.col.group", L): [t(f"eq.group.{g}", L) for g in fair.index],
                 t("eq.col.share_old", L): [format_value(v, "%") for v in fair["share_old"]],
                 t("eq.col.share_new", L): [format_value(v, "%") for v in fair["share_new"]],
-                t("eq.col.ci", L): [f"{v:+.3f}" for v in fair["concentration_index"]],
+                t("rep.col.ci", L): [f"{v:+.3f}" for v in fair["concentration_index"]],
                 t("eq.col.reading", L): [ci_reading(v, L) for v in fair["concentration_index"]],
             }
         ),

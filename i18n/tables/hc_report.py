@@ -145,6 +145,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "rep.direction.lower": ("越低越好", "Lower is better"),
     "rep.col.unit_of_measure": ("单位", "Unit"),
     "rep.col.direction": ("方向", "Direction"),
+    "rep.col.ci": ("集中指数 E", "Conc. index E"),
     "rep.col.basis": ("依据", "Basis"),
     "rep.section": ("城市体检报告（Word）", "City health check report (Word)"),
     "rep.compare": ("对比年度（复查）", "Compare with (review)"),

@@ -30,7 +30,7 @@ def test_tab_shows_the_engine_figures(at, demo_ws):
     subs = next(
         d.value
         for d in at.dataframe
-        if "街道" in d.value.columns and "0–3岁婴幼儿覆盖率 %" in d.value.columns
+        if "街道" in d.value.columns and "0–3岁" in d.value.columns
     )
     assert len(subs) == len(demo_ws["subdistricts"])
     # left behind: the selected group (first: 0–3) sorted by residents not served
