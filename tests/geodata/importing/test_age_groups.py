@@ -49,3 +49,46 @@ def test_conform_copies_mapped_age_columns():
     cols = suggest_mapping(user.columns, LAYERS["compounds"])
     out = conform(user, "neighbourhoods", cols)
     assert out["elderly_60"].tolist() == [25] and "children_0_3" not in out
+
+
+def _census_compounds():
+    from shapely.geometry import box as _box
+
+    return gpd.GeoDataFrame(
+        {
+            "小区名称": ["新小区"],
+            "常住人口": [300],
+            "户数": [100],
+            "建成年份": [2015],
+            "0-3岁": [9],
+            "3-6岁": [11],
+            "6-12岁": [20],
+            "60岁及以上": [45],
+            "80岁及以上": [6],
+        },
+        geometry=[_box(115.9, 28.68, 115.901, 28.681)],
+        crs="EPSG:4326",
+    )
+
+
+def test_commit_replace_keeps_age_columns_and_append_needs_them_on_both(tmp_path, monkeypatch, demo_gpkg):
+    import pyogrio
+
+    from geodata.importing import commit
+    from geodata.importing.conform import attach_areas
+    from geodata.workspace import load_workspace
+
+    monkeypatch.setenv("RENEWAL_DATA_DIR", str(tmp_path))
+    user = _census_compounds()
+    cols = suggest_mapping(user.columns, LAYERS["compounds"])
+    defaults = {"elderly_share": 0.15, "parking_spaces": 0}
+    layers = load_workspace(demo_gpkg, layers=["districts", "communities"]).layers
+    gdf = attach_areas(conform(user, "neighbourhoods", cols, defaults=defaults), "neighbourhoods", layers)
+    dest = commit(gdf, "neighbourhoods", workspace=demo_gpkg, mode="replace")
+    comp = pyogrio.read_dataframe(dest, layer="compounds", read_geometry=False)
+    assert len(comp) == 1 and comp.loc[0, list(AGE_GROUPS)].tolist() == [9, 11, 20, 45, 6]
+    # appending rows without age columns to a layer that has them: the columns are not kept half-empty
+    plain = gdf.drop(columns=list(AGE_GROUPS)).assign(compound_id="UR-second")
+    dest = commit(plain, "neighbourhoods", workspace=dest, mode="append")
+    comp = pyogrio.read_dataframe(dest, layer="compounds", read_geometry=False)
+    assert len(comp) == 2 and not set(AGE_GROUPS) & set(comp.columns)
