@@ -27,11 +27,7 @@ def test_tab_shows_the_engine_figures(at, demo_ws):
     assert metrics["80岁及以上高龄老人覆盖率"] == f"{eq.city.loc['elderly_80', 'share'] * 100:.1f}%"
     fair = next(d.value for d in at.dataframe if "集中指数 E" in d.value.columns)
     assert fair["集中指数 E"].tolist() == eq.fairness["concentration_index"].round(3).tolist()
-    subs = next(
-        d.value
-        for d in at.dataframe
-        if "街道" in d.value.columns and "0–3岁" in d.value.columns
-    )
+    subs = next(d.value for d in at.dataframe if "街道" in d.value.columns and "0–3岁" in d.value.columns)
     assert len(subs) == len(demo_ws["subdistricts"])
     # left behind: the selected group (first: 0–3) sorted by residents not served
     lb = next(
