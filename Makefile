@@ -43,16 +43,16 @@ demo: $(DEMO)
 $(DEMO): $(wildcard geodata/demo/*.py) geodata/schema.py | $(VENV)/.installed
 	$(PY) -m geodata.demo.generate --out $(DEMO)
 
-## Debian chromium + Noto CJK fonts (browser tests, PNG/PDF export), PostgreSQL + PostGIS (server-mode tests)
-## and nginx (make serve-cluster and its test)
+## Debian chromium + Noto CJK fonts (browser tests, PNG/PDF export), PostgreSQL + PostGIS (server-mode tests),
+## nginx (make serve-cluster and its test) and LibreOffice Writer (the 体检报告 .docx → PDF page test)
 system-deps:
 	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
 		|| ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
 		|| ! ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 \
-		|| ! [ -x /usr/sbin/nginx ]; then \
-		echo "installing Debian chromium, fonts-noto-cjk, postgresql, postgis and nginx"; \
+		|| ! [ -x /usr/sbin/nginx ] || ! command -v soffice >/dev/null; then \
+		echo "installing Debian chromium, fonts-noto-cjk, postgresql, postgis, nginx and libreoffice-writer-nogui"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
-			chromium fonts-noto-cjk postgresql postgis nginx; \
+			chromium fonts-noto-cjk postgresql postgis nginx libreoffice-writer-nogui; \
 	fi
 
 ## make db: a local PostgreSQL + PostGIS for development (port PGPORT=5433); then

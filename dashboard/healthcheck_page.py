@@ -7,7 +7,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from cartography.maps import grade_map
-from dashboard import auth, common, hc_records, state
+from dashboard import auth, common, hc_equity, hc_records, state
 from geodata.indicators import load_indicators
 from geodata.stores import ProjectError
 from i18n import format_value, t
@@ -282,8 +282,15 @@ def render_healthcheck() -> None:
     )
     ev = state.evaluation(str(ws.path), year, level)
     tabs = st.tabs(
-        [t("hc.tab.eval", L), t("hc.tab.ledger", L), t("hc.tab.review", L), t("hc.tab.defs", L)]
-        + [t("rec.tab", L), t("rec.tab.catalogue", L)]
+        [
+            t("hc.tab.eval", L),
+            t("hc.tab.ledger", L),
+            t("hc.tab.review", L),
+            t("hc.tab.defs", L),
+            t("rec.tab", L),
+            t("rec.tab.catalogue", L),
+            t("eq.tab", L),
+        ]
     )
     with tabs[0]:
         _eval_tab(ws, ev, ind, level, L)
@@ -297,6 +304,8 @@ def render_healthcheck() -> None:
         hc_records.render_records(ws, year, L)
     with tabs[5]:
         hc_records.render_catalogue(L)
+    with tabs[6]:
+        hc_equity.render_equity_tab(ws, year, L)
     names = {d["key"]: d["name_en" if L == "en" else "name_zh"] for d in ind}
     common.save_view_button(
         "health",
@@ -310,6 +319,7 @@ def render_healthcheck() -> None:
         f"health_check_{year}_{level}.xlsx",
         on_click="ignore",
     )
+    hc_equity.render_report_section(ws, year, years, L)
 
 
 def _export(ws, ev, ind, level: str, L: str) -> bytes:

@@ -121,6 +121,16 @@ def _mapping(gdf, target: str, L: str):
             defaults[col] = cols[i % 3].number_input(
                 t("imp.default", L, col=t("field." + col, L)), value=0.0, key=f"imp_def_{col}"
             )
+    optional = {c: suggested[c] for c in schema.optional if suggested.get(c)}  # e.g. 七普 age groups
+    if optional:
+        columns |= optional
+        st.caption(
+            t(
+                "eq.imp_optional",
+                L,
+                cols="、".join(f"{u} → {t('field.' + c, L)}" for c, u in optional.items()),
+            )
+        )
     categories = None
     if target == "facilities" and columns.get("type"):
         cat = common.catalogue()

@@ -33,6 +33,8 @@ class LayerSchema:
         Column whose values must be unique.
     required : bool
         Whether a workspace must have the layer.
+    optional : dict
+        Column → kind of columns a layer may hold (validated when present, e.g. :data:`AGE_GROUPS`).
     """
 
     name: str
@@ -45,12 +47,17 @@ class LayerSchema:
     #: column whose values must be unique
     key: str | None = None
     required: bool = True
+    #: optional column → kind: validated (kind, ranges) and kept when present, never required
+    optional: dict[str, str] = field(default_factory=dict)
 
 
 PARCEL_TYPES = ("老旧小区", "老旧厂区", "城中村", "危旧房", "预制板房屋", "低效用地")
 PROJECT_STATUSES = ("储备", "谋划", "立项", "实施", "完工")
 DECISIONS = ("留", "改", "拆")
 DANGER_GRADES = ("", "A", "B", "C", "D")
+#: 一老一小: residents by age group (persons; 0–3 = ages 0–2, 3–6 = 3–5, 6–12 = 6–11, 60+, 80+), optional on
+#: compounds (int) and population cells (float); 七普 tables and cell attributes supply them
+AGE_GROUPS = ("children_0_3", "children_3_6", "children_6_12", "elderly_60", "elderly_80")
 
 LAYERS: dict[str, LayerSchema] = {
     s.name: s
@@ -90,8 +97,10 @@ LAYERS: dict[str, LayerSchema] = {
                 "population": (0, None),
                 "elderly_share": (0.0, 1.0),
                 "parking_spaces": (0, None),
-            },
+            }
+            | {c: (0, None) for c in AGE_GROUPS},
             key="compound_id",
+            optional={c: "int" for c in AGE_GROUPS},
         ),
         LayerSchema(
             "population_cells",
@@ -103,8 +112,9 @@ LAYERS: dict[str, LayerSchema] = {
                 "district_adcode": "int",
                 "community_id": "str",
             },
-            ranges={"population": (0, None), "elderly": (0, None)},
+            ranges={"population": (0, None), "elderly": (0, None)} | {c: (0, None) for c in AGE_GROUPS},
             key="cell_id",
+            optional={c: "float" for c in AGE_GROUPS},
         ),
         LayerSchema(
             "facilities",

@@ -195,7 +195,8 @@ def check_columns(gdf: pd.DataFrame, schema: LayerSchema, layer: str | None = No
     """
     layer = layer or schema.name
     problems: list[Problem] = []
-    for col, kind in schema.columns.items():
+    present_optional = {c: k for c, k in schema.optional.items() if c in gdf.columns}
+    for col, kind in (schema.columns | present_optional).items():
         if col not in gdf.columns:
             problems.append(
                 Problem(

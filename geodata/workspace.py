@@ -62,7 +62,9 @@ class Workspace:
 
 def _cast(gdf: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
     out = gdf.copy()
-    for col, kind in LAYERS[name].columns.items():
+    schema = LAYERS[name]
+    kinds = schema.columns | {c: k for c, k in schema.optional.items() if c in out.columns}
+    for col, kind in kinds.items():
         if kind == "bool":
             out[col] = (
                 out[col]

@@ -9,7 +9,9 @@ from __future__ import annotations
 from i18n.tables import (
     common,
     coverage,
+    equity,
     hc_records,
+    hc_report,
     health,
     importing,
     layout,
@@ -23,8 +25,22 @@ from i18n.tables import (
 
 LANGS = ("zh", "en")
 
-_TABLES = (common, overview, layout, coverage, renewal, siting, health, importing, present, maps, reports)
-_TABLES += (hc_records,)  # 城市体检 indicator records (issue 17)
+_TABLES = (
+    common,
+    overview,
+    layout,
+    coverage,
+    renewal,
+    siting,
+    health,
+    importing,
+    present,
+    maps,
+    reports,
+    equity,
+    hc_report,
+    hc_records,
+)
 
 
 def _merge() -> dict[str, tuple[str, str]]:

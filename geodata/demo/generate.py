@@ -89,6 +89,16 @@ VILLAGE_POPULATION = 180_000
 #: clip range of a compound's share of residents aged 60+ (older compounds have older residents)
 ELDERLY_SHARE_RANGE = (0.08, 0.35)
 CELL_M = 100.0
+#: residents by age group (一老一小), drawn from their own seeded stream ([seed, 20]) so that every other
+#: column stays as it was. Shares of all residents for compounds built since 2000 and, scaled by the
+#: second value, for older ones (ageing compounds have fewer young families). City-wide this gives 0–12 ≈
+#: 14 % and so 0–14 ≈ 17 % (南昌七普: 0–14 ≈ 17–18 %). 0–3 = 0, 1, 2 years; 3–6 = 3–5; 6–12 = 6–11.
+CHILD_SHARES = {"children_0_3": 0.032, "children_3_6": 0.038, "children_6_12": 0.078}
+CHILD_SHARE_OLD_FACTOR = 0.8
+#: share of residents aged 80+ among those aged 60+ (older compounds: older elderly), 七普 ≈ 13–15 %
+ELDERLY_80_OF_60 = {"old": 0.155, "new": 0.12}
+#: age-group columns of compounds and population cells (ints on compounds, floats on cells)
+AGE_COLUMNS = ("children_0_3", "children_3_6", "children_6_12", "elderly_60", "elderly_80")
 #: the two street grids: east bank (old core, roughly north–south) and west bank (红谷滩/新建, along the river)
 GRIDS = [
     {
@@ -927,6 +937,68 @@ def _add_village_residents(ctx: _Ctx, urban: gpd.GeoDataFrame, pop: dict, eld: d
             eld[k] = eld.get(k, 0.0) + 0.22 * per_village / len(cells)
 
 
+def age_groups(
+    seed: int, comp: gpd.GeoDataFrame, cells: gpd.GeoDataFrame
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Add residents by age group (:data:`AGE_COLUMNS`) to compounds and population cells (copies).
+
+    Drawn from a separate generator (``[seed, 20]``) after everything else, so no other column changes.
+    Compounds: each child group = population × :data:`CHILD_SHARES` × (0.8 before 2000) × U(0.8, 1.2),
+    ``elderly_60`` = round(population × elderly_share), ``elderly_80`` = elderly_60 ×
+    :data:`ELDERLY_80_OF_60` × U(0.85, 1.15). Cells: the compound counts spread over the same cells as
+    the compound's residents, plus the cell's other residents (background and villages) × the city shares
+    × U(0.8, 1.2); a cell's ``elderly_60`` is its ``elderly``.
+    """
+    rng = np.random.default_rng([seed, 20])
+    comp, cells = comp.copy(), cells.copy()
+    n = len(comp)
+    old = (comp["build_year"] < 2000).to_numpy()
+    pop = comp["population"].to_numpy(float)
+    for col, share in CHILD_SHARES.items():
+        f = np.where(old, CHILD_SHARE_OLD_FACTOR, 1.0) * rng.uniform(0.8, 1.2, n)
+        comp[col] = np.round(pop * share * f).astype("int64")
+    comp["elderly_60"] = np.round(pop * comp["elderly_share"].to_numpy(float)).astype("int64")
+    r80 = np.where(old, ELDERLY_80_OF_60["old"], ELDERLY_80_OF_60["new"]) * rng.uniform(0.85, 1.15, n)
+    comp["elderly_80"] = np.minimum(np.round(comp["elderly_60"] * r80), comp["elderly_60"]).astype("int64")
+    # compound residents per cell, as _add_compound_residents spreads them
+    acc: dict[str, dict[tuple[int, int], float]] = {c: {} for c in ("population", *AGE_COLUMNS)}
+    for i, geom in enumerate(comp.geometry.values):
+        keys = _compound_cells(geom)
+        for c in acc:
+            v = float(comp[c].iat[i]) / len(keys)
+            for k in keys:
+                acc[c][k] = acc[c].get(k, 0.0) + v
+    xy = shapely.get_coordinates(cells.geometry.values)
+    keys = list(zip(np.floor(xy[:, 0] / CELL_M).astype(int), np.floor(xy[:, 1] / CELL_M).astype(int)))
+    in_comp = {c: np.array([acc[c].get(k, 0.0) for k in keys]) for c in acc}
+    rest = np.maximum(cells["population"].to_numpy(float) - in_comp["population"], 0.0)
+    for col, share in CHILD_SHARES.items():
+        cells[col] = np.round(in_comp[col] + rest * share * rng.uniform(0.8, 1.2, len(cells)), 2)
+    cells["elderly_60"] = cells["elderly"].to_numpy(float)
+    rest60 = np.maximum(cells["elderly"].to_numpy(float) - in_comp["elderly_60"], 0.0)
+    cells["elderly_80"] = np.round(
+        np.minimum(
+            in_comp["elderly_80"] + rest60 * 0.14 * rng.uniform(0.85, 1.15, len(cells)), cells["elderly"]
+        ),
+        2,
+    )
+    return comp, cells
+
+
+def _compound_cells(geom) -> list[tuple[int, int]]:
+    """The 100 m cell indices a compound's residents are spread over (as in _add_compound_residents)."""
+    minx, miny, maxx, maxy = geom.bounds
+    ix = np.arange(np.floor(minx / CELL_M), np.ceil(maxx / CELL_M))
+    iy = np.arange(np.floor(miny / CELL_M), np.ceil(maxy / CELL_M))
+    gx, gy = np.meshgrid(ix, iy)
+    cx, cy = (gx.ravel() + 0.5) * CELL_M, (gy.ravel() + 0.5) * CELL_M
+    inside = shapely.contains_xy(geom, cx, cy)
+    if not inside.any():
+        c = geom.centroid
+        return [(int(np.floor(c.x / CELL_M)), int(np.floor(c.y / CELL_M)))]
+    return list(zip(gx.ravel()[inside].astype(int), gy.ravel()[inside].astype(int)))
+
+
 def _cells_frame(ctx: _Ctx, comms: gpd.GeoDataFrame, pop: dict, eld: dict) -> gpd.GeoDataFrame:
     """Cell-index dictionaries → GeoDataFrame of cell centres inside the districts, with ids."""
     keys = sorted(pop)
@@ -1700,6 +1772,7 @@ def generate(out_path: str | Path = DEMO_GPKG, seed: int = DEFAULT_SEED) -> dict
     par = parcels(ctx, comp, other)
     proj, par = projects(ctx, par)
     links = problem_links(ctx, proj, par, comp, cells, fac, comms)
+    comp, cells = age_groups(seed, comp, cells)
     layers = {
         "districts": ctx.districts[["adcode", "name_zh", "name_en", "geometry"]],
         "subdistricts": subs,
@@ -1715,11 +1788,12 @@ def generate(out_path: str | Path = DEMO_GPKG, seed: int = DEFAULT_SEED) -> dict
                 "population",
                 "elderly_share",
                 "parking_spaces",
+                *AGE_COLUMNS,
                 "geometry",
             ]
         ],
         "population_cells": cells[
-            ["cell_id", "population", "elderly", "district_adcode", "community_id", "geometry"]
+            ["cell_id", "population", "elderly", "district_adcode", "community_id", *AGE_COLUMNS, "geometry"]
         ],
         "facilities": fac,
         "streets": st,

@@ -70,6 +70,9 @@ def commit(gdf: gpd.GeoDataFrame, target: str, *, workspace: Path, mode: str = "
         shutil.copyfile(workspace, tmp)
         existing = pyogrio.read_dataframe(tmp, layer=name)
         cols = list(LAYERS[name].columns)
+        # optional columns (e.g. residents by age group) are kept when the import holds them (appending:
+        # when the layer holds them too, so that no row is left without a value)
+        cols += [c for c in LAYERS[name].optional if c in gdf.columns and (mode != "append" or c in existing)]
         new = gdf[cols + ["geometry"]].to_crs(existing.crs or "EPSG:4326")
         combined = (
             pd.concat([existing[cols + ["geometry"]], new], ignore_index=True) if mode == "append" else new

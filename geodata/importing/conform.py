@@ -51,7 +51,7 @@ def conform(
     """
     schema = LAYERS[TARGETS[target]]
     out = gpd.GeoDataFrame(index=gdf.index, geometry=gdf.geometry.values, crs=gdf.crs)
-    for col in schema.columns:
+    for col in (*schema.columns, *schema.optional):
         src = columns.get(col)
         if src is not None and src in gdf.columns:
             out[col] = gdf[src].to_numpy()

@@ -63,6 +63,12 @@ FIELD_HINTS = {
     "households": ("households", "户数", "住户"),
     "build_year": ("build_year", "建成年份", "建成年代", "年份", "建设年代"),
     "parcel_type": ("parcel_type", "地块类型", "类型"),
+    # 一老一小 age groups (七普 tables, cell attributes); optional columns of compounds and cells
+    "children_0_3": ("0-3岁", "0～3岁", "0~3岁", "0-2岁", "0—3岁", "婴幼儿", "children_0_3"),
+    "children_3_6": ("3-6岁", "3～6岁", "3~6岁", "3-5岁", "3—6岁", "学龄前儿童", "children_3_6"),
+    "children_6_12": ("6-12岁", "6～12岁", "6~12岁", "6-11岁", "6—12岁", "小学适龄儿童", "children_6_12"),
+    "elderly_60": ("60岁及以上", "60岁以上", "60+", "60岁+", "老年人口", "elderly_60"),
+    "elderly_80": ("80岁及以上", "80岁以上", "80+", "80岁+", "高龄老人", "elderly_80"),
 }
 
 
@@ -79,12 +85,12 @@ def suggest_mapping(columns, schema: LayerSchema) -> dict[str, str | None]:
     Returns
     -------
     dict
-        Target column → the user's column (exact name match first, then :data:`FIELD_HINTS`,
-        case-insensitive), or None.
+        Target column (required, then optional such as the age groups) → the user's column (exact name
+        match first, then :data:`FIELD_HINTS`, case-insensitive), or None.
     """
     lower = {str(c).strip().lower(): c for c in columns}
     out = {}
-    for col in schema.columns:
+    for col in (*schema.columns, *schema.optional):
         out[col] = next(
             (lower[h.lower()] for h in (col, *FIELD_HINTS.get(col, ())) if h.lower() in lower), None
         )
