@@ -29,7 +29,7 @@ def cmd_healthcheck_report(args: argparse.Namespace) -> int:
     from geodata.indicators import load_indicators
     from geodata.stores import StoreError, open_store
     from geodata.workspace import load_workspace
-    from reports.healthcheck_report import build_report
+    from reports.healthcheck_report import build_report_from_store
 
     out = _check_out(args.out)
     ws = load_workspace(args.workspace)
@@ -44,21 +44,19 @@ def cmd_healthcheck_report(args: argparse.Namespace) -> int:
     ind = load_indicators(catalogue=cat)
     try:
         store = open_store(args.db) if args.db else open_store(workspace=ws)
-        links, projects = store.problem_links(), store.list()
+        counts = build_report_from_store(
+            ws,
+            store,
+            year=args.year,
+            compare=args.compare,
+            out=out,
+            catalogue=cat,
+            indicators=ind,
+            lang=args.lang,
+        )
     except StoreError as err:
         print(f"error: 项目库不可用 / the project store failed: {err}", file=sys.stderr)
         return 2
-    counts = build_report(
-        ws,
-        year=args.year,
-        compare=args.compare,
-        out=out,
-        catalogue=cat,
-        indicators=ind,
-        lang=args.lang,
-        links=links,
-        projects=projects,
-    )
     print(f"wrote {out} ({counts.size_bytes / 1024:,.0f} KB in {counts.seconds:.1f} s)")
     print(f"chapters={counts.chapters} tables={counts.tables} figures={counts.figures}")
     return 0

@@ -12,7 +12,7 @@ from dashboard import common, state
 from geodata.indicators import load_indicators
 from i18n import format_value, t
 from layers.equity import AGE_FACILITY, workspace_equity
-from reports.healthcheck_report import build_report, ci_reading
+from reports.healthcheck_report import build_report_from_store, ci_reading
 from reports.tables import xlsx_bytes
 
 
@@ -209,16 +209,15 @@ def render_report_section(ws, year: int, years: list[int], L: str) -> None:
         store = state.store()
         with st.spinner(t("rep.building", L)), tempfile.TemporaryDirectory() as tmp:
             try:
-                counts = build_report(
+                counts = build_report_from_store(
                     ws,
+                    store,
                     year=year,
                     compare=compare,
                     out=Path(tmp) / "report.docx",
                     catalogue=cat,
                     indicators=load_indicators(catalogue=cat),
                     lang=L,
-                    links=store.problem_links(),
-                    projects=store.list(),
                     equity=equity(str(ws.path), year),
                 )
             except (RuntimeError, ValueError, OSError) as err:

@@ -18,7 +18,7 @@ from geodata.national import LEVELS, counts, is_computed, load_national
 from geodata.stores import ProjectError
 from i18n import format_value, t, t_or
 from layers.library import local_time
-from layers.records import assess, merge_records, records_from_evaluation
+from layers.records import assess, scope_records
 from reports.records_xlsx import read_records_xlsx, records_xlsx
 
 GRADE_COLOURS = {"很好": "#c8e6c9", "较好": "#e8f5e9", "一般": "#fff3c4", "较差": "#f8c9c9"}
@@ -56,10 +56,7 @@ def current_records(ws, year: int, scope: str) -> pd.DataFrame:
     rows, _ = catalogue()
     level = "city" if scope == "city" else "district"
     ev = state.evaluation(str(ws.path), year, level)
-    pre = records_from_evaluation(rows, ev, year=year, scopes=[scope])
-    stored = state.store().records(year)
-    stored = stored[stored["scope"] == scope] if len(stored) else stored
-    return merge_records(pre, stored, rows)
+    return scope_records(rows, ev, state.store().records(year), year=year, scope=scope)
 
 
 def records_table(recs: pd.DataFrame, rows: list[dict], level: str, L: str) -> pd.DataFrame:

@@ -274,3 +274,32 @@ def merge_records(prefilled: pd.DataFrame, stored: pd.DataFrame, catalogue: list
     out["grade"] = [g for g, _ in graded]
     out["warning"] = [w for _, w in graded]
     return out[list(RECORD_COLUMNS)]
+
+
+def scope_records(
+    catalogue: list[dict], evaluation: pd.DataFrame, stored: pd.DataFrame, *, year: int, scope: str
+) -> pd.DataFrame:
+    """Build the records of one scope and year as shown and reported (pre-filled, stored ones laid over).
+
+    Parameters
+    ----------
+    catalogue : list of dict
+        Rows of the national catalogue.
+    evaluation : pandas.DataFrame
+        :func:`layers.healthcheck.evaluate` of ``year`` at the city level (scope "city") or the district level.
+    stored : pandas.DataFrame
+        The store's records of ``year`` (any scopes; other scopes are ignored).
+    year : int
+        The survey year.
+    scope : str
+        "city" or a district adcode as text.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`merge_records` of :func:`records_from_evaluation` and the stored records of the scope.
+    """
+    pre = records_from_evaluation(catalogue, evaluation, year=year, scopes=[scope])
+    if len(stored):
+        stored = stored[stored["scope"].astype(str) == str(scope)]
+    return merge_records(pre, stored, catalogue)

@@ -29,7 +29,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from i18n import format_value, t
+from geodata.national import LEVELS as NATIONAL_LEVELS
+from i18n import format_value, t, t_or
 from layers.equity import AGE_FACILITY, EquityResult
 from layers.healthcheck import compare_years, composite, evaluate, ledger, problems, unit_names
 
@@ -395,9 +396,66 @@ def _ch_overall(w: _Writer, ws, evs: dict, leds: pd.DataFrame, year: int, ind: l
     w.table(key, t("rep.overall.table", L, year=year), widths_cm=[5.0, 11.0])
 
 
-def _ch_evaluation(w: _Writer, ws, evs: dict, ind: list[dict]) -> None:
+def _records_section(w: _Writer, records: pd.DataFrame | None, national: list[dict] | None) -> None:
+    """The national base indicators as filled for the whole city: one table per level of the 2023 guidance."""
+    L = w.L
+    if records is None or national is None or records.empty:
+        w.para(t("rep.rec.none", L))
+        return
+    by = records.set_index("indicator")
+    warned = records["warning"].value_counts()
+    w.para(
+        t(
+            "rep.rec.text",
+            L,
+            n=len(national),
+            computed=int(records["value"].notna().sum()),
+            red=int(warned.get("red", 0)),
+            yellow=int(warned.get("yellow", 0)),
+        )
+    )
+    for level in NATIONAL_LEVELS:
+        cat = [c for c in national if c["level"] == level and c["key"] in by.index]
+        if not cat:
+            continue
+        rows = []
+        for i, c in enumerate(cat, start=1):
+            r = by.loc[c["key"]]
+            value = None if pd.isna(r["value"]) else float(r["value"])
+            std = None if pd.isna(r["standard"]) else float(r["standard"])
+            rows.append(
+                {
+                    t("rec.col.no", L): i,
+                    t("rec.col.indicator", L): c["name_en" if L == "en" else "name_zh"],
+                    t("rec.col.unit", L): t_or(f"rec.unit.{c['unit']}", c["unit"], L),
+                    t("rec.col.standard", L): t("rec.grade.无标准", L)
+                    if std is None
+                    else format_value(std, c["unit"]),
+                    t("rec.col.value", L): t("rep.rec.needs_data", L)
+                    if value is None
+                    else format_value(value, c["unit"]),
+                    t("rec.col.grade", L): t(f"rec.grade.{r['grade']}", L)
+                    if r["grade"]
+                    else t("rec.grade.pending", L),
+                    t("rec.col.warning", L): t(f"rec.warning.{r['warning']}", L),
+                    t("rec.col.department", L): t_or(f"rec.dept.{r['department']}", str(r["department"]), L),
+                }
+            )
+        w.table(
+            pd.DataFrame(rows),
+            t("rep.rec.table", L, level=t(f"rec.level.{level}", L)),
+            widths_cm=[1.0, 6.2, 1.6, 1.8, 1.8, 1.6, 1.4, 2.2],
+        )
+
+
+def _ch_evaluation(
+    w: _Writer, ws, evs: dict, ind: list[dict], records: pd.DataFrame | None, national: list[dict] | None
+) -> None:
     L = w.L
     w.chapter("evaluation")
+    w.heading(t("rep.rec.heading", L))
+    _records_section(w, records, national)
+    w.heading(t("rep.eval.spatial", L))
     w.para(
         t(
             "rep.eval.text",
@@ -810,6 +868,8 @@ def build_report(
     projects: pd.DataFrame | None = None,
     effects: pd.DataFrame | None = None,
     equity: EquityResult | None = None,
+    records: pd.DataFrame | None = None,
+    national: list[dict] | None = None,
     figures: bool = True,
 ) -> ReportCounts:
     """Write the 城市体检报告 of one survey year as a .docx.
@@ -839,6 +899,11 @@ def build_report(
         chapter 四 says plainly that no prediction was supplied.
     equity : layers.equity.EquityResult, optional
         The 一老一小 results (computed from the workspace when omitted; None when it has no age groups).
+    records : pandas.DataFrame, optional
+        The city's indicator records of ``year`` (:func:`layers.records.merge_records`, scope "city"); chapter
+        二 opens with them, one table per level of the national catalogue.
+    national : list of dict, optional
+        The national catalogue rows (:func:`geodata.national.load_national`), in report order.
     figures : bool
         Render maps and charts (headless chromium); False writes the text and tables only.
 
@@ -908,7 +973,7 @@ def build_report(
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
         _ch_overall(w, ws, evs, leds, year, indicators)
-        _ch_evaluation(w, ws, evs, indicators)
+        _ch_evaluation(w, ws, evs, indicators, records, national)
         _ch_problems(w, ws, evs, leds, indicators, tmp, figures)
         _ch_projects(w, ws, leds, links, projects, effects, indicators)
         _ch_review(w, ws, evs, evs0, year, compare, indicators)
@@ -923,4 +988,53 @@ def build_report(
         path=out,
         size_bytes=out.stat().st_size,
         seconds=time.perf_counter() - t0,
+    )
+
+
+def build_report_from_store(
+    ws, store, *, year: int, out: str | Path, catalogue, indicators: list[dict], **options
+) -> ReportCounts:
+    """Write the report with everything the project store holds: links, projects and the city's records.
+
+    The page and ``cli.py healthcheck-report`` both call this, so the two documents are the same.
+
+    Parameters
+    ----------
+    ws : geodata.workspace.Workspace
+        The workspace.
+    store : geodata.stores.ProjectStore
+        The project store of the workspace (links, library, indicator records).
+    year : int
+        Survey year reported.
+    out : str or Path
+        Target ``.docx`` path.
+    catalogue : geodata.catalogue.Catalogue
+        Facility types with radii in metres.
+    indicators : list of dict
+        Indicator definitions.
+    **options
+        Passed on to :func:`build_report` (``lang``, ``compare``, ``equity``, ``figures``).
+
+    Returns
+    -------
+    ReportCounts
+        As :func:`build_report`.
+    """
+    from geodata.national import load_national
+    from layers.records import scope_records
+
+    national, _ = load_national(indicator_keys=[d["key"] for d in indicators])
+    city_ev = evaluate(ws.layers, catalogue, indicators, year=year, level="city")
+    records = scope_records(national, city_ev, store.records(year), year=year, scope="city")
+    return build_report(
+        ws,
+        year=year,
+        out=out,
+        catalogue=catalogue,
+        indicators=indicators,
+        links=store.problem_links(),
+        projects=store.list(),
+        records=records,
+        national=national,
+        **options,
     )

@@ -43,6 +43,18 @@ LABELS: dict[str, tuple[str, str]] = {
         "各指标在城区、街道、社区三级逐一评价，等级分为达标、接近（差距≤20%）、未达标；“等级”为多数居民所在单元的等级。预警规则：未达标单元居民占比 ≥ {red}% 为红色预警；未达标与接近单元居民合计占比 ≥ {yellow}% 为黄色预警。",
         "Every indicator is evaluated per district, subdistrict and community; grades are meets target, close (within 20 %) and fails; 'Grade' is the grade most residents live under. Warnings: red when ≥ {red} % of residents live in failing units; yellow when ≥ {yellow} % live in failing or close units.",
     ),
+    "rep.rec.heading": ("（一）国家基础指标评价（全市）", "2.1 National base indicators (whole city)"),
+    "rep.rec.text": (
+        "按住房和城乡建设部城市体检基础指标体系（建科〔2023〕75号）逐项填报，共 {n} 项，其中本系统计算 {computed} 项，其余待有关部门填报。红色预警 {red} 项，黄色预警 {yellow} 项。评价等级与预警规则见附录。",
+        "The national base indicators (MOHURD, 建科〔2023〕75号), {n} in all: {computed} computed by this product, the rest to be filled by the departments. {red} red and {yellow} yellow warnings. Grades and warning rules: see the appendix.",
+    ),
+    "rep.rec.none": (
+        "本年度尚无指标填报记录。",
+        "No indicator records for this year yet.",
+    ),
+    "rep.rec.needs_data": ("待填报", "to be filled"),
+    "rep.rec.table": ("{level}维度基础指标评价", "Base indicators, {level} level"),
+    "rep.eval.spatial": ("（二）分级空间评价", "2.2 Spatial evaluation by level"),
     "rep.eval.level": ("（{n}）{level}层级", "2.{n} {level} level"),
     "rep.num.1": ("一", "1"),
     "rep.num.2": ("二", "2"),

@@ -13,7 +13,13 @@ from geodata.catalogue import load_catalogue
 from geodata.indicators import load_indicators
 from geodata.workspace import Workspace
 from i18n import t
-from reports.healthcheck_report import CHAPTERS, build_report, clean_text, level_summary
+from reports.healthcheck_report import (
+    CHAPTERS,
+    build_report,
+    build_report_from_store,
+    clean_text,
+    level_summary,
+)
 
 HOSTILE = '=HYPERLINK("http://evil/x","点我")<img src=x onerror=alert(1)>\x00\x07'
 
@@ -53,7 +59,7 @@ def _headings(doc, level: int) -> list[str]:
     return [p.text for p in doc.paragraphs if p.style.name == f"Heading {level}"]
 
 
-def test_chapters_in_order_tables_images_and_counts(full):
+def test_chapters_in_order_tables_images_and_counts(full, ind):
     counts, doc = full
     assert _headings(doc, 1) == [t(f"rep.ch.{c}", "zh") for c in CHAPTERS]
     assert counts.chapters == 7 and counts.tables == len(doc.tables) >= 12
@@ -62,7 +68,7 @@ def test_chapters_in_order_tables_images_and_counts(full):
     assert len(graded) >= 5  # three level tables, the district detail, the top problems
     level_tables = [tb for tb in graded if "预警" in [c.text for c in tb.rows[0].cells]]
     assert len(level_tables) == 3
-    assert all(len(tb.rows) == 11 for tb in level_tables)  # header + 10 indicators
+    assert all(len(tb.rows) == len(ind) + 1 for tb in level_tables)  # header + every indicator
     captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
     assert (
         sum(c.startswith("图") for c in captions) == 4
@@ -197,3 +203,33 @@ def test_libreoffice_converts_and_pages_render(full, tmp_path):
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert text.count("示例数据") >= len(pages)  # the header mark is on every page
     assert "六、一老一小专题" in text
+
+
+def test_chapter_two_reports_the_citys_records_as_filled(demo_ws, cat, ind, tmp_path):
+    """The national base indicators open chapter 二: a bureau's override shows, needs-data rows say so."""
+    from geodata.national import load_national
+    from geodata.stores import SQLiteProjectStore
+
+    store = SQLiteProjectStore(tmp_path / "p.sqlite")
+    store.save_record(
+        2026,
+        "b_middle_school",
+        "city",
+        {"value": 0.5, "manual": True, "department": "教育局", "source_level": "国家"},
+        editor="张工",
+    )
+    out = tmp_path / "r.docx"
+    counts = build_report_from_store(
+        demo_ws, store, year=2026, out=out, catalogue=cat, indicators=ind, figures=False
+    )
+    doc = Document(str(out))
+    national, _ = load_national(indicator_keys=[d["key"] for d in ind])
+    rec_tables = [tb for tb in doc.tables if "评价等级" in [c.text for c in tb.rows[0].cells]]
+    assert len(rec_tables) == 4  # 住房 / 小区（社区）/ 街区 / 城区
+    assert sum(len(tb.rows) - 1 for tb in rec_tables) == len(national)
+    rows = {r.cells[1].text: [c.text for c in r.cells] for tb in rec_tables for r in tb.rows[1:]}
+    middle = next(c for c in national if c["key"] == "b_middle_school")
+    assert rows[middle["name_zh"]][4] == "50.0%"  # the bureau's override, not the engine's 88 %
+    needs = [c for c in national if str(c["method"]).startswith("needs data:")]
+    assert all(rows[c["name_zh"]][4] == "待填报" for c in needs)
+    assert counts.tables == len(doc.tables)
