@@ -700,3 +700,54 @@ class ProjectStore(ABC):
             ``{"created": int, "updated": int, "problems": list of str}``; when ``problems`` is
             not empty (``"row N: …"`` for each refused row) nothing was written and the counts are 0.
         """
+
+    # -------------------------------------------------------------------------------- f17 scenarios (方案比选)
+    @abstractmethod
+    def scenarios(self) -> pd.DataFrame:
+        """Return every saved scenario (方案), ordered by name.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``name, description, base_year, added, removed, completed, created_at, updated_at,
+            updated_by, version`` (see :mod:`geodata.stores.scenarios`).
+        """
+
+    @abstractmethod
+    def scenario(self, name: str) -> dict:
+        """Return one scenario by its (unique) name.
+
+        Raises
+        ------
+        ProjectError
+            When there is no such scenario.
+        """
+
+    @abstractmethod
+    def save_scenario(self, record: dict, *, editor: str, expected_version: int | None = None) -> dict:
+        """Create a scenario (``expected_version`` None; the name must be free) or replace the change set
+        of an existing one still at ``expected_version``; one transaction, logged with the editor.
+
+        Raises
+        ------
+        ProjectValidationError
+            Listing every invalid field (:func:`geodata.stores.scenarios.check_scenario`).
+        ProjectError
+            When the name is taken (create) or missing (replace).
+        ConflictError
+            When the scenario changed since ``expected_version``.
+        """
+
+    @abstractmethod
+    def delete_scenario(self, name: str, *, editor: str) -> None:
+        """Delete a scenario (logged with the editor).
+
+        Raises
+        ------
+        ProjectError
+            When there is no such scenario.
+        """
+
+    @abstractmethod
+    def scenario_log(self) -> pd.DataFrame:
+        """Return the scenario change log: ``ts, editor, name, action, detail``."""
