@@ -725,8 +725,10 @@ class ProjectStore(ABC):
 
     @abstractmethod
     def save_scenario(self, record: dict, *, editor: str, expected_version: int | None = None) -> dict:
-        """Create a scenario (``expected_version`` None; the name must be free) or replace the change set
-        of an existing one still at ``expected_version``; one transaction, logged with the editor.
+        """Create a scenario, or replace the change set of an existing one.
+
+        ``expected_version`` None creates (the name must be free); a version replaces the scenario still at
+        that version. One transaction, logged with the editor.
 
         Raises
         ------

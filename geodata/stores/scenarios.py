@@ -66,7 +66,9 @@ def check_scenario(record: dict) -> tuple[dict, list[str]]:
     if _control(desc, allow_newline=True):
         problems.append("description: 含有空字符或控制字符 / contains a NUL byte or control character")
     elif len(desc) > DESCRIPTION_MAX:
-        problems.append(f"description: 超过 {DESCRIPTION_MAX} 个字符 / longer than {DESCRIPTION_MAX} characters")
+        problems.append(
+            f"description: 超过 {DESCRIPTION_MAX} 个字符 / longer than {DESCRIPTION_MAX} characters"
+        )
     year = record.get("base_year")
     if year is not None and not (isinstance(year, str) and not year.strip()):
         lo, hi = BASE_YEAR_RANGE
@@ -121,7 +123,9 @@ def check_scenario(record: dict) -> tuple[dict, list[str]]:
         ftype = c.get("type")
         ftype = str(ftype).strip() if ftype not in (None, "") else None
         if not pid or _control(pid) or (ftype and _control(ftype)):
-            problems.append(f"completed[{i}]: 项目编号为空或含控制字符 / empty project id or control character")
+            problems.append(
+                f"completed[{i}]: 项目编号为空或含控制字符 / empty project id or control character"
+            )
             continue
         if pid not in [x["project_id"] for x in completed]:
             completed.append({"project_id": pid, "type": ftype})

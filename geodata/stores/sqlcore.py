@@ -1098,7 +1098,9 @@ class SQLProjectStore(ProjectStore):
             raise ProjectValidationError(problems)
         spec = spec_json(clean)
         name = clean["name"]
-        detail = f"added={len(clean['added'])} removed={len(clean['removed'])} completed={len(clean['completed'])}"
+        detail = (
+            f"added={len(clean['added'])} removed={len(clean['removed'])} completed={len(clean['completed'])}"
+        )
 
         def work(s: Session) -> None:
             now = now_text()
@@ -1125,9 +1127,7 @@ class SQLProjectStore(ProjectStore):
                     (clean["description"], clean["base_year"], spec, now, editor, name),
                 )
                 action = "update"
-            s.execute(
-                "INSERT INTO scenario_log VALUES (?, ?, ?, ?, ?)", (now, editor, name, action, detail)
-            )
+            s.execute("INSERT INTO scenario_log VALUES (?, ?, ?, ?, ?)", (now, editor, name, action, detail))
 
         self._in_transaction(work)
         return self.scenario(name)
