@@ -17,12 +17,13 @@ from i18n.tables import (
     present,
     renewal,
     reports,
+    scenarios,
     siting,
 )
 
 LANGS = ("zh", "en")
 
-_TABLES = (common, overview, layout, coverage, renewal, siting, health, importing, present, maps, reports)
+_TABLES = (common, overview, layout, coverage, renewal, siting, health, importing, present, maps, reports, scenarios)
 
 
 def _merge() -> dict[str, tuple[str, str]]:

@@ -446,3 +446,45 @@ def status_frame(model: CoverageModel, comparison: Comparison, *, crs=None) -> g
     for col in model.groups.columns:
         data[col] = model.groups[col].to_numpy()[keep]
     return gpd.GeoDataFrame(data, geometry=shapely.points(model.resident_xy[keep]), crs=crs)
+
+
+def run_outcome(
+    residents: gpd.GeoDataFrame,
+    facilities: gpd.GeoDataFrame,
+    catalogue,
+    selection: str,
+    *,
+    year: int | None,
+    spec: Mapping | None = None,
+    projects: pd.DataFrame | None = None,
+    base: CoverageModel | None = None,
+) -> ScenarioRun:
+    """One side of a comparison: the facilities of a survey year, with a scenario's changes if any.
+
+    Parameters
+    ----------
+    residents, facilities : geopandas.GeoDataFrame
+        Population cells and the workspace's facilities in ``ANALYSIS_CRS`` (EPSG:32650, metres).
+    catalogue : geodata.catalogue.Catalogue
+        Facility types with radii in metres.
+    selection : str
+        A facility type or ``"circle:…"`` (only the types it needs are computed).
+    year : int or None
+        Base survey year (:func:`facilities_open_in`); None = every facility.
+    spec : Mapping, optional
+        A scenario's change set (see :func:`scenario_changes`); None = no change.
+    projects : pandas.DataFrame, optional
+        The project library, for completed projects.
+    base : layers.coverage.CoverageModel, optional
+        An already built :func:`year_model` of that year with the selection's types (reused).
+
+    Returns
+    -------
+    ScenarioRun
+        The outcome.
+    """
+    if base is None:
+        base = year_model(
+            residents, facilities, catalogue, year=year, types=selection_types(catalogue, selection)
+        )
+    return apply_scenario(base, spec or {}, projects=projects)
