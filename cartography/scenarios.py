@@ -83,15 +83,17 @@ def _cells_layer(
         label=[statuses[s] for s in cells["status"]],
         pop=cells["population"].round(0).astype(int),
         colour=[STATUS_COLOURS[s] for s in cells["status"]],
-        r=[2.5 if s in ("both", "served") else 4 for s in cells["status"]],
+        r=[2 if s in ("both", "served") else 4.5 for s in cells["status"]],
+        op=[0.45 if s == "both" else 0.9 for s in cells["status"]],
     )
     folium.GeoJson(
-        display_geojson(gdf, columns=("label", "pop", "colour", "r")),
+        display_geojson(gdf, columns=("label", "pop", "colour", "r", "op")),
         marker=folium.CircleMarker(radius=3, weight=0, fill=True, fill_opacity=0.85),
         style_function=lambda f: {
             "fillColor": f["properties"]["colour"],
             "color": f["properties"]["colour"],
             "radius": f["properties"]["r"],
+            "fillOpacity": f["properties"]["op"],
         },
         tooltip=tooltip(("label", "pop"), (t("scen.col.status", lang), t("scen.col.population", lang))),
     ).add_to(group)
@@ -104,9 +106,9 @@ def _facility_markers(points: pd.DataFrame, *, name: str, colour: str, label: st
     for r in points.itertuples():
         folium.CircleMarker(
             [r.lat, r.lon],
-            radius=9,
+            radius=6,
             color="#ffffff",
-            weight=2,
+            weight=1.5,
             fill=True,
             fill_color=colour,
             fill_opacity=1.0,
@@ -115,9 +117,15 @@ def _facility_markers(points: pd.DataFrame, *, name: str, colour: str, label: st
     return group
 
 
-def _fit(m: folium.Map, ws) -> None:
+def _city_map(ws, basemap: str, tianditu_key: str | None, zoom: float) -> folium.Map:
+    """Base map opening on the city's compounds at a fixed zoom: no fitBounds, which in a Streamlit tab
+    runs against a zero-sized frame and falls back to the minimum zoom."""
     minx, miny, maxx, maxy = ws["compounds"].total_bounds
-    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    m = mapkit.base_map(
+        center=((miny + maxy) / 2, (minx + maxx) / 2), zoom=12, basemap=basemap, tianditu_key=tianditu_key
+    )
+    m.options["zoom"] = zoom
+    return m
 
 
 def difference_map(
@@ -158,7 +166,7 @@ def difference_map(
     folium.Map
         Title with both names, the three status layers, facility markers, legend and layer control.
     """
-    m = mapkit.base_map(basemap=basemap, tianditu_key=tianditu_key)
+    m = _city_map(ws, basemap, tianditu_key, 12.5)
     city_context(m, ws, lang)
     frame = _frame(m, ws, lang)
     names = {s: t(f"scen.status.{s}", lang) for s in ("gained", "lost", "both")}
@@ -170,7 +178,7 @@ def difference_map(
         _facility_markers(
             added, name=t("scen.layer.added", lang), colour=ADDED_COLOUR, label=t("scen.status.added", lang)
         ).add_to(m)
-        items.append((ADDED_COLOUR, t("scen.status.added", lang), "dot:14"))
+        items.append((ADDED_COLOUR, t("scen.status.added", lang), "dot:12"))
     if removed is not None and len(removed):
         _facility_markers(
             removed,
@@ -178,11 +186,10 @@ def difference_map(
             colour=REMOVED_COLOUR,
             label=t("scen.status.removed", lang),
         ).add_to(m)
-        items.append((REMOVED_COLOUR, t("scen.status.removed", lang), "dot:14"))
+        items.append((REMOVED_COLOUR, t("scen.status.removed", lang), "dot:12"))
     map_title(t("scen.map.title", lang, a=a_name, b=b_name, what=what)).add_to(m)
     mapkit.legend_html(t("scen.legend", lang), [*items, *frame]).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
-    _fit(m, ws)
     return mapkit.finalize(m)
 
 
@@ -221,7 +228,7 @@ def outcome_map(
     folium.Map
         Title, served cells, added facilities, legend.
     """
-    m = mapkit.base_map(basemap=basemap, tianditu_key=tianditu_key)
+    m = _city_map(ws, basemap, tianditu_key, 11.75)
     city_context(m, ws, lang)
     frame = _frame(m, ws, lang)
     label = {"served": t("scen.status.served", lang)}
@@ -232,9 +239,8 @@ def outcome_map(
         _facility_markers(
             added, name=t("scen.layer.added", lang), colour=ADDED_COLOUR, label=t("scen.status.added", lang)
         ).add_to(m)
-        items.append((ADDED_COLOUR, t("scen.status.added", lang), "dot:14"))
+        items.append((ADDED_COLOUR, t("scen.status.added", lang), "dot:12"))
     map_title(t("scen.map.side_title", lang, name=name, what=what)).add_to(m)
     mapkit.legend_html(t("scen.legend", lang), [*items, *frame]).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
-    _fit(m, ws)
     return mapkit.finalize(m)

@@ -13,6 +13,7 @@ from cartography.scenarios import difference_map, outcome_map
 from dashboard import auth, common, state
 from geodata.stores import ProjectError
 from i18n import t
+from layers.library import local_time
 from layers.pipelines import metric
 from layers.scenarios import compare, run_outcome, selection_types, status_frame, year_model
 from reports.scenario_tables import difference_xlsx, district_table, group_label
@@ -174,6 +175,8 @@ def _maps(ws, runs, cmp, sides, what: str, L: str, opts: dict) -> None:
         st_folium(
             fmap,
             key=f"scen_diff_{L}_{opts['basemap']}",
+            center=tuple(fmap.location),
+            zoom=fmap.options["zoom"],
             height=620,
             use_container_width=True,
             returned_objects=[],
@@ -191,6 +194,8 @@ def _maps(ws, runs, cmp, sides, what: str, L: str, opts: dict) -> None:
                 st_folium(
                     m,
                     key=f"scen_side{i}_{L}_{opts['basemap']}",
+                    center=tuple(m.location),
+                    zoom=m.options["zoom"],
                     height=520,
                     use_container_width=True,
                     returned_objects=[],
@@ -249,7 +254,9 @@ def render_scenarios() -> None:
             _skipped(runs, sides, L)
             st.subheader(t("scen.districts", L))
             names = ws["districts"].set_index("adcode")["name_en" if L == "en" else "name_zh"]
-            st.dataframe(district_table(cmp, names, L), hide_index=True, use_container_width=True)
+            table = district_table(cmp, names, L)
+            shown = table.set_index(table.columns[0]).map(lambda v: f"{v:,}")
+            st.table(shown)
             _download(ws, cmp, sides, what, L)
             _maps(ws, runs, cmp, sides, what, L, opts)
     _manage(store, scen, projects, ws, L)
@@ -281,7 +288,7 @@ def _manage(store, scen: pd.DataFrame, projects: pd.DataFrame, ws, L: str) -> No
                     for r in scen.itertuples()
                 ],
                 t("scen.col.updated_by", L): scen["updated_by"],
-                t("scen.col.updated_at", L): scen["updated_at"],
+                t("scen.col.updated_at", L): scen["updated_at"].map(local_time),
             }
         )
         st.dataframe(shown, hide_index=True, use_container_width=True)
@@ -296,11 +303,11 @@ def _editor(store, scen: pd.DataFrame, projects: pd.DataFrame, ws, L: str) -> No
     cat = common.catalogue()
     NEW = "__new__"
     pick = st.selectbox(
-        t("scen.edit.pick", L), [NEW, *scen["name"].tolist()], key="scen_edit_pick",
+        t("scen.edit.pick", L), [NEW, *scen["name"].tolist()], key=f"scen_edit_pick@{L}",
         format_func=lambda v: t("scen.edit.new", L) if v == NEW else v,
     )  # fmt: skip
     record = None if pick == NEW else store.scenario(pick)
-    k = f"scen_edit_{pick}"
+    k = f"scen_edit_{pick}@{L}"
     years = _survey_years(ws)
     name = st.text_input(
         t("scen.edit.name", L),
@@ -369,7 +376,7 @@ def _editor(store, scen: pd.DataFrame, projects: pd.DataFrame, ws, L: str) -> No
             except ProjectError as err:
                 st.error(common.md_escape(common.one_language(err, L)))
             else:
-                st.session_state.pop("scen_edit_pick", None)
+                st.session_state.pop(f"scen_edit_pick@{L}", None)
                 st.session_state["scen_flash"] = t("scen.edit.deleted", L, name=record["name"])
                 st.rerun()
 
