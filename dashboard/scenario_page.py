@@ -256,6 +256,7 @@ def render_scenarios() -> None:
             names = ws["districts"].set_index("adcode")["name_en" if L == "en" else "name_zh"]
             table = district_table(cmp, names, L)
             shown = table.set_index(table.columns[0]).map(lambda v: f"{v:,}")
+            shown.index = shown.index.map(common.md_escape)  # st.table renders cells as markdown
             st.table(shown)
             _download(ws, cmp, sides, what, L)
             _maps(ws, runs, cmp, sides, what, L, opts)
@@ -291,7 +292,7 @@ def _manage(store, scen: pd.DataFrame, projects: pd.DataFrame, ws, L: str) -> No
                 t("scen.col.updated_at", L): scen["updated_at"].map(local_time),
             }
         )
-        st.dataframe(shown, hide_index=True, use_container_width=True)
+        st.table(shown.map(common.md_escape).set_index(shown.columns[0]))  # cells are markdown
     if not auth.can_edit():
         st.caption(t("scen.viewer", L))
         return

@@ -23,7 +23,20 @@ from i18n.tables import (
 
 LANGS = ("zh", "en")
 
-_TABLES = (common, overview, layout, coverage, renewal, siting, health, importing, present, maps, reports, scenarios)
+_TABLES = (
+    common,
+    overview,
+    layout,
+    coverage,
+    renewal,
+    siting,
+    health,
+    importing,
+    present,
+    maps,
+    reports,
+    scenarios,
+)
 
 
 def _merge() -> dict[str, tuple[str, str]]:

@@ -36,13 +36,17 @@ def features(html: str, colour: str) -> int:
 
 def test_difference_map_layers_title_and_legend(ws):
     added = pd.DataFrame({"lon": [115.905], "lat": [28.685], "ref": ["P0093"], "type_label": ["幼儿园"]})
-    m = difference_map(ws, cells(), a_name=HOSTILE, b_name="=HYPERLINK(1)", what="幼儿园", lang="zh", added=added)
+    m = difference_map(
+        ws, cells(), a_name=HOSTILE, b_name="=HYPERLINK(1)", what="幼儿园", lang="zh", added=added
+    )
     html = m.get_root().render()
     assert features(html, STATUS_COLOURS["gained"]) == 1
     assert features(html, STATUS_COLOURS["lost"]) == 1
     assert features(html, STATUS_COLOURS["both"]) == 2
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
-    title = json.loads(re.search(r'div.innerHTML = ("[^\n]*ra-map-title|"<div[^\n]*覆盖差异[^\n]*");', html).group(1))
+    title = json.loads(
+        re.search(r'div.innerHTML = ("[^\n]*ra-map-title|"<div[^\n]*覆盖差异[^\n]*");', html).group(1)
+    )
     assert "覆盖差异" in title and "=HYPERLINK(1)" in title and "幼儿园" in title
     for label in ("B 新增覆盖", "B 失去覆盖", "两方案均覆盖", "新增设施 / 完工项目", "居民点（100 米格网）"):
         assert label in html
