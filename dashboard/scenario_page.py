@@ -54,7 +54,9 @@ def _sides(scen: pd.DataFrame, ws, L: str) -> list[dict] | None:
         return None if ya == yb else sides
     options = [BASE, *scen["name"].tolist()]
     label = lambda v: t("scen.base", L) if v == BASE else v  # noqa: E731 - streamlit escapes option labels
-    a = common.kept(c[1].selectbox, t("scen.a", L), options, index=0, key="scen_a", format_func=label)
+    a = common.kept(
+        c[1].selectbox, t("scen.a", L), options, index=0, key="scen_a", format_func=label, by_language=True
+    )
     b = common.kept(
         c[2].selectbox,
         t("scen.b", L),
@@ -62,6 +64,7 @@ def _sides(scen: pd.DataFrame, ws, L: str) -> list[dict] | None:
         index=min(1, len(options) - 1),
         key="scen_b",
         format_func=label,
+        by_language=True,
     )
     if a == b:
         return None
@@ -118,7 +121,7 @@ def _headline(cmp, sides: list[dict], L: str) -> None:
     a, b = round(tot["a_served"]), round(tot["b_served"])
     c = st.columns(4)
     c[0].metric(t("scen.metric.a", L), f"{a:,}")
-    c[1].metric(t("scen.metric.b", L), f"{b:,}", delta=f"{b - a:+,}")
+    c[1].metric(t("scen.metric.b", L), f"{b:,}", delta=f"{b - a:+,}" if b != a else None)
     c[2].metric(t("scen.metric.gained", L), f"{round(tot['newly_served']):,}")
     c[3].metric(t("scen.metric.lost", L), f"{round(tot['newly_unserved']):,}")
     targeted = cmp.target_column != "population"
@@ -349,13 +352,13 @@ def _editor(store, scen: pd.DataFrame, projects: pd.DataFrame, ws, L: str) -> No
     fac_ids = ws["facilities"]["facility_id"].astype(str).tolist()
     removed = st.multiselect(
         t("scen.edit.removed", L), fac_ids, default=[r for r in (record or {}).get("removed", []) if r in fac_ids],
-        key=f"{k}_removed",
+        key=f"{k}_removed", placeholder=t("scen.edit.choose", L),
     )  # fmt: skip
     pnames = projects.set_index("project_id")["name"].to_dict() if len(projects) else {}
     done = st.multiselect(
         t("scen.edit.completed", L), list(pnames),
         default=[c["project_id"] for c in (record or {}).get("completed", []) if c["project_id"] in pnames],
-        format_func=lambda p: f"{p} {pnames.get(p, '')}", key=f"{k}_done",
+        format_func=lambda p: f"{p} {pnames.get(p, '')}", key=f"{k}_done", placeholder=t("scen.edit.choose", L),
     )  # fmt: skip
     c1, c2, c3 = st.columns([1, 1, 2])
     if c1.button(t("scen.edit.save", L), type="primary", key=f"{k}_save"):

@@ -115,6 +115,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "加入生活圈覆盖页情景推演中的 {n} 处设施",
         "Add the {n} sites of the coverage page's what-if",
     ),
+    "scen.edit.choose": ("请选择（可多选）", "Choose (several allowed)"),
     "scen.edit.save": ("保存方案", "Save scenario"),
     "scen.edit.delete": ("删除方案", "Delete scenario"),
     "scen.edit.saved": ("已保存方案 {name}", "Saved scenario {name}"),
