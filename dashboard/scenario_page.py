@@ -312,6 +312,8 @@ def _editor(store, scen: pd.DataFrame, projects: pd.DataFrame, ws, L: str) -> No
     )  # fmt: skip
     record = None if pick == NEW else store.scenario(pick)
     k = f"scen_edit_{pick}@{L}"
+    if record is not None:
+        st.session_state.setdefault(f"{k}_version", int(record["version"]))
     years = _survey_years(ws)
     name = st.text_input(
         t("scen.edit.name", L),
@@ -371,7 +373,8 @@ def _editor(store, scen: pd.DataFrame, projects: pd.DataFrame, ws, L: str) -> No
             "removed": removed,
             "completed": [{"project_id": p, "type": None} for p in done],
         }  # fmt: skip
-        _save(store, rec, record, L)
+        # the version the planner started editing from: someone else's save in between is a conflict
+        _save(store, rec, None if record is None else st.session_state[f"{k}_version"], L)
     if record is not None:
         sure = c3.checkbox(t("scen.edit.confirm", L), key=f"{k}_sure")
         if c2.button(t("scen.edit.delete", L), disabled=not sure, key=f"{k}_delete"):
@@ -385,18 +388,24 @@ def _editor(store, scen: pd.DataFrame, projects: pd.DataFrame, ws, L: str) -> No
                 st.rerun()
 
 
-def _save(store, rec: dict, record: dict | None, L: str) -> None:
+def _save(store, rec: dict, version: int | None, L: str) -> None:
     unknown = sorted({a["type"] for a in rec["added"]} - set(common.catalogue().types))
     if unknown:
         st.error(common.md_escape(t("scen.unknown_type", L, types=", ".join(map(str, unknown)))))
         return
     try:
         saved = store.save_scenario(
-            rec, editor=common.editor(), expected_version=None if record is None else int(record["version"])
+            rec, editor=common.editor(), expected_version=None if version is None else int(version)
         )
     except ProjectError as err:
         for line in str(err).split("; "):
             st.error(common.md_escape(common.one_language(line, L)))
         return
     st.session_state["scen_flash"] = t("scen.edit.saved", L, name=saved["name"])
+    for key in [
+        k
+        for k in st.session_state
+        if isinstance(k, str) and k.endswith("_version") and k.startswith("scen_edit_")
+    ]:
+        del st.session_state[key]  # the next edit starts from the saved version
     st.rerun()

@@ -51,7 +51,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "scen.map.diff": ("差异地图", "Difference map"),
     "scen.map.side": ("两方案并排", "Side by side"),
     "scen.map.title": ("覆盖差异：{a} → {b}（{what}）", "Coverage change: {a} → {b} ({what})"),
-    "scen.map.side_title": ("{name}：{what} 覆盖", "{name}: {what} coverage"),
+    "scen.map.side_title": ("{name}：{what}覆盖", "{name}: {what} coverage"),
     "scen.legend": ("居民点（100 米格网）", "Resident cells (100 m grid)"),
     "scen.status.gained": ("B 新增覆盖", "Newly served in B"),
     "scen.status.lost": ("B 失去覆盖", "Newly unserved in B"),

@@ -114,3 +114,16 @@ def test_viewer_gets_no_write_controls(app):
     assert not [b for b in at.button if b.key and b.key.endswith("_save")]
     assert any("只读账户" in c.value for c in at.caption)
     assert _metric(at, "B 覆盖居民")[0] > 0
+
+
+def test_someone_elses_save_in_between_is_a_conflict(app, demo_gpkg):
+    at = app()
+    at.selectbox(key="scen_edit_pick@zh").set_value(HOSTILE).run()
+    key = f"scen_edit_{HOSTILE}@zh"
+    at.text_area(key=f"{key}_desc").input("我的修改").run()
+    _store(demo_gpkg).save_scenario(  # another planner saves first
+        {"name": HOSTILE, "description": "别人的修改", "added": [SITE]}, editor="李工", expected_version=1
+    )
+    at.button(key=f"{key}_save").click().run()
+    assert not at.exception and any("已被他人修改" in e.value for e in at.error)
+    assert _store(demo_gpkg).scenario(HOSTILE)["description"] == "别人的修改"
