@@ -17,6 +17,7 @@ from dashboard.layout_page import render_layout
 from dashboard.overview_page import render_overview
 from dashboard.present_page import render_present
 from dashboard.renewal_page import render_renewal
+from dashboard.scenario_page import render_scenarios
 from dashboard.siting_page import render_siting
 from i18n import t
 
@@ -33,6 +34,7 @@ PAGES = [
     (render_renewal, "nav.renewal", ":material/apartment:", "renewal"),
     (render_siting, "nav.siting", ":material/add_location_alt:", "siting"),
     (render_healthcheck, "nav.health", ":material/health_and_safety:", "health-check"),
+    (render_scenarios, "nav.scenarios", ":material/compare:", "scenarios"),
     (render_import, "nav.import", ":material/upload_file:", "import"),
     (render_present, "nav.present", ":material/slideshow:", "present"),
 ]

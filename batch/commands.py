@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from batch import analysis, data, exports, hc_report, projects, users
+from batch import analysis, data, exports, hc_report, projects, scenarios, users
 from batch.registry import COMMANDS
 from geodata.errors import DataValidationError
 
@@ -20,7 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="cli.py", description="Renewal Atlas 城市更新规划一张图 — batch commands"
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for module in (data, exports, analysis, projects, users, hc_report):
+    for module in (data, exports, analysis, projects, users, hc_report, scenarios):
         module.register(sub)
     return parser
 

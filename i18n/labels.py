@@ -20,6 +20,7 @@ from i18n.tables import (
     present,
     renewal,
     reports,
+    scenarios,
     siting,
 )
 
@@ -40,6 +41,7 @@ _TABLES = (
     equity,
     hc_report,
     hc_records,
+    scenarios,
 )
 
 

@@ -729,3 +729,56 @@ class ProjectStore(ABC):
     @abstractmethod
     def import_record_rows(self, year: int, scope: str, rows: list[tuple[str, dict]], *, editor: str) -> dict:
         """Save many indicator records of one year and scope in one transaction (all or none)."""
+
+    # -------------------------------------------------------------------------------- f17 scenarios (方案比选)
+    @abstractmethod
+    def scenarios(self) -> pd.DataFrame:
+        """Return every saved scenario (方案), ordered by name.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``name, description, base_year, added, removed, completed, created_at, updated_at,
+            updated_by, version`` (see :mod:`geodata.stores.scenarios`).
+        """
+
+    @abstractmethod
+    def scenario(self, name: str) -> dict:
+        """Return one scenario by its (unique) name.
+
+        Raises
+        ------
+        ProjectError
+            When there is no such scenario.
+        """
+
+    @abstractmethod
+    def save_scenario(self, record: dict, *, editor: str, expected_version: int | None = None) -> dict:
+        """Create a scenario, or replace the change set of an existing one.
+
+        ``expected_version`` None creates (the name must be free); a version replaces the scenario still at
+        that version. One transaction, logged with the editor.
+
+        Raises
+        ------
+        ProjectValidationError
+            Listing every invalid field (:func:`geodata.stores.scenarios.check_scenario`).
+        ProjectError
+            When the name is taken (create) or missing (replace).
+        ConflictError
+            When the scenario changed since ``expected_version``.
+        """
+
+    @abstractmethod
+    def delete_scenario(self, name: str, *, editor: str) -> None:
+        """Delete a scenario (logged with the editor).
+
+        Raises
+        ------
+        ProjectError
+            When there is no such scenario.
+        """
+
+    @abstractmethod
+    def scenario_log(self) -> pd.DataFrame:
+        """Return the scenario change log: ``ts, editor, name, action, detail``."""

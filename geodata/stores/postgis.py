@@ -63,6 +63,15 @@ MIGRATIONS = (
         new_value TEXT, version INTEGER NOT NULL);
     CREATE INDEX IF NOT EXISTS hc_record_audit_key ON hc_record_audit(year, indicator, scope, audit_id);
     """,
+    # f17 scenarios (方案比选): named scenarios (change set as JSON) and who changed which scenario
+    """
+    CREATE TABLE IF NOT EXISTS scenarios (
+        name TEXT PRIMARY KEY, description TEXT NOT NULL DEFAULT '', base_year INTEGER, spec TEXT NOT NULL,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1);
+    CREATE TABLE IF NOT EXISTS scenario_log (
+        ts TEXT NOT NULL, editor TEXT NOT NULL, name TEXT NOT NULL, action TEXT NOT NULL, detail TEXT);
+    """,
 )
 
 POSTGIS = Dialect(

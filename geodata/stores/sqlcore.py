@@ -1319,3 +1319,150 @@ class SQLProjectStore(ProjectStore):
             " version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(now, editor, *key, action, f, old, new, version) for f, old, new in changes],
         )
+
+    # -------------------------------------------------------------------------------- f17 scenarios (方案比选)
+    def scenarios(self) -> pd.DataFrame:
+        """Return every saved scenario, ordered by name (change sets parsed).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``name, description, base_year, added, removed, completed, created_at, updated_at,
+            updated_by, version``.
+        """
+        from geodata.stores.scenarios import from_row
+
+        rows = self._read(lambda s: s.frame("SELECT * FROM scenarios ORDER BY name"))
+        records = [from_row(r) for r in rows.to_dict("records")]
+        cols = ["name", "description", "base_year", "added", "removed", "completed"]
+        cols += ["created_at", "updated_at", "updated_by", "version"]
+        return pd.DataFrame(records, columns=cols)
+
+    def scenario(self, name: str) -> dict:
+        """Return one scenario; see :meth:`ProjectStore.scenario`.
+
+        Parameters
+        ----------
+        name : str
+            The scenario's name.
+
+        Returns
+        -------
+        dict
+            The record with ``added``, ``removed`` and ``completed``.
+
+        Raises
+        ------
+        ProjectError
+            When there is no such scenario.
+        """
+        from geodata.stores.scenarios import from_row
+
+        row = self._read(lambda s: s.one("SELECT * FROM scenarios WHERE name = ?", (str(name).strip(),)))
+        if row is None:
+            raise ProjectError(f"方案 {name} 不存在 / scenario {name} does not exist")
+        return from_row(row)
+
+    def save_scenario(self, record: dict, *, editor: str, expected_version: int | None = None) -> dict:
+        """Create a scenario, or replace one (with ``expected_version``); see :meth:`ProjectStore.save_scenario`.
+
+        Parameters
+        ----------
+        record : dict
+            See :func:`geodata.stores.scenarios.check_scenario`.
+        editor : str
+            Who saves (recorded in ``scenario_log``).
+        expected_version : int, optional
+            None creates a new scenario (refused when the name is taken); a version replaces the
+            scenario of that name when it is still at that version.
+
+        Returns
+        -------
+        dict
+            The stored record.
+
+        Raises
+        ------
+        ProjectValidationError
+            Listing every invalid field, or a missing editor.
+        ProjectError
+            When the name is taken (create) or the scenario does not exist (replace).
+        ConflictError
+            When someone else saved the scenario since ``expected_version``.
+        """
+        from geodata.stores.scenarios import check_scenario, spec_json
+
+        editor = require_editor(editor)
+        clean, problems = check_scenario(record)
+        if problems:
+            raise ProjectValidationError(problems)
+        spec = spec_json(clean)
+        name = clean["name"]
+        detail = (
+            f"added={len(clean['added'])} removed={len(clean['removed'])} completed={len(clean['completed'])}"
+        )
+
+        def work(s: Session) -> None:
+            now = now_text()
+            current = s.one("SELECT version FROM scenarios WHERE name = ?" + self.dialect.lock_rows, (name,))
+            if expected_version is None:
+                if current is not None:
+                    raise ProjectError(f"方案名称 {name} 已存在 / a scenario named {name} already exists")
+                s.execute(
+                    "INSERT INTO scenarios VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
+                    (name, clean["description"], clean["base_year"], spec, now, now, editor),
+                )
+                action = "create"
+            else:
+                if current is None:
+                    raise ProjectError(f"方案 {name} 不存在 / scenario {name} does not exist")
+                if int(current["version"]) != int(expected_version):
+                    raise ConflictError(
+                        f"方案 {name} 已被他人修改（版本 {current['version']}） / scenario {name} was changed by "
+                        f"someone else (version {current['version']})"
+                    )
+                s.execute(
+                    "UPDATE scenarios SET description = ?, base_year = ?, spec = ?, updated_at = ?,"
+                    " updated_by = ?, version = version + 1 WHERE name = ?",
+                    (clean["description"], clean["base_year"], spec, now, editor, name),
+                )
+                action = "update"
+            s.execute("INSERT INTO scenario_log VALUES (?, ?, ?, ?, ?)", (now, editor, name, action, detail))
+
+        self._in_transaction(work)
+        return self.scenario(name)
+
+    def delete_scenario(self, name: str, *, editor: str) -> None:
+        """Delete a scenario (logged with the editor); see :meth:`ProjectStore.delete_scenario`.
+
+        Parameters
+        ----------
+        name : str
+            The scenario's name.
+        editor : str
+            Who deletes.
+
+        Raises
+        ------
+        ProjectError
+            When there is no such scenario, or the editor is missing.
+        """
+        editor = require_editor(editor)
+        name = str(name).strip()
+
+        def work(s: Session) -> None:
+            if not s.execute("DELETE FROM scenarios WHERE name = ?", (name,)).rowcount:
+                raise ProjectError(f"方案 {name} 不存在 / scenario {name} does not exist")
+            s.execute("INSERT INTO scenario_log VALUES (?, ?, ?, 'delete', NULL)", (now_text(), editor, name))
+
+        self._in_transaction(work)
+
+    def scenario_log(self) -> pd.DataFrame:
+        """Return who created, changed or deleted which scenario, oldest first.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``ts, editor, name, action, detail``.
+        """
+        return self._read(lambda s: s.frame("SELECT * FROM scenario_log ORDER BY ts, name"))
