@@ -180,6 +180,15 @@ def test_site_contract(tmp_path, demo_gpkg):
     assert bad.returncode != 0 and "unknown facility type" in bad.stderr
 
 
+def test_site_exact_is_not_printed_as_greedy(tmp_path, demo_gpkg):
+    p = run("site", "--type", "kindergarten", "--k", "3", "--method", "exact", "--out", str(tmp_path / "e.csv"))
+    assert p.returncode == 0, p.stderr
+    line = next(x for x in p.stdout.splitlines() if x.startswith("method="))
+    fields = dict(kv.split("=", 1) for kv in line.split())
+    assert fields["method"] == "exact" and fields["greedy"] == "-" and fields["gap_pct"] == "-"
+    assert int(fields["exact"]) == int(p.stdout.strip().splitlines()[-1].split("=")[1])
+
+
 def test_ledger_contract(tmp_path, demo_gpkg):
     out = tmp_path / "ledger.xlsx"
     env_dir = tmp_path / "data"
