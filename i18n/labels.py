@@ -9,6 +9,7 @@ from __future__ import annotations
 from i18n.tables import (
     common,
     coverage,
+    hc_loop,
     health,
     importing,
     layout,
@@ -22,7 +23,20 @@ from i18n.tables import (
 
 LANGS = ("zh", "en")
 
-_TABLES = (common, overview, layout, coverage, renewal, siting, health, importing, present, maps, reports)
+_TABLES = (
+    common,
+    overview,
+    layout,
+    coverage,
+    renewal,
+    siting,
+    health,
+    importing,
+    present,
+    maps,
+    reports,
+    hc_loop,
+)
 
 
 def _merge() -> dict[str, tuple[str, str]]:

@@ -85,7 +85,7 @@ def parse_problem_id(problem_id: str) -> dict:
 
 
 def _unit_polygons(layers: dict, level: str) -> gpd.GeoSeries:
-    """Unit polygons of a level in ANALYSIS_CRS, indexed by unit key (dissolved from communities if needed)."""
+    """Return the unit polygons of a level in ANALYSIS_CRS, indexed by unit key (dissolved from communities if needed)."""
     comms = layers["communities"].to_crs(ANALYSIS_CRS)
     key = LEVELS[level]
     if level == "community":
@@ -214,7 +214,7 @@ def problem_size(problem: pd.Series, layers: dict, catalogue, indicator: dict) -
 
 
 def project_facility_types(project: dict | pd.Series, catalogue) -> tuple[str, ...]:
-    """The facility types a library project provides (see the module docstring for the rule).
+    """Return the facility types a library project provides (see the module docstring for the rule).
 
     Parameters
     ----------
@@ -239,11 +239,13 @@ def project_facility_types(project: dict | pd.Series, catalogue) -> tuple[str, .
     if named:
         best = max(named, key=lambda k: len(catalogue.types[k].name_zh.split("（")[0]))
         return (best,)
-    return tuple(t for t in CATEGORY_FACILITY_TYPES.get(str(project.get("category")), ()) if t in catalogue.types)
+    return tuple(
+        t for t in CATEGORY_FACILITY_TYPES.get(str(project.get("category")), ()) if t in catalogue.types
+    )
 
 
 def project_site_xy(project: dict | pd.Series) -> tuple[float, float] | None:
-    """The project's site in ANALYSIS_CRS metres: the representative point of its WGS84 geometry.
+    """Return the project's site in ANALYSIS_CRS metres: the representative point of its WGS84 geometry.
 
     Parameters
     ----------
@@ -379,7 +381,7 @@ def predict_effect(
 
 
 def _predict_parcel(base, ind, row0, project, layers, catalogue, year, level, unit) -> dict | None:
-    """A renewal-parcel project of a count indicator: the parcel counted as completed in the survey year."""
+    """Predict a renewal-parcel project of a count indicator: its parcel counted as completed in the survey year."""
     lay_name = ind.get("layer")
     parcel_id = project.get("parcel_id")
     if lay_name not in layers or "parcel_id" not in layers[lay_name] or not parcel_id:
@@ -442,7 +444,9 @@ def predict_links(
     for pid, prj in zip(links["problem_id"], links["project_id"]):
         if prj not in lib.index or pid.split("|")[-1] not in known:
             continue
-        rows.append(predict_effect(pid, lib.loc[prj].to_dict() | {"project_id": prj}, layers, catalogue, indicators))
+        rows.append(
+            predict_effect(pid, lib.loc[prj].to_dict() | {"project_id": prj}, layers, catalogue, indicators)
+        )
     return pd.DataFrame(rows)
 
 
@@ -476,7 +480,9 @@ def remeasure(
     """
     y1 = eval_y1.set_index(["unit", "indicator"])
     status_of = projects.set_index("project_id")["status"] if len(projects) else pd.Series(dtype=str)
-    by_problem = links.groupby("problem_id")["project_id"].apply(sorted) if len(links) else pd.Series(dtype=object)
+    by_problem = (
+        links.groupby("problem_id")["project_id"].apply(sorted) if len(links) else pd.Series(dtype=object)
+    )
     year1 = int(eval_y1["year"].iloc[0]) if len(eval_y1) else None
     rows = []
     for r in problems_y0.itertuples(index=False):

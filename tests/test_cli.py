@@ -181,7 +181,9 @@ def test_site_contract(tmp_path, demo_gpkg):
 
 
 def test_site_exact_is_not_printed_as_greedy(tmp_path, demo_gpkg):
-    p = run("site", "--type", "kindergarten", "--k", "3", "--method", "exact", "--out", str(tmp_path / "e.csv"))
+    p = run(
+        "site", "--type", "kindergarten", "--k", "3", "--method", "exact", "--out", str(tmp_path / "e.csv")
+    )
     assert p.returncode == 0, p.stderr
     line = next(x for x in p.stdout.splitlines() if x.startswith("method="))
     fields = dict(kv.split("=", 1) for kv in line.split())

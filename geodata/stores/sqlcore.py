@@ -1184,6 +1184,8 @@ class SQLProjectStore(ProjectStore):
             Columns ``closure_id`` and the closure row's columns.
         """
         out = self._read(
-            lambda s: s.frame(f"SELECT closure_id, {self._CLOSURE_COLUMNS} FROM problem_closures ORDER BY closure_id")
+            lambda s: s.frame(
+                f"SELECT closure_id, {self._CLOSURE_COLUMNS} FROM problem_closures ORDER BY closure_id"
+            )
         )
         return out

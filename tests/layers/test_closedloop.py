@@ -24,7 +24,14 @@ from layers.healthcheck import evaluate, problems
 CRS = "EPSG:32650"
 CAT = load_catalogue()
 IND = [
-    {"key": "kg", "kind": "coverage", "type": "kindergarten", "unit": "%", "direction": "higher", "target": 0.9},
+    {
+        "key": "kg",
+        "kind": "coverage",
+        "type": "kindergarten",
+        "unit": "%",
+        "direction": "higher",
+        "target": 0.9,
+    },
     {
         "key": "danger",
         "kind": "count",
@@ -183,7 +190,9 @@ def test_predicted_effect_equals_engine_what_if(layers):
     model = survey_model(layers, CAT, year=2025, types=["kindergarten"])
     res = scenario(model, add=[(xy[0], xy[1], "kindergarten")])
     assert res.delta.iloc[0]["newly_served"] == eff["newly_served_total"]
-    assert share_by(res.model, "kindergarten", by="community_id").loc["C1", "served_share"] == eff["value_after"]
+    assert (
+        share_by(res.model, "kindergarten", by="community_id").loc["C1", "served_share"] == eff["value_after"]
+    )
 
 
 def test_predicted_effect_counts_only_the_unit(layers):
@@ -198,7 +207,9 @@ def test_cannot_predict_says_why(layers):
     pid = "2025|community|C1|kg"
     assert predict_effect(pid, _project(geometry_wkt=None), layers, CAT, IND)["reason"] == "no_geometry"
     wrong = predict_effect(pid, _project(name="新增社区卫生服务站"), layers, CAT, IND)
-    assert not wrong["predicted"] and wrong["reason"] == "wrong_facility" and wrong["detail"] == "health_station"
+    assert (
+        not wrong["predicted"] and wrong["reason"] == "wrong_facility" and wrong["detail"] == "health_station"
+    )
     other = predict_effect(pid, _project(name="改造", category="老旧小区改造"), layers, CAT, IND)
     assert other["reason"] == "no_facility"
     ratio = predict_effect("2025|community|C1|parking", _project(), layers, CAT, IND)
@@ -226,9 +237,7 @@ def test_predict_links_skips_unknown(layers):
 def test_remeasure_two_years(layers):
     p25 = problems(evaluate(layers, CAT, IND, year=2025, level="community"))
     ev26 = evaluate(layers, CAT, IND, year=2026, level="community")
-    lib = pd.DataFrame(
-        {"project_id": ["A", "B", "C"], "status": ["完工", "完工", "实施"]}
-    )
+    lib = pd.DataFrame({"project_id": ["A", "B", "C"], "status": ["完工", "完工", "实施"]})
     links = pd.DataFrame(
         {
             "problem_id": ["2025|community|C1|kg", "2025|community|C1|parking", "2025|community|C1|parking"],
@@ -238,7 +247,10 @@ def test_remeasure_two_years(layers):
     rm = remeasure(p25, ev26, links, lib).set_index("problem_id")
     # C2: k2 opened in 2026 → 100 % → propose 销号
     assert rm.loc["2025|community|C2|kg", "status"] == "propose_close"
-    assert rm.loc["2025|community|C2|kg", "value_y1"] == 1.0 and rm.loc["2025|community|C2|kg", "year_y1"] == 2026
+    assert (
+        rm.loc["2025|community|C2|kg", "value_y1"] == 1.0
+        and rm.loc["2025|community|C2|kg", "year_y1"] == 2026
+    )
     # C1: its only project is 完工 but coverage is still 50 % → flagged
     assert rm.loc["2025|community|C1|kg", "status"] == "complete_but_failing"
     assert rm.loc["2025|community|C1|kg", "all_done"]

@@ -122,7 +122,9 @@ def test_circle_needs_all_types():
 
 def test_checklist_and_gap_ranking():
     # a nursery far from everyone makes the nursery item evaluable (and missing everywhere)
-    fac = gpd.GeoDataFrame(pd.concat([FAC, _fac([("n1", "nursery", -5000, -5000)])], ignore_index=True), crs=CRS)
+    fac = gpd.GeoDataFrame(
+        pd.concat([FAC, _fac([("n1", "nursery", -5000, -5000)])], ignore_index=True), crs=CRS
+    )
     m = build_model(RES, fac, catalogue=CAT)
     cl = community_checklist(m)
     # community A: 2/3 of residents within 300 m of a kindergarten → present

@@ -49,7 +49,12 @@ def test_reopen_keeps_the_log(cstore):
     with pytest.raises(ProjectError, match="not closed"):
         cstore.reopen_problem(PID, editor="李工")
     cstore.close_problem(
-        PID, closed_in_year=2026, value_before=float("nan"), value_after=1.0, remeasure_passed=True, editor="李工"
+        PID,
+        closed_in_year=2026,
+        value_before=float("nan"),
+        value_after=1.0,
+        remeasure_passed=True,
+        editor="李工",
     )
     cstore.reopen_problem(PID, editor="王工", note="复核发现数据错误")
     assert cstore.closures().empty
