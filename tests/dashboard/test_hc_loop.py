@@ -52,7 +52,10 @@ def test_editor_confirms_a_closing(editor_app, demo_gpkg):
     assert _metric(at, "建议销号") == proposals - 1 and _metric(at, "已销号") == 1
     closed = open_store(workspace=load_workspace(demo_gpkg)).closures()
     assert len(closed) == 1 and closed.iloc[0]["editor"] == "tester" and closed.iloc[0]["note"] == "复查达标"
-    assert closed.iloc[0]["problem_id"].startswith("2025|community|") and closed.iloc[0]["closed_in_year"] == 2026
+    assert (
+        closed.iloc[0]["problem_id"].startswith("2025|community|")
+        and closed.iloc[0]["closed_in_year"] == 2026
+    )
     assert closed.iloc[0]["override"] == 0
 
 
