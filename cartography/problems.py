@@ -129,7 +129,9 @@ def problem_map(
             ).add_to(group)
         group.add_to(m)
         items.append((SITE_COLOUR, t("loop.map.sites", L), "dot"))
-    items += _city_frame(m, ws, L)
+    # the city frame (outlines, labels); only its boundary legend items: the street styles are left out so
+    # the legend stays clear of the selected unit on a half-width map
+    items += [i for i in _city_frame(m, ws, L) if i[-1] == "outline"]
     mapkit.legend_html(t("loop.map.legend", L), items).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     target = sel if len(sel) else ws["compounds"]

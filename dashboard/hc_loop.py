@@ -83,38 +83,36 @@ def problem_panel(ws, ev, row: dict, level: str, lib: pd.DataFrame, linked_ids: 
         {k: row[k] for k in ("problem_id", "level", "unit", "indicator", "year", "affected", "population")},
     )
     linked = lib[lib["project_id"].isin(linked_ids)] if len(lib) else lib
-    left, right = st.columns([3, 2], gap="medium")
-    with left:
-        st_folium(
-            problem_map(
-                ws,
-                ev,
-                level,
-                row["indicator"],
-                L,
-                selected_unit=row["unit"],
-                problem_geometry=size["problem_geometry"],
-                sites=_sites(linked) if len(linked) else None,
-            ),
-            key=f"loop_map_{L}_{level}",
-            height=460,
-            use_container_width=True,
-            returned_objects=[],
-        )
-    with right:
-        st.markdown(f"**{t('loop.size.title', L)}**")
-        c = st.columns(3)
-        c[0].metric(t("loop.size.residents", L), f"{size['residents']:,.0f}")
-        c[1].metric(t("loop.size.households", L), f"{size['households']:,}")
-        c[2].metric(t(f"loop.size.area.{size['area_kind']}", L), _area_ha(size["area_m2"]))
-        st.caption(t("loop.size.note", L))
+    st.markdown(f"**{t('loop.size.title', L)}**")
+    c = st.columns(3)
+    c[0].metric(t("loop.size.residents", L), f"{size['residents']:,.0f}")
+    c[1].metric(t("loop.size.households", L), f"{size['households']:,}")
+    c[2].metric(t(f"loop.size.area.{size['area_kind']}", L), _area_ha(size["area_m2"]))
+    st.caption(t("loop.size.note", L))
+    st_folium(
+        problem_map(
+            ws,
+            ev,
+            level,
+            row["indicator"],
+            L,
+            selected_unit=row["unit"],
+            problem_geometry=size["problem_geometry"],
+            sites=_sites(linked) if len(linked) else None,
+        ),
+        # one component per problem: a new selection is drawn fitted to its unit
+        key=f"loop_map_{L}_{level}_{abs(hash(pid))}",
+        height=520,
+        use_container_width=True,
+        returned_objects=[],
+    )
     _effects(ws, pid, row, linked, L)
 
 
 def _effects(ws, pid: str, row: pd.Series, linked: pd.DataFrame, L: str) -> None:
     st.markdown(f"**{t('loop.effect.title', L)}**")
     if linked.empty:
-        st.info(t("loop.effect.none", L))
+        st.caption(t("loop.effect.none", L))
         return
     cat = common.catalogue()
     uom = row["unit_of_measure"]
@@ -161,7 +159,7 @@ def _effects(ws, pid: str, row: pd.Series, linked: pd.DataFrame, L: str) -> None
                 }
             )
     st.dataframe(pd.DataFrame(out), hide_index=True, width="stretch")
-    with st.expander(t("hc.tab.defs", L)):
+    with st.expander(t("loop.effect.method_title", L)):
         st.caption(t("loop.effect.method", L))
 
 
@@ -188,6 +186,14 @@ def _table(rm: pd.DataFrame, unames, names, uom_of, L: str) -> pd.DataFrame:
     )
 
 
+def _show(df: pd.DataFrame, L: str) -> None:
+    """A table, or "无 / None" (Streamlit's own empty-table text is English only)."""
+    if df.empty:
+        st.caption(t("loop.none", L))
+    else:
+        st.dataframe(df, hide_index=True, width="stretch")
+
+
 def review_panel(ws, ind, y0: int, year: int, level: str, L: str) -> None:
     """复查销号: proposals with a confirm button (editors), flagged problems, closed problems with who / when."""
     st.subheader(t("loop.review.title", L))
@@ -211,13 +217,13 @@ def review_panel(ws, ind, y0: int, year: int, level: str, L: str) -> None:
     c[2].metric(t("loop.metric.carried", L), f"{int((open_rm['status'] == 'carried_over').sum()):,}")
     c[3].metric(t("loop.metric.closed", L), f"{len(closed):,}")
     st.markdown(f"**{t('loop.proposals', L)}**")
-    st.dataframe(_table(props, unames, names, uom_of, L), hide_index=True, width="stretch")
+    _show(_table(props, unames, names, uom_of, L), L)
     if not auth.can_edit():
         st.caption(t("loop.viewer", L))
     elif len(props):
         _confirm(store, props, year, unames, names, L)
     st.markdown(f"**{t('loop.flagged', L)}**")
-    st.dataframe(_table(flagged, unames, names, uom_of, L), hide_index=True, width="stretch")
+    _show(_table(flagged, unames, names, uom_of, L), L)
     if auth.is_admin():
         _override(
             store,

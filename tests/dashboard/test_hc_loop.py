@@ -37,6 +37,10 @@ def test_ledger_shows_size_and_predicted_effect(editor_app):
     row = effects.iloc[0]
     assert row["按设施测算"] == "幼儿园" and int(row["本单元新增覆盖居民（人）"].replace(",", "")) > 0
     assert row["现状值"] != row["实施后"]
+    # a 老旧小区改造 project on the pre-2000 households share: no number, the reason instead
+    at.selectbox(key="hc_problem@zh").set_value("2026|community|C0046|old_housing_share").run()
+    effects = next(d.value for d in at.dataframe if "本单元新增覆盖居民（人）" in d.value.columns)
+    assert effects["说明"].str.startswith("无法测算").all() and (effects["实施后"] == "—").all()
 
 
 def test_editor_confirms_a_closing(editor_app, demo_gpkg):
