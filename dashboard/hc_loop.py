@@ -321,7 +321,7 @@ def _closed_table(store, closed: pd.DataFrame, unames, names, uom_of, L: str) ->
     )
     if not auth.can_edit():
         return
-    c1, c2 = st.columns([3, 1])
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     pick = c1.selectbox(
         t("loop.reopen.pick", L),
         closed["problem_id"].tolist(),
