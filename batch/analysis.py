@@ -69,6 +69,8 @@ def _coverage_workspace(args: argparse.Namespace) -> int:
     model = coverage_model(ws, load_catalogue(), mode=args.mode)
     gaps = gap_ranking(model).reset_index()
     gaps["missing"] = gaps["missing"].map(", ".join)
+    # 完整社区 items the data cannot evaluate ("cannot evaluate: needs data", not passed)
+    gaps["unevaluated"] = gaps["unevaluated"].map(", ".join)
     sheets = {
         "by_type": type_summary(model),
         "by_type_district": type_summary(model, by="district_adcode"),

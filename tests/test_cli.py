@@ -125,7 +125,9 @@ def test_coverage_workspace_xlsx(tmp_path, demo_gpkg):
     assert p.returncode == 0, p.stderr
     sheets = pd.read_excel(out, sheet_name=None)
     assert {"by_type", "gap_communities", "notes"} <= set(sheets)
-    assert len(sheets["by_type"]) == 19 and set(sheets["by_type"]["mode"]) == {"euclidean"}
+    assert len(sheets["by_type"]) == 22 and set(sheets["by_type"]["mode"]) == {"euclidean"}
+    # the demo has no supermarket, delivery point or activity ground: those items cannot be evaluated
+    assert sheets["gap_communities"]["unevaluated"].str.contains("supermarket").all()
 
 
 def test_layout_map_html(tmp_path):

@@ -65,6 +65,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "测算方法：项目视为在其位置（几何代表点）于体检年度新开的一处设施，由体检引擎重新评价该指标，并由情景分析引擎计算新增覆盖居民（直线距离、目录半径）。项目库没有“设施类型”字段：项目名称含设施名称时（如选址页生成的“新增幼儿园（选址…）”）按该设施测算；否则按类别——“完整社区配套”视为提供其所对应覆盖类指标的设施，“停车设施”为公共停车场；危旧房/预制板治理项目视为其地块在体检年度完成治理。",
         "Method: the project is treated as a facility opened in the survey year at its site (the representative point of its geometry); the health-check engine re-evaluates the indicator and the what-if engine counts the newly served residents (straight line, catalogue radius). The library has no facility-type field: a project whose name names a facility (e.g. the siting page's '新增幼儿园（选址…）') is that facility; otherwise its category decides — 完整社区配套 provides the facility of the coverage indicator it is linked to, 停车设施 a public car park; a dangerous-housing / precast-slab project counts its parcel as completed in the survey year.",
     ),
+    # 完整社区 items without data (coverage page gap table)
+    "loop.col.unevaluated": ("无法评价：缺少数据", "Cannot evaluate: needs data"),
     # re-measure and closing
     "loop.review.title": ("复查销号", "Re-measure and close"),
     "loop.review.caption": (
