@@ -69,3 +69,19 @@ def test_viewer_sees_no_closing_button(demo_gpkg, tmp_path, monkeypatch):
     keys = {b.key for b in at.button}
     assert "loop_confirm" not in keys and "loop_confirm_all" not in keys and "loop_reopen_btn" not in keys
     assert any("只读账号" in c.value for c in at.caption)
+
+
+def test_admin_override_needs_a_note(demo_gpkg, tmp_path, monkeypatch):
+    from geodata.workspace import load_workspace
+
+    at = _app("admin", tmp_path, monkeypatch)
+    at.button(key="loop_override").click().run()  # no note: refused with a message, nothing stored
+    assert not at.exception and any("复查未达标" in e.value for e in at.error)
+    store = open_store(workspace=load_workspace(demo_gpkg))
+    assert store.closures().empty
+    at.text_input(key="loop_ov_note").input("纳入下年度计划，经批准销号").run()
+    at.button(key="loop_override").click().run()
+    assert not at.exception, at.exception
+    closed = store.closures()
+    assert len(closed) == 1 and closed.iloc[0]["override"] == 1
+    assert closed.iloc[0]["note"] == "纳入下年度计划，经批准销号"
