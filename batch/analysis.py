@@ -69,6 +69,8 @@ def _coverage_workspace(args: argparse.Namespace) -> int:
     model = coverage_model(ws, load_catalogue(), mode=args.mode)
     gaps = gap_ranking(model).reset_index()
     gaps["missing"] = gaps["missing"].map(", ".join)
+    # 完整社区 items the data cannot evaluate ("cannot evaluate: needs data", not passed)
+    gaps["unevaluated"] = gaps["unevaluated"].map(", ".join)
     sheets = {
         "by_type": type_summary(model),
         "by_type_district": type_summary(model, by="district_adcode"),
@@ -170,11 +172,15 @@ def cmd_site(args: argparse.Namespace) -> int:
     lonlat = gpd_points_lonlat(xy[plan.best.chosen])
     table["lon"], table["lat"] = lonlat[:, 0].round(6), lonlat[:, 1].round(6)
     write_csv(table, args.out)
-    exact = f"{plan.exact.objective:.0f}" if plan.exact is not None else "-"
+    # with --method exact, plan.greedy holds the exact result: never print it under the word "greedy"
+    ran_greedy = args.method in ("greedy", "both")
+    ran_exact = plan.exact is not None or args.method == "exact"
+    greedy_v = f"{plan.greedy.objective:.0f}" if ran_greedy else "-"
+    exact_v = (plan.exact or plan.greedy).objective if ran_exact else None
+    exact = f"{exact_v:.0f}" if exact_v is not None else "-"
+    gap = plan.gap_pct if (ran_greedy and plan.gap_pct is not None) else "-"
     print(f"type={args.type} radius_m={plan.radius_m:g} candidates={len(xy)} k={args.k} weight={args.weight}")
-    print(
-        f"greedy={plan.greedy.objective:.0f} exact={exact} gap_pct={plan.gap_pct if plan.gap_pct is not None else '-'}"
-    )
+    print(f"method={args.method} greedy={greedy_v} exact={exact} gap_pct={gap}")
     print(f"new_served={int(round(plan.best.objective))}")
     return 0
 

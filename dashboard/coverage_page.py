@@ -215,6 +215,7 @@ def _gap_table(model, ws, selection: str, L: str) -> pd.DataFrame:
             t("col.unserved_pop", L): g["unserved_pop"].round(0).astype(int).to_numpy(),
             t("col.missing_count", L): g["missing_count"].to_numpy(),
             t("col.missing", L): g["missing"].map(names).to_numpy(),
+            t("loop.col.unevaluated", L): g["unevaluated"].map(names).to_numpy(),
             t("col.mode", L): t(f"mode.{model.mode}", L),
         }
     )

@@ -7,7 +7,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from cartography.maps import grade_map
-from dashboard import auth, common, hc_equity, hc_records, state
+from dashboard import auth, common, hc_equity, hc_loop, hc_records, state
 from geodata.indicators import load_indicators
 from geodata.stores import ProjectError
 from i18n import format_value, t
@@ -117,16 +117,25 @@ def _ledger_tab(ws, ev, ind, level: str, L: str) -> None:
     pid = common.kept(
         st.selectbox,
         t("hc.pick_problem", L),
-        shown["problem_id"].head(300).tolist(),
+        _pickable(shown),
         key="hc_problem",
         by_language=True,
         format_func=lambda p: f"{unames.get(p.split('|')[2], p.split('|')[2])} · {names[p.split('|')[3]]}",
     )
     lib = store.list()
+    current = set(store.problem_links().query("problem_id == @pid")["project_id"]) if len(lib) else set()
+    hc_loop.problem_panel(
+        ws,
+        ev,
+        shown.set_index("problem_id").loc[pid].to_dict() | {"problem_id": pid},
+        level,
+        lib,
+        sorted(current),
+        L,
+    )
     if not auth.can_edit():
         _orphans(lib, store, led, L)
         return
-    current = set(store.problem_links().query("problem_id == @pid")["project_id"]) if len(lib) else set()
     editor = common.editor()
     chosen = st.multiselect(
         t("hc.link", L),
@@ -160,6 +169,13 @@ def _ledger_tab(ws, ev, ind, level: str, L: str) -> None:
     except ProjectError as err:
         st.error(t("hc.store_error", L, why=common.md_escape(err)))
     _orphans(lib, store, led, L)
+
+
+def _pickable(shown: pd.DataFrame) -> list[str]:
+    """The 300 worst problems, then every linked problem beyond them (so each link can be looked at)."""
+    head = shown["problem_id"].head(300).tolist()
+    rest = shown.iloc[300:]
+    return head + rest.loc[rest["linked"], "problem_id"].tolist()
 
 
 def _orphans(lib, store, led, L: str) -> None:
@@ -225,6 +241,7 @@ def _review_tab(ws, ev1, ind, year: int, years: list[int], level: str, L: str) -
         hide_index=True,
         width="stretch",
     )
+    hc_loop.review_panel(ws, ind, y0, year, level, L)
 
 
 def _definition(d: dict, L: str) -> str:

@@ -10,6 +10,7 @@ from i18n.tables import (
     common,
     coverage,
     equity,
+    hc_loop,
     hc_records,
     hc_report,
     health,
@@ -42,6 +43,7 @@ _TABLES = (
     hc_report,
     hc_records,
     scenarios,
+    hc_loop,
 )
 
 

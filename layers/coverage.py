@@ -417,14 +417,41 @@ def circle_summary(model: CoverageModel, *, by: str | None = None) -> pd.DataFra
     return out
 
 
+def evaluable_requirements(model: CoverageModel) -> list[tuple[tuple[str, ...], list[str]]]:
+    """Split the 完整社区 requirements into those the workspace can evaluate and those it cannot.
+
+    A requirement can be evaluated when at least one of its facility types is computed in the model *and*
+    has at least one facility in the model's data; otherwise it "cannot evaluate: needs data" (e.g. no
+    delivery points were ever recorded) — which is not the same as "missing".
+
+    Parameters
+    ----------
+    model : CoverageModel
+        The coverage model.
+
+    Returns
+    -------
+    list of (tuple of str, list of str)
+        For every requirement in catalogue order: the requirement and the list of its types that can be
+        used (empty when the requirement cannot be evaluated).
+    """
+    present = set(model.facilities["type"]) if len(model.facilities) else set()
+    return [
+        (req, [t for t in req if t in model.distance_m and t in present])
+        for req in model.catalogue.complete_community
+    ]
+
+
 def community_checklist(
     model: CoverageModel, *, by: str = "community_id", present_share: float = PRESENT_SHARE
 ) -> pd.DataFrame:
-    """Build the 完整社区 checklist per community: served share of each requirement and which are missing.
+    """Build the 完整社区 checklist per community, item by item (完整居住社区建设标准（试行）, 2020).
 
-    A requirement (tuple of acceptable types, e.g. convenience OR market) counts as present when the
-    population-weighted share of residents within radius of any of its types is ≥ ``present_share``.
-    Requirements with no type computed in the model are not evaluated and do not appear in the table.
+    A requirement (tuple of acceptable types, e.g. pocket park OR park for 公共绿地) counts as present when
+    the population-weighted share of residents within radius of any of its types is ≥ ``present_share``.
+    A requirement none of whose types has a facility in the data (or is computed in the model) cannot be
+    evaluated: its share is NaN, it is listed in ``unevaluated`` and it does not pass (it is not counted
+    in ``missing`` either — "needs data" is not "missing").
 
     Parameters
     ----------
@@ -438,9 +465,11 @@ def community_checklist(
     Returns
     -------
     pandas.DataFrame
-        Indexed by the ``by`` key; one ``share_<types>`` column (0…1; types joined by "/") per evaluated
-        requirement, ``missing`` (list of the requirement names below ``present_share``) and
-        ``missing_count`` (int).
+        Indexed by the ``by`` key; one ``share_<types>`` column (0…1, NaN when not evaluable; types joined
+        by "/") per requirement, ``missing`` (list of the evaluated requirement names below
+        ``present_share``), ``missing_count`` (int), ``unevaluated`` (list of the requirement names that
+        cannot be evaluated, the same for every row), ``unevaluated_count`` (int) and ``passed_count``
+        (int, requirements present).
 
     Raises
     ------
@@ -449,30 +478,36 @@ def community_checklist(
     """
     keys = model.groups[by]
     rows = {}
-    missing_lists = None
-    for req in model.catalogue.complete_community:
-        types = [t for t in req if t in model.distance_m]
+    unevaluated = []
+    index = _agg(model.population, np.zeros(len(model.population), dtype=bool), keys.rename(by)).index
+    for req, types in evaluable_requirements(model):
+        name = "/".join(req)
         if not types:
+            unevaluated.append(name)
+            rows[name] = pd.Series(np.nan, index=index)
             continue
         served = np.zeros(len(model.population), dtype=bool)
         for t in types:
             served |= model.served(t)
-        share = _agg(model.population, served, keys.rename(by))["served_share"]
-        rows["/".join(req)] = share
-    table = pd.DataFrame(rows)
-    missing = table < present_share
-    table["missing"] = [[c for c in table.columns if m[c]] for _, m in missing.iterrows()]
-    missing_lists = table.pop("missing")
+        rows[name] = _agg(model.population, served, keys.rename(by))["served_share"]
+    table = pd.DataFrame(rows, index=index)
+    evaluated = [c for c in table.columns if c not in unevaluated]
+    missing = table[evaluated] < present_share
+    missing_lists = [[c for c in evaluated if m[c]] for _, m in missing.iterrows()]
     table.columns = [f"share_{c}" for c in table.columns]
     table["missing"] = missing_lists
-    table["missing_count"] = table["missing"].map(len)
+    table["missing_count"] = table["missing"].map(len).astype(int)
+    table["unevaluated"] = [list(unevaluated) for _ in range(len(table))]
+    table["unevaluated_count"] = len(unevaluated)
+    table["passed_count"] = len(evaluated) - table["missing_count"]
     return table
 
 
 def resident_missing_count(model: CoverageModel) -> np.ndarray:
-    """Count, per resident, the 完整社区 requirements not within radius.
+    """Count, per resident, the evaluable 完整社区 requirements not within radius.
 
-    Requirements with no type computed in the model are not counted.
+    Requirements that cannot be evaluated (no facility of their types in the data, see
+    :func:`evaluable_requirements`) are not counted.
 
     Parameters
     ----------
@@ -485,8 +520,7 @@ def resident_missing_count(model: CoverageModel) -> np.ndarray:
         Shape (n,) int64 number of requirements none of whose types is within radius (0 = all reached).
     """
     count = np.zeros(len(model.population), dtype=np.int64)
-    for req in model.catalogue.complete_community:
-        types = [t for t in req if t in model.distance_m]
+    for _req, types in evaluable_requirements(model):
         if not types:
             continue
         served = np.zeros(len(model.population), dtype=bool)

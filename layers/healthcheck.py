@@ -181,7 +181,8 @@ def evaluate(layers: dict, catalogue, indicators: list[dict], *, year: int, leve
         elif d["kind"] == "complete":
             cl = community_checklist(model, by=key)
             n_req = len(catalogue.complete_community)
-            values = 1 - cl["missing_count"] / n_req
+            # an item that cannot be evaluated (no data) does not pass (完整居住社区建设标准（试行）, 2020)
+            values = 1 - (cl["missing_count"] + cl["unevaluated_count"]) / n_req
             affected = pop.reindex(values.index).where(values < 1, 0.0)
         elif d["kind"] == "ratio":
             lay = layers[d["layer"]].to_crs(ANALYSIS_CRS)

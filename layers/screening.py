@@ -4,7 +4,14 @@ Method (stated in the UI): every criterion is computed per parcel in a metric CR
 normalised** over the parcels screened to 0…1 (``(v - min) / (max - min)``; for "lower is better"
 criteria ``(max - v) / (max - min)``; a criterion with max = min contributes 0 to every parcel).
 Score = 100 × Σ wᵢ·nᵢ / Σ wᵢ, and each parcel's contribution of criterion i is 100 × wᵢ·nᵢ / Σ wᵢ, so the
-contributions add up to the score. Ranks are by score (descending), ties broken by ``parcel_id``.
+contributions add up to the score. Ranks are by score (descending; scores equal to 9 decimals tie), ties
+broken by ``parcel_id``.
+
+Rounding: :func:`criteria_table` rounds some raw criteria *before* they are normalised, so the scores are
+computed from the rounded values shown to the planner: ``residents_500m`` and ``unserved_500m`` to whole
+residents, ``missing_items`` to 2 decimals, ``metro_distance_m`` to whole metres and ``area_m2`` to whole
+square metres; ``age_years``, ``safety``, ``elderly_share_500m`` and ``parking_shortage`` are not rounded.
+Two parcels whose raw values differ by less than the rounding therefore get the same normalised value.
 Criteria and their sources: ../shared/DOMAIN.md §3 (screening criteria planners use).
 """
 

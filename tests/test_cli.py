@@ -125,7 +125,9 @@ def test_coverage_workspace_xlsx(tmp_path, demo_gpkg):
     assert p.returncode == 0, p.stderr
     sheets = pd.read_excel(out, sheet_name=None)
     assert {"by_type", "gap_communities", "notes"} <= set(sheets)
-    assert len(sheets["by_type"]) == 19 and set(sheets["by_type"]["mode"]) == {"euclidean"}
+    assert len(sheets["by_type"]) == 22 and set(sheets["by_type"]["mode"]) == {"euclidean"}
+    # the demo has no supermarket, delivery point or activity ground: those items cannot be evaluated
+    assert sheets["gap_communities"]["unevaluated"].str.contains("supermarket").all()
 
 
 def test_layout_map_html(tmp_path):
@@ -178,6 +180,17 @@ def test_site_contract(tmp_path, demo_gpkg):
     assert abs(sites["newly_served"].sum() - int(last.split("=")[1])) <= 1
     bad = run("site", "--type", "nope", "--k", "3", "--out", str(tmp_path / "x.csv"))
     assert bad.returncode != 0 and "unknown facility type" in bad.stderr
+
+
+def test_site_exact_is_not_printed_as_greedy(tmp_path, demo_gpkg):
+    p = run(
+        "site", "--type", "kindergarten", "--k", "3", "--method", "exact", "--out", str(tmp_path / "e.csv")
+    )
+    assert p.returncode == 0, p.stderr
+    line = next(x for x in p.stdout.splitlines() if x.startswith("method="))
+    fields = dict(kv.split("=", 1) for kv in line.split())
+    assert fields["method"] == "exact" and fields["greedy"] == "-" and fields["gap_pct"] == "-"
+    assert int(fields["exact"]) == int(p.stdout.strip().splitlines()[-1].split("=")[1])
 
 
 def test_ledger_contract(tmp_path, demo_gpkg):

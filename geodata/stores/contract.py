@@ -782,3 +782,94 @@ class ProjectStore(ABC):
     @abstractmethod
     def scenario_log(self) -> pd.DataFrame:
         """Return the scenario change log: ``ts, editor, name, action, detail``."""
+
+    # -------------------------------------------------------------------------------- 城市体检 销号 (closed loop)
+    @abstractmethod
+    def close_problem(
+        self,
+        problem_id: str,
+        *,
+        closed_in_year: int,
+        value_before: float | None,
+        value_after: float | None,
+        remeasure_passed: bool,
+        editor: str,
+        note: str = "",
+        admin: bool = False,
+    ) -> dict:
+        """Close (销号) a 问题台账 problem after the next survey year's re-measure, with audit.
+
+        Parameters
+        ----------
+        problem_id : str
+            The problem key ``"year|level|unit|indicator"``.
+        closed_in_year : int
+            The survey year whose re-measure closes it.
+        value_before, value_after : float or None
+            The indicator's value in the problem's year and in ``closed_in_year`` (indicator unit).
+        remeasure_passed : bool
+            Whether the re-measure of ``closed_in_year`` meets the target.
+        editor : str
+            Who closes it (required).
+        note : str, default ""
+            Remark; required when an admin overrides a failing re-measure.
+        admin : bool, default False
+            The editor is an admin (may close a failing problem with a note).
+
+        Returns
+        -------
+        dict
+            The closure row (``problem_id, action, closed_in_year, value_before, value_after, editor, ts,
+            note, override``).
+
+        Raises
+        ------
+        ProjectError
+            When the re-measure fails and this is not an admin override with a note, or the problem is
+            already closed.
+        """
+
+    @abstractmethod
+    def reopen_problem(self, problem_id: str, *, editor: str, note: str = "") -> dict:
+        """Reopen a closed problem (audited; the closing row stays in the log).
+
+        Parameters
+        ----------
+        problem_id : str
+            The problem key.
+        editor : str
+            Who reopens it (required).
+        note : str, default ""
+            Why.
+
+        Returns
+        -------
+        dict
+            The reopening row.
+
+        Raises
+        ------
+        ProjectError
+            When the problem is not closed.
+        """
+
+    @abstractmethod
+    def closures(self) -> pd.DataFrame:
+        """Return the problems closed now (the last action of each is a close).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``problem_id, closed_in_year, value_before, value_after, editor, ts, note, override``.
+        """
+
+    @abstractmethod
+    def closure_log(self) -> pd.DataFrame:
+        """Return every close and reopen, oldest first.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``closure_id, problem_id, action, closed_in_year, value_before, value_after, editor, ts,
+            note, override``.
+        """

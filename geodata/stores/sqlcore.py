@@ -1466,3 +1466,173 @@ class SQLProjectStore(ProjectStore):
             Columns ``ts, editor, name, action, detail``.
         """
         return self._read(lambda s: s.frame("SELECT * FROM scenario_log ORDER BY ts, name"))
+
+    # -------------------------------------------------------------------------------- 城市体检 销号 (closed loop)
+    _CLOSURE_COLUMNS = (
+        "problem_id, action, closed_in_year, value_before, value_after, editor, ts, note, override"
+    )
+
+    @staticmethod
+    def _closure_state(s: Session, problem_id: str) -> str | None:
+        return s.scalar(
+            "SELECT action FROM problem_closures WHERE problem_id = ? ORDER BY closure_id DESC LIMIT 1",
+            (problem_id,),
+        )
+
+    @staticmethod
+    def _clean_closure_text(problem_id: str, note: str) -> tuple[str, str]:
+        problem_id, note = str(problem_id or "").strip(), str(note or "").strip()
+        if not problem_id:
+            raise ProjectValidationError(["problem_id: 不能为空 / must not be empty"])
+        for field, v in (("problem_id", problem_id), ("note", note)):
+            if "\x00" in v:
+                raise ProjectValidationError([f"{field}: 含有空字符（NUL） / contains a NUL byte"])
+        return problem_id, note
+
+    def _log_closure(self, s: Session, row: dict) -> dict:
+        s.execute(
+            f"INSERT INTO problem_closures ({self._CLOSURE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            tuple(row[c.strip()] for c in self._CLOSURE_COLUMNS.split(",")),
+        )
+        return row
+
+    def close_problem(
+        self,
+        problem_id: str,
+        *,
+        closed_in_year: int,
+        value_before: float | None,
+        value_after: float | None,
+        remeasure_passed: bool,
+        editor: str,
+        note: str = "",
+        admin: bool = False,
+    ) -> dict:
+        """Close (销号) a problem after its re-measure, with audit (see :class:`ProjectStore`).
+
+        Parameters
+        ----------
+        problem_id : str
+            The problem key.
+        closed_in_year : int
+            The survey year of the re-measure.
+        value_before, value_after : float or None
+            Indicator values (NaN is stored as NULL).
+        remeasure_passed : bool
+            Whether the re-measure meets the target.
+        editor : str
+            Who closes it.
+        note : str, default ""
+            Remark; required for an admin override.
+        admin : bool, default False
+            The editor is an admin.
+
+        Returns
+        -------
+        dict
+            The closure row.
+
+        Raises
+        ------
+        ProjectError
+            Failing re-measure without an admin note, or already closed.
+        """
+        editor = require_editor(editor)
+        problem_id, note = self._clean_closure_text(problem_id, note)
+        if not remeasure_passed and not (admin and note):
+            raise ProjectError(
+                "复查未达标，不能销号（管理员可填写说明后强制销号） / the re-measure still fails: it cannot be "
+                "closed (an admin may override with a note)"
+            )
+
+        def number(v):
+            return None if v is None or (isinstance(v, float) and v != v) else float(v)
+
+        row = {
+            "problem_id": problem_id,
+            "action": "close",
+            "closed_in_year": int(closed_in_year),
+            "value_before": number(value_before),
+            "value_after": number(value_after),
+            "editor": editor,
+            "ts": now_text(),
+            "note": note,
+            "override": 0 if remeasure_passed else 1,
+        }
+
+        def work(s: Session) -> dict:
+            if self._closure_state(s, problem_id) == "close":
+                raise ProjectError(f"问题已销号 / the problem is already closed ({problem_id})")
+            return self._log_closure(s, row)
+
+        return self._in_transaction(work)
+
+    def reopen_problem(self, problem_id: str, *, editor: str, note: str = "") -> dict:
+        """Reopen a closed problem (audited).
+
+        Parameters
+        ----------
+        problem_id : str
+            The problem key.
+        editor : str
+            Who reopens it.
+        note : str, default ""
+            Why.
+
+        Returns
+        -------
+        dict
+            The reopening row.
+
+        Raises
+        ------
+        ProjectError
+            When the problem is not closed.
+        """
+        editor = require_editor(editor)
+        problem_id, note = self._clean_closure_text(problem_id, note)
+
+        def work(s: Session) -> dict:
+            if self._closure_state(s, problem_id) != "close":
+                raise ProjectError(f"问题未销号 / the problem is not closed ({problem_id})")
+            last = s.one(
+                "SELECT closed_in_year, value_before, value_after FROM problem_closures WHERE problem_id = ?"
+                " ORDER BY closure_id DESC LIMIT 1",
+                (problem_id,),
+            )
+            row = {"problem_id": problem_id, "action": "reopen", "editor": editor, "ts": now_text()}
+            return self._log_closure(s, row | dict(last) | {"note": note, "override": 0})
+
+        return self._in_transaction(work)
+
+    def closures(self) -> pd.DataFrame:
+        """Return the problems closed now.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``problem_id, closed_in_year, value_before, value_after, editor, ts, note, override``.
+        """
+        cols = "problem_id, closed_in_year, value_before, value_after, editor, ts, note, override"
+        out = self._read(
+            lambda s: s.frame(
+                f"SELECT {cols} FROM problem_closures c WHERE action = 'close' AND closure_id = "
+                "(SELECT max(closure_id) FROM problem_closures WHERE problem_id = c.problem_id) ORDER BY ts"
+            )
+        )
+        return out if len(out.columns) else pd.DataFrame(columns=[c.strip() for c in cols.split(",")])
+
+    def closure_log(self) -> pd.DataFrame:
+        """Return every close and reopen, oldest first.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``closure_id`` and the closure row's columns.
+        """
+        out = self._read(
+            lambda s: s.frame(
+                f"SELECT closure_id, {self._CLOSURE_COLUMNS} FROM problem_closures ORDER BY closure_id"
+            )
+        )
+        return out

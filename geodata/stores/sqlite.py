@@ -65,6 +65,14 @@ MIGRATIONS = (
     CREATE TABLE IF NOT EXISTS scenario_log (
         ts TEXT NOT NULL, editor TEXT NOT NULL, name TEXT NOT NULL, action TEXT NOT NULL, detail TEXT);
     """,
+    # 城市体检 销号 (closed loop, issue 17): append-only close / reopen log of ledger problems
+    """
+    CREATE TABLE IF NOT EXISTS problem_closures (
+        closure_id INTEGER PRIMARY KEY AUTOINCREMENT, problem_id TEXT NOT NULL, action TEXT NOT NULL,
+        closed_in_year INTEGER, value_before REAL, value_after REAL, editor TEXT NOT NULL, ts TEXT NOT NULL,
+        note TEXT NOT NULL DEFAULT '', override INTEGER NOT NULL DEFAULT 0);
+    CREATE INDEX IF NOT EXISTS problem_closures_problem ON problem_closures(problem_id, closure_id);
+    """,
 )
 
 SQLITE = Dialect(

@@ -46,8 +46,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "Share of residents within the radius of {what} (straight line)",
     ),
     "hc.kind.complete": (
-        "完整社区配套项达标比例（社区内≥50%居民在半径内视为具备该项）",
-        "Share of the complete-community items a unit has (an item counts when ≥50 % of residents are within its radius)",
+        "完整社区配套项达标比例（《完整居住社区建设标准（试行）》建科规〔2020〕7号，逐项；社区内≥50%居民在半径内视为具备该项；缺少数据无法评价的项目不计为达标）",
+        "Share of the complete-community items a unit has (trial standard 建科规〔2020〕7号, 2020, item by item; an item counts when ≥50 % of residents are within its radius; an item that cannot be evaluated for lack of data does not pass)",
     ),
     "hc.kind.ratio": (
         "图层要素分子之和与分母之和的比值",

@@ -8,12 +8,25 @@ from geodata.errors import DataValidationError
 
 def test_domain_table_values():
     c = load_catalogue()
-    assert len(c.types) == 19
+    assert len(c.types) == 22
     assert c.radius_m("kindergarten") == 300 and c.radius_m("primary_school") == 500
     assert c.radius_m("middle_school") == 1000 and c.radius_m("metro_station") == 800
     assert c.types["nursery"].assumption and not c.types["kindergarten"].assumption
     assert set(c.circle_types("10min")) == {"primary_school", "park", "market"}
-    assert ("convenience", "market") in c.complete_community and len(c.complete_community) == 6
+    # 完整居住社区建设标准（试行）(建科规〔2020〕7号, 2020), item by item; a convenience store is not the supermarket
+    assert len(c.complete_community) == 9 and ("supermarket",) in c.complete_community
+    assert not any("convenience" in req for req in c.complete_community)
+    assert {("delivery",), ("activity_ground",), ("pocket_park", "park")} <= set(c.complete_community)
+
+
+def test_every_basis_is_cited():
+    c = load_catalogue()
+    for key, ft in c.types.items():
+        assert "2021" not in ft.basis_zh + ft.basis_en, key  # the complete-community standard is 2020
+        if "完整居住社区" in ft.basis_zh:
+            assert "建科规〔2020〕7号" in ft.basis_zh, key
+    for key in ("kindergarten", "primary_school", "middle_school", "bus_stop", "elderly_daycare"):
+        assert "附录B" in c.types[key].basis_zh, key
 
 
 def test_with_radii_returns_new_catalogue():

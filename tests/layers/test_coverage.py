@@ -121,15 +121,36 @@ def test_circle_needs_all_types():
 
 
 def test_checklist_and_gap_ranking():
-    m = build_model(RES, FAC, catalogue=CAT)
+    # a nursery far from everyone makes the nursery item evaluable (and missing everywhere)
+    fac = gpd.GeoDataFrame(
+        pd.concat([FAC, _fac([("n1", "nursery", -5000, -5000)])], ignore_index=True), crs=CRS
+    )
+    m = build_model(RES, fac, catalogue=CAT)
     cl = community_checklist(m)
-    # community A: 2/3 of residents within 300 m of a kindergarten → present; nothing else exists
+    # community A: 2/3 of residents within 300 m of a kindergarten → present
     assert cl.loc["A", "share_kindergarten"] == pytest.approx(200 / 300)
-    assert "kindergarten" not in cl.loc["A", "missing"] and "nursery" in cl.loc["A", "missing"]
-    assert cl.loc["C", "missing_count"] == 6
+    assert cl.loc["A", "missing"] == ["nursery"]
+    assert cl.loc["C", "missing"] == ["kindergarten", "nursery"] and cl.loc["C", "missing_count"] == 2
+    # 9 items (完整居住社区建设标准（试行）, 2020); the 7 with no facility in the data cannot be evaluated
+    assert cl.loc["A", "unevaluated_count"] == 7 and "delivery" in cl.loc["A", "unevaluated"]
+    assert np.isnan(cl.loc["A", "share_supermarket"])
+    assert cl.loc["A", "passed_count"] == 1
     g = gap_ranking(m)
-    assert g.index[0] == "C" and g.iloc[0]["gap_score"] == 1000 * 6
+    # unserved = residents lacking an evaluable item: C 1000 × 2, B 700 × 2 (kindergarten 300/700 < 50 %), A 300 × 1
+    assert list(g.index) == ["C", "B", "A"]
+    assert g["gap_score"].tolist() == [2000, 1400, 300]
     assert list(g["gap_rank"]) == [1, 2, 3]
+
+
+def test_convenience_store_is_not_a_supermarket():
+    near = _fac([("c1", "convenience", 0, 0), ("k1", "kindergarten", 0, 0)])
+    cl = community_checklist(build_model(RES, near, catalogue=CAT))
+    assert "supermarket" in cl.loc["A", "unevaluated"]  # no supermarket in the data: needs data, not passed
+    assert cl.loc["A", "passed_count"] == 1  # only the kindergarten
+    shop = _fac([("c1", "convenience", 0, 0), ("s1", "supermarket", 5000, 5000)])
+    cl2 = community_checklist(build_model(RES, shop, catalogue=CAT))
+    assert cl2.loc["A", "missing"] == ["supermarket"]  # a convenience store next door does not satisfy it
+    assert cl2.loc["C", "missing"] == [] and cl2.loc["C", "passed_count"] == 1
 
 
 def test_what_if_add_matches_full_recompute():
