@@ -630,7 +630,7 @@ def _ch_projects(w: _Writer, ws, leds: pd.DataFrame, links, projects, effects, i
     table = pd.DataFrame(
         {
             t("rep.col.problem", L): [
-                f"{u} · {names.get(i, i)}" for u, i in zip(lk["unit"], lk["indicator"])
+                f"{u} · {names.get(i, i)}" for u, i in zip(lk["unit_name"], lk["indicator"])
             ],
             t("rep.col.project_id", L): lk["project_id"].astype(str).to_numpy(),
             t("rep.col.project", L): lk["name"].map(clean_text).to_numpy(),
@@ -652,8 +652,71 @@ def t_or_status(status, L: str) -> str:
     return t_or(f"status.{status}", clean_text(status), L)
 
 
+def _remeasure_section(w: _Writer, ws, evs0, evs, year, compare, links, projects, closures, names) -> None:
+    """复查销号: the earlier year's community problems re-measured, and the ones already closed (销号)."""
+    from layers.closedloop import remeasure
+
+    L = w.L
+    rm = remeasure(
+        problems(evs0["community"]),
+        evs["community"],
+        links if links is not None else pd.DataFrame(columns=["problem_id", "project_id"]),
+        projects if projects is not None else pd.DataFrame(columns=["project_id", "status"]),
+    )
+    closed = set(closures["problem_id"]) if closures is not None and len(closures) else set()
+    rm["closed"] = rm["problem_id"].isin(closed)
+    n = rm["status"].value_counts()
+    w.para(
+        t(
+            "rep.remeasure.text",
+            L,
+            y0=compare,
+            y1=year,
+            n=f"{len(rm):,}",
+            propose=f"{int(n.get('propose_close', 0)):,}",
+            closed=int(rm["closed"].sum()),
+            flagged=f"{int(n.get('complete_but_failing', 0)):,}",
+            carried=f"{int(n.get('carried_over', 0)):,}",
+        )
+    )
+    shown = rm[rm["status"].isin(["propose_close", "complete_but_failing"]) | rm["closed"]]
+    if shown.empty:
+        return
+    un = unit_names(ws.layers, "community", L)
+    uom = evs["community"].drop_duplicates("indicator").set_index("indicator")["unit_of_measure"]
+    w.table(
+        pd.DataFrame(
+            {
+                t("col.unit", L): [clean_text(un.get(u, u)) for u in shown["unit"]],
+                t("col.indicator", L): [names.get(i, i) for i in shown["indicator"]],
+                t("rep.col.value_year", L, year=compare): [
+                    format_value(v, uom.get(i, "")) for v, i in zip(shown["value_y0"], shown["indicator"])
+                ],
+                t("rep.col.value_year", L, year=year): [
+                    format_value(v, uom.get(i, "")) for v, i in zip(shown["value_y1"], shown["indicator"])
+                ],
+                t("rep.col.remeasure", L): [
+                    t("rep.remeasure.closed", L) if c else t(f"rep.remeasure.{st}", L)
+                    for st, c in zip(shown["status"], shown["closed"])
+                ],
+            }
+        ),
+        t("rep.remeasure.table", L, y0=compare, y1=year),
+        widths_cm=[3.0, 6.0, 2.4, 2.4, 3.2],
+    )
+
+
 def _ch_review(
-    w: _Writer, ws, evs: dict, evs0: dict | None, year: int, compare: int | None, ind: list[dict]
+    w: _Writer,
+    ws,
+    evs: dict,
+    evs0: dict | None,
+    year: int,
+    compare: int | None,
+    ind: list[dict],
+    links=None,
+    projects=None,
+    closures=None,
 ) -> None:
     L = w.L
     w.chapter("review")
@@ -691,6 +754,7 @@ def _ch_review(
         t("rep.review.table", L, y0=compare, y1=year),
         widths_cm=[7.5, 3.0, 3.0, 3.0],
     )
+    _remeasure_section(w, ws, evs0, evs, year, compare, links, projects, closures, names)
     dist0, dist1 = composite(evs0["district"]), composite(evs["district"])
     un = unit_names(ws.layers, "district", L)
     j = dist0[["score"]].join(dist1[["score"]], lsuffix="_0", rsuffix="_1", how="outer")
@@ -870,6 +934,7 @@ def build_report(
     equity: EquityResult | None = None,
     records: pd.DataFrame | None = None,
     national: list[dict] | None = None,
+    closures: pd.DataFrame | None = None,
     figures: bool = True,
 ) -> ReportCounts:
     """Write the 城市体检报告 of one survey year as a .docx.
@@ -904,6 +969,8 @@ def build_report(
         二 opens with them, one table per level of the national catalogue.
     national : list of dict, optional
         The national catalogue rows (:func:`geodata.national.load_national`), in report order.
+    closures : pandas.DataFrame, optional
+        Problems closed (销号) in the store (``problem_id``); chapter 五 marks them.
     figures : bool
         Render maps and charts (headless chromium); False writes the text and tables only.
 
@@ -976,7 +1043,7 @@ def build_report(
         _ch_evaluation(w, ws, evs, indicators, records, national)
         _ch_problems(w, ws, evs, leds, indicators, tmp, figures)
         _ch_projects(w, ws, leds, links, projects, effects, indicators)
-        _ch_review(w, ws, evs, evs0, year, compare, indicators)
+        _ch_review(w, ws, evs, evs0, year, compare, indicators, links, projects, closures)
         _ch_equity(w, ws, equity, catalogue, tmp, figures)
         _ch_appendix(w, ws, indicators, catalogue, equity)
         with atomic_path(out) as target:
@@ -1021,20 +1088,86 @@ def build_report_from_store(
         As :func:`build_report`.
     """
     from geodata.national import load_national
+    from layers.closedloop import predict_links
     from layers.records import scope_records
 
     national, _ = load_national(indicator_keys=[d["key"] for d in indicators])
     city_ev = evaluate(ws.layers, catalogue, indicators, year=year, level="city")
     records = scope_records(national, city_ev, store.records(year), year=year, scope="city")
+    links, projects = store.problem_links(), store.list()
+    mine = links[links["problem_id"].astype(str).str.startswith(f"{int(year)}|")] if len(links) else links
+    predicted = predict_links(mine, projects, ws.layers, catalogue, indicators) if len(mine) else None
+    L = "en" if options.get("lang") == "en" else "zh"
+    uom = {d["key"]: d.get("unit", "") for d in indicators}
+    effects = (
+        pd.DataFrame(
+            {
+                "problem_id": predicted["problem_id"],
+                "project_id": predicted["project_id"],
+                "effect": [
+                    effect_text(e, uom.get(str(e["problem_id"]).split("|")[-1], ""), catalogue, L)
+                    for e in predicted.to_dict("records")
+                ],
+            }
+        )
+        if predicted is not None and len(predicted)
+        else None
+    )
     return build_report(
         ws,
         year=year,
         out=out,
         catalogue=catalogue,
         indicators=indicators,
-        links=store.problem_links(),
-        projects=store.list(),
+        links=links,
+        projects=projects,
+        effects=effects,
         records=records,
         national=national,
+        closures=store.closures(),
         **options,
+    )
+
+
+def effect_text(effect: dict, uom: str, catalogue, L: str) -> str:
+    """One line for a link's predicted effect (:func:`layers.closedloop.predict_effect`), or why there is none.
+
+    Parameters
+    ----------
+    effect : dict
+        A row of :func:`layers.closedloop.predict_links`.
+    uom : str
+        The indicator's unit of measure.
+    catalogue : geodata.catalogue.Catalogue
+        Facility types (for the modelled facility's name).
+    L : str
+        "zh" or "en".
+
+    Returns
+    -------
+    str
+        E.g. "按幼儿园测算：50.2% → 81.0%（未达标 → 接近），本单元新增覆盖 5,268 人".
+    """
+    if not effect.get("predicted"):
+        detail = effect.get("detail", "") or ""
+        if effect.get("reason") == "wrong_facility":
+            detail = "、".join(
+                catalogue.types[x].name(L) if x in catalogue.types else x for x in str(detail).split(",") if x
+            )
+        elif effect.get("reason") == "no_facility":
+            detail = t(f"category.{detail}", L)
+        return clean_text(t(f"loop.why.{effect.get('reason')}", L, detail=detail))
+    ftype = effect.get("facility_type")
+    parcel = ftype not in catalogue.types
+    return clean_text(
+        t(
+            "rep.effect.parcel" if parcel else "rep.effect",
+            L,
+            facility="" if parcel else catalogue.types[ftype].name(L),
+            before=format_value(effect["value_before"], uom),
+            after=format_value(effect["value_after"], uom),
+            g0=t(f"hc.grade.{effect['grade_before']}", L),
+            g1=t(f"hc.grade.{effect['grade_after']}", L),
+            newly=f"{effect['newly_served']:,.0f}",
+        )
     )

@@ -233,3 +233,47 @@ def test_chapter_two_reports_the_citys_records_as_filled(demo_ws, cat, ind, tmp_
     needs = [c for c in national if str(c["method"]).startswith("needs data:")]
     assert all(rows[c["name_zh"]][4] == "待填报" for c in needs)
     assert counts.tables == len(doc.tables)
+
+
+def test_chapter_four_shows_the_engines_predicted_effect_and_five_the_remeasure(demo_ws, cat, ind, tmp_path):
+    """A linked kindergarten project: chapter 四 states the effect closedloop.predict_effect computes."""
+    from geodata.stores import SQLiteProjectStore
+    from layers.closedloop import predict_effect
+    from layers.healthcheck import evaluate, problems
+    from reports.healthcheck_report import effect_text
+
+    ev = evaluate(demo_ws.layers, cat, ind, year=2026, level="community")
+    pid = problems(ev).query("indicator == 'kindergarten_cov'")["problem_id"].iloc[0]
+    unit = pid.split("|")[2]
+    comm = demo_ws.layers["communities"].to_crs(4326).set_index("community_id").loc[unit, "geometry"]
+    site = comm.representative_point()
+    store = SQLiteProjectStore(tmp_path / "p.sqlite")
+    prj = store.create(
+        {
+            "name": "新增幼儿园（示例）",
+            "category": "完整社区配套",
+            "status": "谋划",
+            "decision": "改",
+            "geometry_wkt": site.wkt,
+        },
+        editor="张工",
+        problem_ids=[pid],
+    )
+    out = tmp_path / "r.docx"
+    build_report_from_store(
+        demo_ws, store, year=2026, compare=2025, out=out, catalogue=cat, indicators=ind, figures=False
+    )
+    doc = Document(str(out))
+    eff = predict_effect(pid, store.get(prj["project_id"]), demo_ws.layers, cat, ind)
+    assert eff["predicted"] and eff["value_after"] >= eff["value_before"]
+    expected = effect_text(eff, "%", cat, "zh")
+    rows = [
+        [c.text for c in r.cells]
+        for tb in doc.tables
+        if "预期成效" in [c.text for c in tb.rows[0].cells]
+        for r in tb.rows[1:]
+    ]
+    assert [r[-1] for r in rows if r[1] == prj["project_id"]] == [expected]
+    assert f"{eff['newly_served']:,.0f}" in expected
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "对2025年社区层级的" in text and "建议销号" in text
