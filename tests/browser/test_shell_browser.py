@@ -11,7 +11,7 @@ from tests.browser.test_layout_browser import _click_lonlat
 
 pytestmark = pytest.mark.browser
 
-PAGES = ("overview", "layout", "coverage", "renewal", "siting", "health", "import", "present")
+PAGES = ("overview", "layout", "coverage", "renewal", "siting", "health", "scenarios", "import", "present")
 NAV = {p: f"nav.{p}" for p in PAGES}
 #: words that must never show in the Chinese UI (field names, code values)
 RAW_FIELDS = (
