@@ -18,7 +18,7 @@ from geodata.national import LEVELS, counts, is_computed, load_national
 from geodata.stores import ProjectError
 from i18n import format_value, t, t_or
 from layers.library import local_time
-from layers.records import assess, scope_records
+from layers.records import assess, record_problems, scope_records
 from reports.records_xlsx import read_records_xlsx, records_xlsx
 
 GRADE_COLOURS = {"很好": "#c8e6c9", "较好": "#e8f5e9", "一般": "#fff3c4", "较差": "#f8c9c9"}
@@ -438,3 +438,79 @@ def _history(year: int, key: str, scope: str, L: str) -> None:
             hide_index=True,
             width="stretch",
         )
+
+
+def render_record_warnings(ws, year: int, L: str) -> list[str]:
+    """问题台账 items from the records: red / yellow warnings of hand-filled indicators, linkable to projects.
+
+    Returns the problem ids shown (so the page does not list their projects as fixing no problem).
+    """
+    rows, _ = catalogue()
+    scopes = _scopes(ws, L)
+    recs = pd.concat([current_records(ws, year, s) for s in scopes], ignore_index=True)
+    probs = record_problems(recs, rows)
+    with st.expander(t("rec.problems.title", L, n=len(probs)), expanded=False):
+        st.caption(t("rec.problems.caption", L))
+        if probs.empty:
+            st.caption(t("rec.problems.none", L))
+            return []
+        store = state.store()
+        links = store.problem_links()
+        linked = (
+            links.groupby("problem_id")["project_id"].apply(lambda s: "、".join(sorted(s)))
+            if len(links)
+            else {}
+        )
+        by = {r["key"]: r for r in rows}
+        label = {
+            p: f"{scopes.get(s, s)} · {by[i]['name_en' if L == 'en' else 'name_zh']}"
+            for p, s, i in zip(probs["problem_id"], probs["scope"], probs["indicator"])
+        }
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("rec.problems.col.scope", L): [scopes.get(s, s) for s in probs["scope"]],
+                    t("rec.col.indicator", L): [
+                        by[i]["name_en" if L == "en" else "name_zh"] for i in probs["indicator"]
+                    ],
+                    t("rec.col.value", L): [
+                        format_value(None if _missing(v) else v, by[i]["unit"])
+                        for v, i in zip(probs["value"], probs["indicator"])
+                    ],
+                    t("rec.col.standard", L): [
+                        format_value(None if _missing(v) else v, by[i]["unit"])
+                        for v, i in zip(probs["standard"], probs["indicator"])
+                    ],
+                    t("rec.col.warning", L): [t(f"rec.warning.{w}", L) for w in probs["warning"]],
+                    t("rec.col.department", L): [dept_label(d, L) for d in probs["department"]],
+                    t("col.projects", L): [linked.get(p, "") for p in probs["problem_id"]],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+        if not auth.can_edit():
+            return probs["problem_id"].tolist()
+        pid = st.selectbox(
+            t("hc.pick_problem", L), probs["problem_id"].tolist(), key="rec_problem", format_func=label.get
+        )
+        lib = store.list()
+        current = sorted(links.loc[links["problem_id"] == pid, "project_id"]) if len(links) else []
+        names = dict(zip(lib["project_id"], lib["name"])) if len(lib) else {}
+        chosen = st.multiselect(
+            t("hc.link", L),
+            list(names),
+            default=[p for p in current if p in names],
+            key=f"rec_links_{pid}",
+            placeholder=t("select.placeholder", L),
+            format_func=lambda p: f"{p} · {names[p]}",
+        )
+        if st.button(t("hc.save_links", L), key="rec_save_links"):
+            try:
+                store.set_problem_links(pid, chosen, editor=common.editor())
+            except ProjectError as err:
+                st.error(t("hc.store_error", L, why=common.md_escape(err)))
+            else:
+                st.session_state["hc_flash"] = t("hc.links_saved", L)
+                st.rerun()
+    return probs["problem_id"].tolist()

@@ -88,6 +88,7 @@ def _ledger_tab(ws, ev, ind, level: str, L: str) -> None:
     c[0].metric(t("hc.metric.problems", L), f"{len(led):,}")
     c[1].metric(t("hc.metric.linked", L), f"{int(led['linked'].sum()):,}")
     c[2].metric(t("hc.metric.unlinked", L), f"{int((~led['linked']).sum()):,}")
+    from_records = hc_records.render_record_warnings(ws, int(ev["year"].iloc[0]), L) if len(ev) else []
     names = {d["key"]: d["name_en" if L == "en" else "name_zh"] for d in ind}
     unames = unit_names(ws.layers, level, L)
     only = common.kept(st.toggle, t("hc.only_unlinked", L), key="hc_only_unlinked")
@@ -134,7 +135,7 @@ def _ledger_tab(ws, ev, ind, level: str, L: str) -> None:
         L,
     )
     if not auth.can_edit():
-        _orphans(lib, store, led, L)
+        _orphans(lib, store, led, L, from_records)
         return
     editor = common.editor()
     chosen = st.multiselect(
@@ -168,7 +169,7 @@ def _ledger_tab(ws, ev, ind, level: str, L: str) -> None:
             st.rerun()
     except ProjectError as err:
         st.error(t("hc.store_error", L, why=common.md_escape(err)))
-    _orphans(lib, store, led, L)
+    _orphans(lib, store, led, L, from_records)
 
 
 def _pickable(shown: pd.DataFrame) -> list[str]:
@@ -178,10 +179,10 @@ def _pickable(shown: pd.DataFrame) -> list[str]:
     return head + rest.loc[rest["linked"], "problem_id"].tolist()
 
 
-def _orphans(lib, store, led, L: str) -> None:
-    """Projects in the library that address no 城市体检 problem."""
+def _orphans(lib, store, led, L: str, more_problems=()) -> None:
+    """Projects in the library that address no 城市体检 problem (of the units or of the records)."""
     st.markdown(f"**{t('hc.orphans', L)}**")
-    orphans = projects_without_problem(lib, store.problem_links(), led["problem_id"])
+    orphans = projects_without_problem(lib, store.problem_links(), [*led["problem_id"], *more_problems])
     st.dataframe(
         pd.DataFrame(
             {

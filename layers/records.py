@@ -303,3 +303,37 @@ def scope_records(
     if len(stored):
         stored = stored[stored["scope"].astype(str) == str(scope)]
     return merge_records(pre, stored, catalogue)
+
+
+def record_problems(records: pd.DataFrame, catalogue: list[dict]) -> pd.DataFrame:
+    """List the 问题台账 items that come from filled-in records: red / yellow warnings the engine cannot place.
+
+    A computed indicator's warning is already a problem in every failing unit (``layers.healthcheck.problems``
+    uses the same rule: yellow = misses the standard by at most 20 %, red = by more). An indicator the bureau
+    fills in (``needs data``, or a value overridden by hand) has no units, so its warning becomes one problem
+    for the record's scope (the city or a district), with problem id ``"year|record|scope|indicator"``.
+
+    Parameters
+    ----------
+    records : pandas.DataFrame
+        Records of one or more scopes (:func:`scope_records`).
+    catalogue : list of dict
+        Rows of the national catalogue (``key``, ``method``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``problem_id, year, scope, indicator, value, standard, warning, department``, red first.
+    """
+    computed = {r["key"] for r in catalogue if not str(r["method"]).startswith("needs data:")}
+    cols = ["problem_id", "year", "scope", "indicator", "value", "standard", "warning", "department"]
+    if records.empty:
+        return pd.DataFrame(columns=cols)
+    warned = records[records["warning"].isin(["red", "yellow"])]
+    manual = warned["manual"].map(lambda v: False if _missing(v) else bool(v)).astype(bool)
+    own = warned[manual | ~warned["indicator"].isin(computed)].copy()
+    own["problem_id"] = [
+        f"{int(y)}|record|{s}|{i}" for y, s, i in zip(own["year"], own["scope"], own["indicator"])
+    ]
+    own["order"] = own["warning"].map({"red": 0, "yellow": 1})
+    return own.sort_values(["order", "scope", "indicator"])[cols].reset_index(drop=True)

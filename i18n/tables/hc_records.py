@@ -185,4 +185,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "rec.hist.status": ("状态变更", "Status change"),
     "rec.yes": ("是", "yes"),
     "rec.no": ("否", "no"),
+    "rec.problems.title": (
+        "指标填报预警（{n} 条，部门填报的指标）",
+        "Warnings from the indicator records ({n}, filled by departments)",
+    ),
+    "rec.problems.caption": (
+        "系统计算的指标已按单元列入上方问题台账；部门填报（或人工改写）的指标出现红黄预警时，按填报范围（全市或城区）各记一条问题，可对应整改项目。",
+        "Computed indicators are in the ledger above, one problem per failing unit; a red or yellow warning on an indicator the departments fill in (or a value overridden by hand) is one problem for its scope (city or district), which projects can address.",
+    ),
+    "rec.problems.none": (
+        "部门填报的指标目前没有预警。",
+        "No warning on the indicators the departments fill in.",
+    ),
+    "rec.problems.col.scope": ("范围", "Scope"),
 }

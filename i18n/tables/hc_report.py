@@ -115,7 +115,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "对{y0}年社区层级的 {n} 个问题按{y1}年数据复查：{propose} 个已达标、建议销号（已销号 {closed} 个）；{flagged} 个问题对应项目已全部完工但指标仍未达标，需查明原因；{carried} 个问题结转下一年度。",
         "The {n} community-level problems of {y0} re-measured with {y1} data: {propose} now meet the target and are proposed for closing ({closed} closed); {flagged} still fail although every linked project is complete (find out why); {carried} are carried over.",
     ),
-    "rep.remeasure.table": ("{y0}年问题复查与销号（{y1}年）", "Re-measure and closing of the {y0} problems ({y1})"),
+    "rep.remeasure.table": (
+        "{y0}年问题复查与销号（{y1}年）",
+        "Re-measure and closing of the {y0} problems ({y1})",
+    ),
     "rep.remeasure.propose_close": ("已达标，建议销号", "meets the target: close"),
     "rep.remeasure.complete_but_failing": ("项目完工仍未达标", "projects complete, still failing"),
     "rep.remeasure.closed": ("已销号", "closed"),

@@ -78,3 +78,27 @@ def test_workbook_round_trip_imports_every_row(tmp_path):
     store = SQLiteProjectStore(tmp_path / "p.sqlite")
     out = store.import_record_rows(2026, "city", list(fields.items()), editor="tester")
     assert out == {"saved": len(rows), "problems": []} and len(store.records(2026)) == len(rows)
+
+
+def test_a_filled_in_warning_becomes_a_ledger_item_projects_can_address(demo_gpkg, tmp_path, monkeypatch):
+    monkeypatch.setenv("RENEWAL_DATA_DIR", str(tmp_path))
+    store = _store(demo_gpkg)
+    store.save_record(
+        2026,
+        "h_gas",
+        "city",
+        {"value": 5.0, "standard": 0.0, "manual": True, "source_level": "国家", "department": "住建局"},
+        editor="tester",
+    )
+    at = _app(tmp_path, monkeypatch, "editor")
+    titles = [e.label for e in at.expander]
+    assert "指标填报预警（1 条，部门填报的指标）" in titles
+    table = next(d.value for d in at.dataframe if "范围" in d.value.columns)
+    assert table[["范围", "预警"]].values.tolist() == [["全市", "红色"]]
+    pid = "2026|record|city|h_gas"
+    assert at.selectbox(key="rec_problem").value == pid
+    project = store.list()["project_id"].iloc[0]
+    at.multiselect(key=f"rec_links_{pid}").select(project).run()
+    at.button(key="rec_save_links").click().run()
+    assert not at.exception
+    assert project in set(_store(demo_gpkg).problem_links().query("problem_id == @pid")["project_id"])

@@ -109,3 +109,33 @@ def test_prefill_and_manual_override():
     # a stored record that is not manual follows the engine
     auto = merge_records(pre, stored.assign(manual=False), [HIGH, LOW0]).set_index(["indicator", "scope"])
     assert auto.loc[("cov", "city"), "value"] == 0.8
+
+
+def test_record_problems_are_the_warnings_the_engine_cannot_place():
+    from layers.records import record_problems
+
+    cat = [
+        {"key": "h_gas", "method": "needs data: 燃气隐患台账"},
+        {"key": "kg", "method": "kindergarten_cov"},
+    ]
+    recs = pd.DataFrame(
+        {
+            "year": [2026, 2026, 2026, 2026, 2026],
+            "scope": ["city", "360102", "city", "city", "360103"],
+            "indicator": ["h_gas", "h_gas", "kg", "kg", "h_gas"],
+            "value": [12.0, 1.0, 0.5, 0.4, 0.0],
+            "standard": [0.0, 0.0, 0.9, 0.9, 0.0],
+            "warning": ["red", "yellow", "red", "red", "none"],
+            "manual": [True, True, False, True, True],
+            "department": ["住建局"] * 5,
+        }
+    )
+    out = record_problems(recs, cat)
+    # the engine's own kg warning (not manual) is already a problem per unit: only the hand-filled ones here
+    assert out["problem_id"].tolist() == [
+        "2026|record|city|h_gas",
+        "2026|record|city|kg",
+        "2026|record|360102|h_gas",
+    ]
+    assert out["warning"].tolist() == ["red", "red", "yellow"]
+    assert record_problems(recs.iloc[0:0], cat).empty
