@@ -64,10 +64,12 @@ def test_scenario_against_today_matches_the_engine(app, demo_gpkg):
     delta_col = table["变化（B − A）"].str.replace(",", "").astype(int)
     assert table.index[-1] == "合计" and delta_col.iloc[-1] == gained
     assert delta_col.iloc[:-1].sum() == pytest.approx(gained, abs=6)
+    # the headline counts the matching age group: children aged 3–6 (the demo has the column)
+    kids = cells["children_3_6"].to_numpy()
+    kids_gained = int(round(kids[after & ~before].sum()))
     headline = [m.value for m in at.markdown if "多覆盖" in m.value]
-    assert headline and "\\<img" in headline[0] and f"{gained:,}" in headline[0]  # escaped name
-    # the fallback is said: the demo has no children_3_6 column yet
-    assert any("按全部居民计" in c.value for c in at.caption) or any("3–6" in m.value for m in at.markdown)
+    assert headline and "\\<img" in headline[0]  # escaped name
+    assert f"多覆盖 {kids_gained:,} 名3–6 岁儿童" in headline[0] and 0 < kids_gained < gained
 
 
 def test_two_survey_years_and_the_life_circle(app):
