@@ -15,6 +15,7 @@ from pathlib import Path
 
 import folium
 from branca.element import Element, MacroElement
+from folium.map import FitBounds
 from jinja2 import Template
 
 from cartography.geojson import escape_text
@@ -135,14 +136,57 @@ def _localised(links: list[tuple[str, str]], base_url: str) -> list[tuple[str, s
     return out
 
 
+class _RefitWhenShown(MacroElement):
+    """Re-fit a map drawn while hidden (a Streamlit tab not yet opened) when it becomes visible.
+
+    Leaflet measures its container when the map is created; in a hidden tab that is 0 × 0, so the map
+    opens zoomed out to the whole world. A ResizeObserver notices the container getting a size, tells
+    Leaflet (``invalidateSize``) and repeats the map's last ``fitBounds`` (or its initial view).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map, fits) {
+            if (typeof ResizeObserver === "undefined") { return; }
+            var el = map.getContainer();
+            var hidden = el.clientWidth === 0 || el.clientHeight === 0;
+            var view = [map.getCenter(), map.getZoom()];
+            new ResizeObserver(function () {
+                if (el.clientWidth === 0 || el.clientHeight === 0) { hidden = true; return; }
+                if (!hidden) { return; }
+                hidden = false;
+                map.invalidateSize();
+                if (fits.length) {
+                    var f = fits[fits.length - 1];
+                    map.fitBounds(f[0], f[1]);
+                } else {
+                    map.setView(view[0], view[1]);
+                }
+            }).observe(el);
+        })({{ this._parent.get_name() }}, {{ this.fits|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, fits: list):
+        super().__init__()
+        self._name = "RefitWhenShown"
+        self.fits = fits
+
+
 def finalize(m: folium.Map, base_url: str = DEFAULT_ASSET_BASE) -> folium.Map:
     """Point every element's JS/CSS links at the vendored copies (per instance, so streamlit-folium,
-    which reads each element's ``default_js``/``default_css``, loads the local files too)."""
+    which reads each element's ``default_js``/``default_css``, loads the local files too), and make the
+    map re-fit itself when it is first shown (maps in Streamlit tabs are drawn while hidden)."""
     for el in _walk(m):
         for attr in ("default_js", "default_css"):
             links = getattr(el, attr, None)
             if links:
                 setattr(el, attr, _localised(list(links), base_url))
+    if isinstance(m, folium.Map) and not any(isinstance(c, _RefitWhenShown) for c in m._children.values()):
+        fits = [[c.bounds, c.options] for c in m._children.values() if isinstance(c, FitBounds)]
+        m.add_child(_RefitWhenShown(fits))
     return m
 
 

@@ -210,6 +210,7 @@ def _review_tab(ws, ev1, ind, year: int, years: list[int], level: str, L: str) -
     )
     counts = counts.reindex(columns=["improved", "unchanged", "worse"], fill_value=0)
     counts.index = counts.index.map(names)
+    counts.index.name = t("col.indicator", L)
     counts.columns = [t(f"hc.{c}", L) for c in counts.columns]
     st.dataframe(counts, width="stretch")
     st.markdown(f"**{t('hc.completed', L)}**")

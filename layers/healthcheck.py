@@ -139,7 +139,8 @@ def evaluate(layers: dict, catalogue, indicators: list[dict], *, year: int, leve
         Long table, one row per unit and indicator: ``level, unit, indicator, value, target, direction,
         unit_of_measure, gap`` (value − target), ``grade``, ``attainment`` (0…1), ``population``
         (residents), ``affected`` (residents behind the failing value: unserved residents for coverage,
-        the unit's residents otherwise) and ``year``.
+        the unit's residents otherwise), ``ledger`` (False for indicators whose failing units are not
+        问题台账 items: ``ledger = false`` in the TOML) and ``year``.
 
     Raises
     ------
@@ -272,6 +273,7 @@ def evaluate(layers: dict, catalogue, indicators: list[dict], *, year: int, leve
                     "gap": (v - d["target"]) if not np.isnan(v) else np.nan,
                     "grade": grade(v, d["target"], d["direction"]),
                     "attainment": attainment(v, d["target"], d["direction"]),
+                    "ledger": bool(d.get("ledger", True)),
                     "population": float(pop.get(unit, 0.0)),
                     "affected": float(affected.get(unit, 0.0))
                     if pd.notna(affected.get(unit, np.nan))
@@ -330,10 +332,13 @@ def problems(evaluation: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The yellow and red rows of ``evaluation`` with a leading ``problem_id`` ("year|level|unit|indicator")
-        and ``severity`` (1 − attainment), red first, then by severity and affected residents (descending).
+        The yellow and red rows of ``evaluation`` (of indicators with ``ledger`` True) with a leading
+        ``problem_id`` ("year|level|unit|indicator") and ``severity`` (1 − attainment), red first, then by severity and affected residents (descending).
     """
-    p = evaluation[evaluation["grade"].isin(["yellow", "red"])].copy()
+    failing = evaluation["grade"].isin(["yellow", "red"])
+    if "ledger" in evaluation:
+        failing &= evaluation["ledger"].astype(bool)
+    p = evaluation[failing].copy()
     p.insert(
         0,
         "problem_id",
