@@ -126,8 +126,10 @@ def test_coverage_workspace_xlsx(tmp_path, demo_gpkg):
     sheets = pd.read_excel(out, sheet_name=None)
     assert {"by_type", "gap_communities", "notes"} <= set(sheets)
     assert len(sheets["by_type"]) == 22 and set(sheets["by_type"]["mode"]) == {"euclidean"}
-    # the demo has no supermarket, delivery point or activity ground: those items cannot be evaluated
-    assert sheets["gap_communities"]["unevaluated"].str.contains("supermarket").all()
+    # the demo has supermarkets, delivery points and activity grounds: every 完整社区 item is evaluated
+    gaps = sheets["gap_communities"]
+    assert gaps["unevaluated"].isna().all() and (gaps["unevaluated_count"] == 0).all()
+    assert gaps["share_supermarket"].between(0, 1).all()
 
 
 def test_layout_map_html(tmp_path):

@@ -1260,6 +1260,197 @@ def metro_stations(ctx: _Ctx) -> list[tuple[float, float]]:
     return out
 
 
+# ------------------------------------------------------------------------------------------ 完整社区 items
+
+#: the three 完整社区 items the neighbourhood centres above do not hold (完整居住社区建设标准（试行）,
+#: 建科规〔2020〕7号): 综合超市, 邮件和快件寄递服务设施, 公共活动场地 ≥ 150 m². They come from their own seeded
+#: stream ([seed, COMPLETE_STREAM]) and are appended after the other facilities (ids continue the
+#: sequence), so every other row, column and number of the demo stays as it was.
+COMPLETE_STREAM = 21
+#: supermarkets (大型综合超市 / 生鲜超市 chains): a saturated Poisson-disk set of candidate sites this far
+#: apart over the populated urban cells, each kept with probability (dense core, fringe), linear in density
+SUPERMARKET_SPACING_M = 550.0
+P_SUPERMARKET = (0.95, 0.30)
+#: delivery points (快递驿站 at a compound gate, 智能快件箱, 邮政快递服务站): probability that a compound has
+#: one (dense core, fringe); compounds built before 1990 (no property management) have fewer
+P_DELIVERY = (0.80, 0.45)
+DELIVERY_PRE_1990_FACTOR = 0.6
+#: two delivery points keep at least this far apart (neighbouring small compounds share one)
+DELIVERY_SPACING_M = 110.0
+#: villages outside the urban 社区 (no community): 村级寄递物流服务站, sparse
+VILLAGE_DELIVERY_SPACING_M = 1200.0
+P_VILLAGE_DELIVERY = 0.5
+#: public activity grounds: probability that a compound has one (built since 2000, before 2000 — old
+#: compounds have little open space) and that a community has a square of its own
+P_GROUND_COMPOUND = {"new": 0.5, "old": 0.12}
+P_COMMUNITY_SQUARE = 0.4
+GROUND_SPACING_M = 90.0
+#: kinds of activity ground: (name, area range m², share among compound grounds); community squares are
+#: 社区广场. Areas are at least the standard's 150 m² (only grounds of that size are recorded).
+GROUND_KINDS = (
+    ("健身广场", (150.0, 900.0), 0.45),
+    ("篮球场", (420.0, 650.0), 0.25),
+    ("门球场", (300.0, 600.0), 0.15),
+    ("儿童活动场地", (150.0, 400.0), 0.15),
+)
+SQUARE_AREA_M2 = (600.0, 4000.0)
+#: display names per kind (the facility name is "示例<kind> 001", numbered per kind)
+SUPERMARKET_KINDS = (("综合超市", 0.65), ("生鲜超市", 0.35))
+DELIVERY_KINDS = (("快递驿站", 0.6), ("智能快件箱", 0.25), ("邮政快递服务站", 0.15))
+#: earliest opening year per type (modern chains from the late 1990s, parcel lockers and 驿站 from 2014)
+#: and the share of each type that opened in the later survey year (the 2025 → 2026 复查 shows them)
+OPENED_FROM = {"supermarket": 1998, "delivery": 2014, "activity_ground": 1990}
+NEW_SHARE = {"supermarket": 0.08, "delivery": 0.12, "activity_ground": 0.08}
+#: old compounds (before 2000) whose activity ground is new: 老旧小区改造 adds them, so a higher share
+NEW_SHARE_OLD_GROUND = 0.2
+
+
+def _density_t(dens: np.ndarray) -> np.ndarray:
+    """0 (fringe) … 1 (dense core): density scaled linearly between 0.30 and 0.70, as in facilities()."""
+    return np.clip((np.asarray(dens, dtype=float) - 0.30) / 0.40, 0, 1)
+
+
+def _pick(rng: np.random.Generator, kinds) -> int:
+    """Index of a kind drawn with the shares given as the last element of each entry."""
+    p = np.array([k[-1] for k in kinds], dtype=float)
+    return int(rng.choice(len(kinds), p=p / p.sum()))
+
+
+def _thin(rng: np.random.Generator, xy: np.ndarray, spacing_m: float) -> list[int]:
+    """Indices of points kept, in random order, so that no two are closer than ``spacing_m``."""
+    return sorted(_poisson_disk(rng, xy, np.ones(len(xy)), spacing_m))
+
+
+def complete_community_facilities(
+    seed: int, ctx: _Ctx, fac: gpd.GeoDataFrame, comp: gpd.GeoDataFrame, cells: gpd.GeoDataFrame
+) -> gpd.GeoDataFrame:
+    """Append 综合超市, 寄递服务设施 and 公共活动场地 (≥ 150 m²) to the facilities (a copy, metric CRS).
+
+    Drawn from a separate generator (``[seed, COMPLETE_STREAM]``) after everything else; the new rows
+    follow the existing ones (``facility_id`` continues the sequence) and the existing rows are unchanged.
+    A column ``area_m2`` (m², float) is added: the ground's area for ``activity_ground``, empty otherwise.
+
+    - ``supermarket``: Poisson-disk sites :data:`SUPERMARKET_SPACING_M` apart over the populated urban
+      cells (heavier where more people live), kept with probability :data:`P_SUPERMARKET` (core → fringe):
+      about one per one to two communities in the dense core, fewer at the fringe.
+    - ``delivery``: one at the edge (gate) of a compound with probability :data:`P_DELIVERY` (× 0.6 before
+      1990), thinned to :data:`DELIVERY_SPACING_M`; sparse 村级寄递物流服务站 in the villages.
+    - ``activity_ground``: inside a compound with probability :data:`P_GROUND_COMPOUND` (new / old), plus a
+      社区广场 in a populated cell of a community with probability :data:`P_COMMUNITY_SQUARE`.
+
+    ``opened_year``: uniform from :data:`OPENED_FROM` (and not before the compound's build year) to the
+    first survey year; a share :data:`NEW_SHARE` opened in the second survey year.
+    """
+    rng = np.random.default_rng([seed, COMPLETE_STREAM])
+    rows = []  # (type, label, x, y, area_m2, earliest opening year, share opened in the later survey)
+
+    def put(ftype, label, x, y, area, earliest, new_share) -> None:
+        if shapely.contains_xy(ctx.city, x, y) and not shapely.contains_xy(ctx.water_union, x, y):
+            rows.append((ftype, label, float(x), float(y), area, earliest, new_share))
+
+    xy = shapely.get_coordinates(cells.geometry.values)
+    pop = cells["population"].to_numpy(float)
+    dens = ctx.density(xy)
+    community = cells["community_id"].to_numpy()
+    eligible = (dens >= URBAN_THRESHOLD) & (community != "") & (pop >= 15)
+    # 综合超市
+    idx = np.flatnonzero(eligible)
+    for ci in sorted(_poisson_disk(rng, xy[idx], pop[idx], SUPERMARKET_SPACING_M)):
+        core, fringe = P_SUPERMARKET
+        if rng.uniform() < fringe + _density_t(dens[idx[ci]]) * (core - fringe):
+            x, y = xy[idx[ci]] + rng.uniform(-50, 50, 2)
+            label = SUPERMARKET_KINDS[_pick(rng, SUPERMARKET_KINDS)][0]
+            put("supermarket", label, x, y, np.nan, OPENED_FROM["supermarket"], NEW_SHARE["supermarket"])
+    # 寄递服务设施: at a compound's edge (its gate), thinned; sparse in the villages
+    cxy = np.column_stack([comp.geometry.centroid.x, comp.geometry.centroid.y])
+    t_comp = _density_t(ctx.density(cxy))
+    build = comp["build_year"].to_numpy()
+    p = (P_DELIVERY[1] + t_comp * (P_DELIVERY[0] - P_DELIVERY[1])) * np.where(
+        build < 1990, DELIVERY_PRE_1990_FACTOR, 1.0
+    )
+    has = rng.uniform(0, 1, len(comp)) < p
+    gates = []
+    for geom, yes in zip(comp.geometry.values, has):
+        u = rng.uniform()
+        if not yes:
+            continue
+        edge = geom.exterior.interpolate(u, normalized=True)
+        c = geom.centroid
+        d = math.hypot(edge.x - c.x, edge.y - c.y) or 1.0
+        gates.append((edge.x + 6.0 * (edge.x - c.x) / d, edge.y + 6.0 * (edge.y - c.y) / d))
+    gates_xy = np.array(gates, dtype=float).reshape(-1, 2)
+    for k in _thin(rng, gates_xy, DELIVERY_SPACING_M):
+        label = DELIVERY_KINDS[_pick(rng, DELIVERY_KINDS)][0]
+        put("delivery", label, *gates_xy[k], np.nan, OPENED_FROM["delivery"], NEW_SHARE["delivery"])
+    village = np.flatnonzero((community == "") & (pop >= 15))
+    for ci in sorted(_poisson_disk(rng, xy[village], pop[village], VILLAGE_DELIVERY_SPACING_M)):
+        if rng.uniform() < P_VILLAGE_DELIVERY:
+            x, y = xy[village[ci]] + rng.uniform(-40, 40, 2)
+            put("delivery", "村级寄递物流服务站", x, y, np.nan, 2016, NEW_SHARE["delivery"])
+    # 公共活动场地 ≥ 150 m²: in compounds (fewer in old ones) and a 社区广场 per community
+    grounds = []  # (x, y, label, area, earliest, new share)
+    for geom, year in zip(comp.geometry.values, build):
+        old = year < 2000
+        if rng.uniform() >= P_GROUND_COMPOUND["old" if old else "new"]:
+            continue
+        name, (lo, hi), _ = GROUND_KINDS[_pick(rng, GROUND_KINDS)]
+        pt = geom.representative_point()
+        area = round(float(rng.uniform(lo, hi)), -1)
+        grounds.append(
+            (
+                pt.x,
+                pt.y,
+                name,
+                area,
+                max(OPENED_FROM["activity_ground"], int(year)),
+                NEW_SHARE_OLD_GROUND if old else NEW_SHARE["activity_ground"],
+            )
+        )
+    for cid in pd.unique(community[eligible]):
+        if rng.uniform() >= P_COMMUNITY_SQUARE:
+            continue
+        members = np.flatnonzero(eligible & (community == cid))
+        ci = members[int(rng.choice(len(members), p=pop[members] / pop[members].sum()))]
+        x, y = xy[ci] + rng.uniform(-40, 40, 2)
+        area = round(float(rng.uniform(*SQUARE_AREA_M2)), -1)
+        grounds.append((x, y, "社区广场", area, OPENED_FROM["activity_ground"], NEW_SHARE["activity_ground"]))
+    g_xy = np.array([g[:2] for g in grounds], dtype=float).reshape(-1, 2)
+    for k in _thin(rng, g_xy, GROUND_SPACING_M):
+        x, y, name, area, earliest, share = grounds[k]
+        put("activity_ground", name, x, y, area, earliest, share)
+    new = pd.DataFrame(rows, columns=["type", "label", "x", "y", "area_m2", "earliest", "new_share"])
+    gdf = gpd.GeoDataFrame(new, geometry=shapely.points(new[["x", "y"]].to_numpy()), crs=ANALYSIS_CRS)
+    gdf["district_adcode"] = _containing(
+        gdf.geometry, ctx.districts.assign(a=ctx.districts["adcode"].astype(object)), "a", default=360102
+    ).astype("int64")
+    counter: dict[str, int] = {}
+    names = []
+    for label in gdf["label"]:
+        counter[label] = counter.get(label, 0) + 1
+        names.append(f"示例{label} {counter[label]:03d}")
+    gdf["name"] = names
+    gdf["capacity"] = np.zeros(len(gdf), dtype="int64")
+    first = len(fac) + 1
+    gdf["facility_id"] = [f"F{first + i:05d}" for i in range(len(gdf))]
+    earliest = gdf["earliest"].to_numpy(int)
+    opened = np.array([int(rng.integers(e, SURVEY_YEARS[0] + 1)) for e in earliest])
+    later = rng.uniform(0, 1, len(gdf)) < gdf["new_share"].to_numpy(float)
+    gdf["opened_year"] = np.where(later, SURVEY_YEARS[1], opened).astype("int64")
+    gdf["area_m2"] = gdf["area_m2"].astype(float)
+    cols = [
+        "facility_id",
+        "type",
+        "name",
+        "district_adcode",
+        "capacity",
+        "opened_year",
+        "area_m2",
+        "geometry",
+    ]
+    out = pd.concat([fac.assign(area_m2=np.nan), gdf[cols]], ignore_index=True)
+    return gpd.GeoDataFrame(out[cols], geometry="geometry", crs=fac.crs)
+
+
 # ------------------------------------------------------------------------------------------ parcels
 
 PARCEL_MIX = {"老旧小区": 260, "城中村": 60, "老旧厂区": 50, "危旧房": 45, "预制板房屋": 40, "低效用地": 45}
@@ -1773,6 +1964,7 @@ def generate(out_path: str | Path = DEMO_GPKG, seed: int = DEFAULT_SEED) -> dict
     proj, par = projects(ctx, par)
     links = problem_links(ctx, proj, par, comp, cells, fac, comms)
     comp, cells = age_groups(seed, comp, cells)
+    fac = complete_community_facilities(seed, ctx, fac, comp, cells)
     layers = {
         "districts": ctx.districts[["adcode", "name_zh", "name_en", "geometry"]],
         "subdistricts": subs,

@@ -53,6 +53,9 @@ CATALOGUE_TYPES = {
     "metro_station",
     "parking",
     "ev_charging",
+    "supermarket",
+    "delivery",
+    "activity_ground",
 }
 DISTRICT_ADCODES = {360102, 360103, 360104, 360111, 360112, 360113}
 DTYPES = {"int": "int64", "float": "float64", "bool": "bool"}
@@ -154,7 +157,8 @@ def test_counts_returned_match_the_file_and_the_brief(demo):
     assert 200 <= len(layers["communities"]) <= 320
     assert 2800 <= len(layers["compounds"]) <= 4500
     assert 450 <= len(layers["parcels"]) <= 550
-    assert 4000 <= len(layers["facilities"]) <= 8000
+    # ≈5,400 life-circle and transport facilities + ≈2,800 完整社区 items (超市, 寄递, 活动场地)
+    assert 7000 <= len(layers["facilities"]) <= 10_000
     assert 4000 <= len(layers["streets"]) <= 12_000
     assert counts["demo_projects"] == 60 and counts["demo_problem_links"] == 20
 
