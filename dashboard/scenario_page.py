@@ -45,6 +45,7 @@ def _sides(scen: pd.DataFrame, ws, L: str) -> list[dict] | None:
     modes = ["scenarios", "years"] if len(years) >= 2 else ["scenarios"]
     mode = common.kept(
         c[0].radio, t("scen.compare_mode", L), modes, key="scen_mode", by_language=True,
+        index=modes.index("years") if scen.empty and "years" in modes else 0,  # nothing saved yet: the years
         format_func=lambda m: t(f"scen.mode.{m}", L),
     )  # fmt: skip
     if mode == "years":
