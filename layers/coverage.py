@@ -947,7 +947,7 @@ def point_coverage(
         raise ValueError(f"unknown distance mode {mode!r}; use one of {', '.join(MODES)}")
     if mode == "network" and network is None:
         raise ValueError("network mode needs a street network (--network)")
-    d, _ = _distances(_xy(residents), _xy(facilities), mode, network, radius_m)
+    d, _ = _distances(_xy(residents), _xy(facilities), mode, network)  # full distances for the table
     out = pd.DataFrame(residents.drop(columns=residents.geometry.name))
     out["distance_m"] = np.where(np.isfinite(d), np.round(d, 1), np.nan)
     out["served"] = d <= radius_m

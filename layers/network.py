@@ -38,12 +38,18 @@ import pandas as pd
 import shapely
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
+from scipy.spatial import cKDTree
 
 from layers.crs import require_metric
 
 NODE_PRECISION_M = 0.1
 #: a vertex this close to another segment's interior (metres) joins it (T-junction without a vertex)
 NODING_TOLERANCE_M = 0.1
+
+#: snapping looks at the segments of the SNAP_CANDIDATES nearest points sampled every ≤ SNAP_SAMPLE_M metres
+#: along the streets, and falls back to an exact STRtree search when that cannot prove the nearest segment
+SNAP_SAMPLE_M = 20.0
+SNAP_CANDIDATES = 8
 
 BRIDGE_COLUMNS = ("bridge", "is_bridge", "桥梁", "是否桥梁")
 TUNNEL_COLUMNS = ("tunnel", "is_tunnel", "隧道", "是否隧道")
@@ -71,7 +77,11 @@ class StreetNetwork:
     snap_edges : numpy.ndarray
         Indices of the segments people and facilities are snapped to (ground level).
     tree : shapely.STRtree
-        Spatial index over the ``snap_edges`` segments.
+        Spatial index over the ``snap_edges`` segments (exact nearest-segment fallback).
+    sample_tree : scipy.spatial.cKDTree
+        KD-tree over points every ≤ ``SNAP_SAMPLE_M`` metres along the ``snap_edges`` segments.
+    sample_edge : numpy.ndarray
+        The segment of each sample point.
     noded_crossings : int
         Number of crossings without a shared vertex that were split and joined.
     separated_crossings : int
@@ -85,6 +95,8 @@ class StreetNetwork:
     edge_length_m: np.ndarray
     snap_edges: np.ndarray
     tree: shapely.STRtree
+    sample_tree: cKDTree
+    sample_edge: np.ndarray
     noded_crossings: int = 0
     separated_crossings: int = 0
 
@@ -117,10 +129,7 @@ class StreetNetwork:
             z = np.zeros(0)
             zi = np.zeros(0, dtype=np.int64)
             return Snap(zi, zi, zi, z, z, z, z)
-        pts = shapely.points(xy)
-        idx = self.tree.query_nearest(pts, all_matches=False)
-        edge = np.empty(len(xy), dtype=np.int64)
-        edge[idx[0]] = self.snap_edges[idx[1]]
+        edge = np.concatenate([self._nearest_edge(xy[i : i + 200_000]) for i in range(0, len(xy), 200_000)])
         p0, p1 = self.edge_xy[edge, 0], self.edge_xy[edge, 1]
         d = p1 - p0
         length = self.edge_length_m[edge]
@@ -138,6 +147,29 @@ class StreetNetwork:
             to_a_m=access + along,
             to_b_m=access + (length - along),
         )
+
+    def _nearest_edge(self, xy: np.ndarray) -> np.ndarray:
+        """Return the nearest snappable segment of each point (exact; see ``SNAP_SAMPLE_M``)."""
+        k = min(SNAP_CANDIDATES, len(self.sample_edge))
+        sd, si = self.sample_tree.query(xy, k=k)
+        sd, si = sd.reshape(len(xy), k), si.reshape(len(xy), k)
+        cand = self.sample_edge[si]  # (n, k) candidate segments, nearest samples first
+        p0 = self.edge_xy[cand, 0]
+        d = self.edge_xy[cand, 1] - p0
+        ll = np.einsum("ijk,ijk->ij", d, d)
+        t = np.clip(np.einsum("ijk,ijk->ij", xy[:, None, :] - p0, d) / np.where(ll > 0, ll, 1.0), 0.0, 1.0)
+        off = xy[:, None, :] - (p0 + t[..., None] * d)
+        dist = np.hypot(off[..., 0], off[..., 1])
+        j = np.argmin(dist, axis=1)
+        rows = np.arange(len(xy))
+        edge = cand[rows, j]
+        # every segment as near as the best has a sample within best + half the spacing: when the k-th sample
+        # is farther than that, all of them were candidates; otherwise ask the exact STRtree
+        unsure = np.flatnonzero(sd[:, -1] <= dist[rows, j] + SNAP_SAMPLE_M / 2 + 1e-6)
+        if len(unsure) and k < len(self.sample_edge):
+            idx = self.tree.query_nearest(shapely.points(xy[unsure]), all_matches=False)
+            edge[unsure[idx[0]]] = self.snap_edges[idx[1]]
+        return edge
 
 
 @dataclass(frozen=True)
@@ -203,6 +235,16 @@ def _grade(streets: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarra
 
 def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0]
+
+
+def _unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the distinct rows of an int array (sorted) and each input row's position among them."""
+    order = np.lexsort(rows.T[::-1])
+    srt = rows[order]
+    new = np.r_[True, (srt[1:] != srt[:-1]).any(axis=1)]
+    inverse = np.empty(len(rows), dtype=np.int64)
+    inverse[order] = np.cumsum(new) - 1
+    return srt[new], inverse
 
 
 def build_network(streets: gpd.GeoDataFrame) -> StreetNetwork:
@@ -311,8 +353,7 @@ def build_network(streets: gpd.GeoDataFrame) -> StreetNetwork:
     order = np.lexsort((t_all, seg_all))
     seg_all, xy_all, key_all = seg_all[order], xy_all[order], key_all[order]
     grid = np.round(xy_all / NODE_PRECISION_M).astype(np.int64)
-    nodes, inverse = np.unique(np.column_stack([grid, key_all]), axis=0, return_inverse=True)
-    inverse = inverse.reshape(-1)
+    nodes, inverse = _unique_rows(np.column_stack([grid, key_all]))
     nxt = np.flatnonzero(seg_all[1:] == seg_all[:-1])
     ea, eb = inverse[nxt], inverse[nxt + 1]
     exy = np.stack([xy_all[nxt], xy_all[nxt + 1]], axis=1)
@@ -331,6 +372,11 @@ def build_network(streets: gpd.GeoDataFrame) -> StreetNetwork:
     ground = np.flatnonzero(gkey[eseg] == 0)
     snap_edges = ground if len(ground) else np.arange(len(ew))
     tree = shapely.STRtree(shapely.linestrings(exy[snap_edges]))
+    cnt = np.ceil(ew[snap_edges] / SNAP_SAMPLE_M).astype(np.int64) + 1
+    sample_edge = np.repeat(snap_edges, cnt)
+    k = np.arange(len(sample_edge)) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+    frac = k / np.repeat(cnt - 1, cnt)
+    samples = exy[sample_edge, 0] + frac[:, None] * (exy[sample_edge, 1] - exy[sample_edge, 0])
     return StreetNetwork(
         node_xy=nodes[:, :2].astype(float) * NODE_PRECISION_M,
         graph=graph,
@@ -339,6 +385,8 @@ def build_network(streets: gpd.GeoDataFrame) -> StreetNetwork:
         edge_length_m=ew,
         snap_edges=snap_edges,
         tree=tree,
+        sample_tree=cKDTree(samples),
+        sample_edge=sample_edge,
         noded_crossings=n_noded,
         separated_crossings=n_separated,
     )

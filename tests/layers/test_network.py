@@ -70,7 +70,9 @@ def test_limit_stops_the_search():
 def _bridge_case(**cols):
     # ground street S (0,0)→(400,0); bridge (200,-150)→(200,150) over it at (200,0);
     # ground connector C (200,150)→(400,150)→(400,0) joins the bridge's north end to S's east end
-    return _streets([[(0, 0), (400, 0)], [(200, -150), (200, 150)], [(200, 150), (400, 150), (400, 0)]], **cols)
+    return _streets(
+        [[(0, 0), (400, 0)], [(200, -150), (200, 150)], [(200, 150), (400, 150), (400, 0)]], **cols
+    )
 
 
 @pytest.mark.parametrize(
@@ -100,8 +102,13 @@ def test_same_geometry_without_grade_flags_is_noded():
 
 def test_bridge_ends_join_the_street_network():
     # the bridge's north end (200,150) is C's first vertex: a resident on C reaches a facility on the bridge's
-    # far end street D (200,-150)→(0,-150) over the bridge: 10 + 300 + 50 access-free along D
-    lines = [[(0, 0), (400, 0)], [(200, -150), (200, 150)], [(200, 150), (400, 150)], [(200, -150), (0, -150)]]
+    # far-end street D (200,-150)→(0,-150): 10 along C + 300 over the bridge + 50 along D (no access walks)
+    lines = [
+        [(0, 0), (400, 0)],
+        [(200, -150), (200, 150)],
+        [(200, 150), (400, 150)],
+        [(200, -150), (0, -150)],
+    ]
     net = build_network(_streets(lines, bridge=[False, True, False, False]))
     assert _dist(net, [(210, 150)], [(150, -150)]) == pytest.approx([10 + 300 + 50.0])
 
