@@ -339,13 +339,15 @@ def build_model(
     unknown = sorted(set(wanted) - set(catalogue.types))
     if unknown:
         raise ValueError(f"unknown facility types: {', '.join(unknown)}")
-    if mode == "network":  # snap residents once for all types; each search stops at the type's radius
+    fac_snap = None
+    if mode == "network":  # snap residents and facilities once for all types; searches stop at the radius
         model.resident_snap = network.snap(model.resident_xy)
         model.limit_m = {t: catalogue.radius_m(t) for t in wanted}
+        fac_snap, fac_type = network.snap(_xy(model.facilities)), model.facilities["type"].to_numpy()
     for t in wanted:
         d, i = _distances(
             model.resident_xy,
-            model.facility_xy(t),
+            model.facility_xy(t) if fac_snap is None else fac_snap.take(fac_type == t),
             mode,
             network,
             model.limit_m.get(t, np.inf),

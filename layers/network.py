@@ -154,18 +154,20 @@ class StreetNetwork:
         sd, si = self.sample_tree.query(xy, k=k)
         sd, si = sd.reshape(len(xy), k), si.reshape(len(xy), k)
         cand = self.sample_edge[si]  # (n, k) candidate segments, nearest samples first
-        p0 = self.edge_xy[cand, 0]
-        d = self.edge_xy[cand, 1] - p0
-        ll = np.einsum("ijk,ijk->ij", d, d)
-        t = np.clip(np.einsum("ijk,ijk->ij", xy[:, None, :] - p0, d) / np.where(ll > 0, ll, 1.0), 0.0, 1.0)
-        off = xy[:, None, :] - (p0 + t[..., None] * d)
-        dist = np.hypot(off[..., 0], off[..., 1])
-        j = np.argmin(dist, axis=1)
+        x0, y0 = self.edge_xy[:, 0, 0][cand], self.edge_xy[:, 0, 1][cand]
+        dx, dy = self.edge_xy[:, 1, 0][cand] - x0, self.edge_xy[:, 1, 1][cand] - y0
+        px, py = xy[:, :1] - x0, xy[:, 1:] - y0
+        ll = dx * dx + dy * dy
+        t = np.clip((px * dx + py * dy) / np.where(ll > 0, ll, 1.0), 0.0, 1.0)
+        ox, oy = px - t * dx, py - t * dy
+        dist2 = ox * ox + oy * oy
+        j = np.argmin(dist2, axis=1)
         rows = np.arange(len(xy))
         edge = cand[rows, j]
+        best = np.sqrt(dist2[rows, j])
         # every segment as near as the best has a sample within best + half the spacing: when the k-th sample
         # is farther than that, all of them were candidates; otherwise ask the exact STRtree
-        unsure = np.flatnonzero(sd[:, -1] <= dist[rows, j] + SNAP_SAMPLE_M / 2 + 1e-6)
+        unsure = np.flatnonzero(sd[:, -1] <= best + SNAP_SAMPLE_M / 2 + 1e-6)
         if len(unsure) and k < len(self.sample_edge):
             idx = self.tree.query_nearest(shapely.points(xy[unsure]), all_matches=False)
             edge[unsure[idx[0]]] = self.snap_edges[idx[1]]
@@ -199,6 +201,21 @@ class Snap:
     def __len__(self) -> int:
         """Return the number of snapped points."""
         return len(self.edge)
+
+    def take(self, which: np.ndarray) -> Snap:
+        """Return the snapped points selected by a boolean mask or an index array.
+
+        Parameters
+        ----------
+        which : numpy.ndarray
+            Boolean mask of shape (n,) or integer positions.
+
+        Returns
+        -------
+        Snap
+            The selected points, in order.
+        """
+        return Snap(*(getattr(self, f)[which] for f in self.__dataclass_fields__))
 
 
 # ------------------------------------------------------------------------------------------- building
@@ -414,16 +431,19 @@ def _source_edges(fac: Snap) -> tuple[np.ndarray, np.ndarray]:
     return tgt[keep], w[keep]
 
 
-def _same_segment(res: Snap, fac: Snap, d: np.ndarray) -> None:
+def _same_segment(res: Snap, fac: Snap, d: np.ndarray, n_edges: int) -> None:
     """Lower ``d`` in place where a facility stands on the resident's own segment (walk along it)."""
+    per_edge = np.bincount(fac.edge, minlength=n_edges)
+    who = np.flatnonzero(per_edge[res.edge])
+    if len(who) == 0:
+        return
     order = np.argsort(fac.edge, kind="stable")
-    fe = fac.edge[order]
-    lo = np.searchsorted(fe, res.edge, "left")
-    cnt = np.searchsorted(fe, res.edge, "right") - lo
-    who = np.flatnonzero(cnt)
-    for k in range(int(cnt.max()) if len(cnt) else 0):
-        w = who[cnt[who] > k]
-        f = order[lo[w] + k]
+    lo = np.searchsorted(fac.edge[order], res.edge[who], "left")
+    cnt = per_edge[res.edge[who]]
+    for k in range(int(cnt.max())):
+        sel = cnt > k
+        w = who[sel]
+        f = order[lo[sel] + k]
         cand = res.access_m[w] + np.abs(res.along_m[w] - fac.along_m[f]) + fac.access_m[f]
         d[w] = np.minimum(d[w], cand)
 
@@ -472,7 +492,7 @@ def network_nearest_distance_m(
     g = _with_source(network.graph, tgt, w)
     node_d = dijkstra(g, directed=True, indices=network.n_nodes, limit=limit_m)
     d = np.minimum(res.to_a_m + node_d[res.node_a], res.to_b_m + node_d[res.node_b])
-    _same_segment(res, fac, d)
+    _same_segment(res, fac, d, network.n_edges)
     d[d > limit_m] = np.inf
     return d, none
 
