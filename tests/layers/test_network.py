@@ -6,6 +6,7 @@ Every expected distance is worked out on paper from the coordinates in the comme
 import geopandas as gpd
 import numpy as np
 import pytest
+import shapely
 from shapely.geometry import LineString, Point
 
 from geodata.catalogue import load_catalogue
@@ -124,20 +125,39 @@ def test_grade_columns_are_read_case_insensitively_with_chinese_flags():
 # ------------------------------------------------------------------------------ facilities at one node
 
 
+def _two_facilities_one_segment():
+    # L-shape: A (0,0)→(100,0), B (100,0)→(100,100). Two facilities stand beside B, so both reach B's two
+    # end nodes: f1 (110,50) walks 10 + 50 = 60 to (100,0) and 60 to (100,100); f2 (95,80) walks 5 + 80 = 85
+    # to (100,0) and 5 + 20 = 25 to (100,100).
+    net = build_network(_streets([[(0, 0), (100, 0)], [(100, 0), (100, 100)]]))
+    return net, [(110, 50), (95, 80)]
+
+
 def test_two_facilities_at_one_node_take_the_shorter_walk_not_the_sum():
-    # street (0,0)→(100,0)→(200,0) in two lines; both facilities project onto the node (100,0),
-    # 40 m and 10 m away: the resident at (0,0) walks 100 + 10 = 110 (the old sum gave 100 + 50 = 150)
-    net = build_network(_streets([[(0, 0), (100, 0)], [(100, 0), (200, 0)]]))
-    assert _dist(net, [(0, 0)], [(100, 40), (100, 10)]) == pytest.approx([110.0])
-    assert _dist(net, [(0, 0)], [(100, 10), (100, 40)]) == pytest.approx([110.0])
+    net, fac = _two_facilities_one_segment()
+    # resident at (0,0): 100 along A + the shorter walk from (100,0), 60 → 160 (summing gave 100 + 145 = 245)
+    assert _dist(net, [(0, 0)], fac) == pytest.approx([160.0])
+    assert _dist(net, [(0, 0)], fac[::-1]) == pytest.approx([160.0])
 
 
 def test_served_flag_with_two_facilities_at_one_node():
-    net = build_network(_streets([[(0, 0), (100, 0)], [(100, 0), (200, 0)]]))
+    net, fac = _two_facilities_one_segment()
     res = gpd.GeoDataFrame({"population": [100]}, geometry=[Point(0, 0)], crs=CRS)
-    fac = gpd.GeoDataFrame(geometry=[Point(100, 40), Point(100, 10)], crs=CRS)
-    t = point_coverage(res, fac, radius_m=120, mode="network", network=net)
-    assert t["distance_m"].tolist() == [110.0] and t["served"].tolist() == [True]
+    t = point_coverage(
+        res,
+        gpd.GeoDataFrame(geometry=[Point(*f) for f in fac], crs=CRS),
+        radius_m=200,
+        mode="network",
+        network=net,
+    )
+    assert t["distance_m"].tolist() == [160.0] and t["served"].tolist() == [True]
+
+
+def test_two_facilities_on_the_residents_segment_walk_along_it():
+    # street (0,0)→(100,0)→(200,0): both facilities project onto (100,0), 40 m and 10 m away; the resident at
+    # (0,0) walks 100 + 10 = 110
+    net = build_network(_streets([[(0, 0), (100, 0)], [(100, 0), (200, 0)]]))
+    assert _dist(net, [(0, 0)], [(100, 40), (100, 10)]) == pytest.approx([110.0])
 
 
 # ------------------------------------------------------------------------------------------ the model
@@ -193,3 +213,16 @@ def test_refuses_degrees_and_empty_layers():
     empty = gpd.GeoDataFrame(geometry=[Point(0, 0)], crs=CRS)
     with pytest.raises(ValueError, match="no line geometries"):
         build_network(empty)
+
+
+def test_noding_matches_shapely_node_on_random_streets():
+    # 40 random straight streets in a 1 km square: the noded segments are those of shapely.node, and the
+    # total length is kept (noding splits, never adds or drops street)
+    rng = np.random.default_rng(5)
+    ends = rng.uniform(0, 1000, (40, 2, 2))
+    st = _streets([[tuple(a), tuple(b)] for a, b in ends])
+    net = build_network(st)
+    reference = shapely.get_parts(shapely.node(shapely.MultiLineString([list(map(tuple, e)) for e in ends])))
+    assert net.n_edges == len(reference)
+    assert net.edge_length_m.sum() == pytest.approx(st.length.sum())
+    assert net.noded_crossings > 50 and net.n_edges == 40 + 2 * net.noded_crossings  # each X adds 2 pieces
