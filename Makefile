@@ -93,6 +93,7 @@ format: setup-dev
 ## benchmarks (not part of make test)
 bench: setup-dev
 	$(PY) bench/coverage_bench.py
+	$(PY) bench/network_bench.py
 	$(PY) bench/siting_bench.py
 	$(PY) bench/store_bench.py
 	$(PY) bench/load_bench.py

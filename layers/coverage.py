@@ -127,6 +127,10 @@ class CoverageModel:
     network: object | None = None
     distance_m: dict[str, np.ndarray] = field(default_factory=dict)
     nearest: dict[str, np.ndarray] = field(default_factory=dict)
+    # network mode: residents snapped once for every type, and each type's search limit in metres
+    # (distances beyond it are inf; with_catalogue recomputes a type whose radius grows past it)
+    resident_snap: object | None = None
+    limit_m: dict[str, float] = field(default_factory=dict)
 
     @property
     def total_population(self) -> float:
@@ -233,15 +237,30 @@ class CoverageModel:
         CoverageModel
             A new model sharing the distance arrays of this one.
         """
-        return replace(self, catalogue=catalogue)
+        new = replace(self, catalogue=catalogue)
+        grown = [t for t in self.limit_m if catalogue.radius_m(t) > self.limit_m[t]]
+        if grown:  # network mode: a search stopped at the old radius must run again
+            new.distance_m, new.limit_m = dict(self.distance_m), dict(self.limit_m)
+            for t in grown:
+                new.limit_m[t] = catalogue.radius_m(t)
+                new.distance_m[t], _ = _distances(
+                    self.resident_xy,
+                    self.facility_xy(t),
+                    "network",
+                    self.network,
+                    new.limit_m[t],
+                    self.resident_snap,
+                )
+        return new
 
 
-def _distances(resident_xy, facility_xy, mode, network):
+def _distances(resident_xy, facility_xy, mode, network, limit_m=np.inf, resident_snap=None):
     if mode == "euclidean":
         return nearest_distance_m(resident_xy, facility_xy)
     from layers.network import network_nearest_distance_m
 
-    return network_nearest_distance_m(network, resident_xy, facility_xy)
+    res = resident_snap if resident_snap is not None else resident_xy
+    return network_nearest_distance_m(network, res, facility_xy, limit_m=limit_m)
 
 
 def build_model(
@@ -320,8 +339,20 @@ def build_model(
     unknown = sorted(set(wanted) - set(catalogue.types))
     if unknown:
         raise ValueError(f"unknown facility types: {', '.join(unknown)}")
+    fac_snap = None
+    if mode == "network":  # snap residents and facilities once for all types; searches stop at the radius
+        model.resident_snap = network.snap(model.resident_xy)
+        model.limit_m = {t: catalogue.radius_m(t) for t in wanted}
+        fac_snap, fac_type = network.snap(_xy(model.facilities)), model.facilities["type"].to_numpy()
     for t in wanted:
-        d, i = _distances(model.resident_xy, model.facility_xy(t), mode, network)
+        d, i = _distances(
+            model.resident_xy,
+            model.facility_xy(t) if fac_snap is None else fac_snap.take(fac_type == t),
+            mode,
+            network,
+            model.limit_m.get(t, np.inf),
+            model.resident_snap,
+        )
         model.distance_m[t], model.nearest[t] = d, i
     return model
 
@@ -681,7 +712,9 @@ def scenario(
     for t in touched:
         before = model.served(t)
         if model.mode == "network":
-            d, i = _distances(model.resident_xy, _xy(new_fac[new_fac["type"] == t]), "network", model.network)
+            fxy = _xy(new_fac[new_fac["type"] == t])
+            lim = model.limit_m.get(t, np.inf)
+            d, i = _distances(model.resident_xy, fxy, "network", model.network, lim, model.resident_snap)
         else:
             d, i = dist[t].copy(), near[t].copy()
             if t in removed_types:
@@ -916,7 +949,7 @@ def point_coverage(
         raise ValueError(f"unknown distance mode {mode!r}; use one of {', '.join(MODES)}")
     if mode == "network" and network is None:
         raise ValueError("network mode needs a street network (--network)")
-    d, _ = _distances(_xy(residents), _xy(facilities), mode, network)
+    d, _ = _distances(_xy(residents), _xy(facilities), mode, network)  # full distances for the table
     out = pd.DataFrame(residents.drop(columns=residents.geometry.name))
     out["distance_m"] = np.where(np.isfinite(d), np.round(d, 1), np.nan)
     out["served"] = d <= radius_m

@@ -34,6 +34,22 @@ def test_siting_bench_smoke():
     assert p.stdout.strip().splitlines()[-1].startswith("gap_pct=")
 
 
+def test_network_bench_smoke():
+    pytest.importorskip("networkx")
+    p = subprocess.run(
+        [sys.executable, "bench/network_bench.py", "--smoke"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert p.returncode == 0, p.stderr
+    lines = p.stdout.strip().splitlines()
+    assert all("answers equal" in ln for ln in lines[:-2])  # the run checks the three methods agree
+    assert lines[-2].startswith("overhead_vs_scipy=") and float(lines[-2].split("=")[1]) > 0
+    assert lines[-1].startswith("ratio_vs_networkx=") and float(lines[-1].split("=")[1]) > 0
+
+
 @pytest.mark.browser
 def test_load_bench_smoke():
     """Two sessions on the cluster (2 replicas + nginx) and on one replica: every map drawn (~50 s)."""

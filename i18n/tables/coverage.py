@@ -56,8 +56,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "cov.export.sites": ("导出情景设施（CSV）", "Export scenario sites (CSV)"),
     "cov.method": ("方法说明：半径、依据与距离方式", "Method: radii, sources and distance mode"),
     "cov.method.text": (
-        "居住人口以100米网格中心点表示（人口加权）；与最近设施的距离≤服务半径即为覆盖（含等于）。社区某类设施覆盖人口占比≥50%视为“具备”该项（完整社区核查）。生活圈覆盖要求该圈全部设施类型均在半径内。直线距离为理想上限，步行路网距离=居民到最近路网节点+路网最短路径+节点到设施，更接近实际。",
-        "Residents are 100 m grid-cell centres (population-weighted); served when the nearest facility is within the radius (≤). A community 'has' a type when ≥50% of its residents are served (complete-community check). A life circle is served only when all its types are within radius. Straight line is an upper bound; walking network = access to the nearest street node + shortest path + access to the facility.",
+        "居住人口以100米网格中心点表示（人口加权）；与最近设施的距离≤服务半径即为覆盖（含等于）。社区某类设施覆盖人口占比≥50%视为“具备”该项（完整社区核查）。生活圈覆盖要求该圈全部设施类型均在半径内。直线距离为理想上限；步行路网距离更接近实际：街道在交叉处打断连通（桥梁、隧道及不同层级道路不与下方道路相连，只在端点相接），居民和设施各自垂直投影到最近的街道路段，距离=垂直接入距离+沿路段到路口+路网最短路径+路口沿路段到设施投影点+设施垂直接入距离（同一路段上直接沿路段计算；多处设施取最短者）。",
+        "Residents are 100 m grid-cell centres (population-weighted); served when the nearest facility is within the radius (≤). A community 'has' a type when ≥50% of its residents are served (complete-community check). A life circle is served only when all its types are within radius. Straight line is an upper bound; the walking network is closer to reality: streets are joined where they cross (bridges, tunnels and other road levels do not meet the street below, only at their ends); residents and facilities are each projected perpendicularly onto their nearest street segment, and distance = perpendicular access + along the segment to a junction + shortest path + along the facility's segment + its perpendicular access (directly along the segment when both are on the same one; the nearest facility counts).",
     ),
     "cov.method.overstate": (
         "直线距离相对步行路网距离高估的覆盖率（百分点）",
