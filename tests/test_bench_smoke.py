@@ -39,7 +39,10 @@ def test_siting_bench_smoke():
     assert p.returncode == 0, p.stderr
     assert p.stdout.strip().splitlines()[-1].startswith("gap_pct=")
     figures = parse_figures(p.stdout)
-    assert figures["dense_exact_s"] > 0 and 0 <= figures["dense_gap_pct"] <= figures["dense_greedy_gap_bound_pct"]
+    assert (
+        figures["dense_exact_s"] > 0
+        and 0 <= figures["dense_gap_pct"] <= figures["dense_greedy_gap_bound_pct"]
+    )
     assert "[dense]" in p.stdout and "candidates per cell" in p.stdout
 
 
