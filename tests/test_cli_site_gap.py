@@ -19,6 +19,7 @@ def test_site_exact_prints_proven_gap(tmp_path, demo_gpkg):
     line = next(x for x in p.stdout.splitlines() if x.startswith("exact_optimal="))
     fields = dict(kv.split("=", 1) for kv in line.split())
     assert fields["exact_optimal"] in ("True", "False") and 0 <= float(fields["proven_gap_pct"]) < 100
+    assert p.stdout.strip().splitlines()[-1].startswith("new_served=")  # the CLI contract's last line
     bad = subprocess.run(
         [sys.executable, "cli.py", "site", "--type", "kindergarten", "--k", "3", "--time-limit", "x"],
         cwd=REPO_ROOT,
