@@ -40,8 +40,11 @@ WHAT = {
         "memory (2.7 M cells × 22 types, tracemalloc peak)"
     ),
     "siting_bench": (
-        "siting greedy vs exact (HiGHS, time limit): sparse 2,000 candidates × 160k cells k = 20 r = 500 m; "
-        "dense_: 2,000 candidates × 10k cells k = 20 r = 800 m (≈ 50 candidates per cell)"
+        "siting greedy vs exact (HiGHS under the time limit, 60 s): sparse 2,000 candidates × 160k cells "
+        "k = 20 r = 500 m (≈ 1 candidate per cell); dense_: 2,000 candidates × 10k cells k = 20 r = 800 m "
+        "(≈ 37 per cell). gap_pct: greedy short of the best found; greedy_gap_bound_pct: at most this far "
+        "from optimal (least of HiGHS's proof — loose after a time-out — the k largest catchments and all "
+        "reachable weight)"
     ),
     "store_bench": (
         "file store vs PostGIS: 100k parcels write+read; 160k × 10k counts within 500 m, both stores loaded "

@@ -376,11 +376,8 @@ def build_model(
     # distances only: the nearest-facility positions are computed when first asked for (NearestIndex),
     # so the model holds one float64 array per type, as a bare per-type query would
     model.nearest = NearestIndex(model.resident_xy, model.facilities, mode, model.distance_m)
-    type_of = model.facilities["type"].to_numpy()
-    all_xy = _xy(model.facilities)
     for t in wanted:
-        d, _ = _distances(model.resident_xy, all_xy[type_of == t], mode, network)
-        model.distance_m[t] = d
+        model.distance_m[t] = _distances(model.resident_xy, model.facility_xy(t), mode, network)[0]
     return model
 
 
