@@ -140,9 +140,10 @@ def table(data: dict) -> str:
     rows = ["| bench | what | figures (as printed) | run |", "|---|---|---|---|"]
     machines = set()
     for name, e in sorted(data.get("benches", {}).items()):
-        figs = " · ".join(f"`{k}={_fmt(v)}`" for k, v in e["figures"].items()) or "—"
+        parts = [f"`{k}={_fmt(v)}`" for k, v in e["figures"].items()]
         if e.get("summary"):
-            figs += f" · {e['summary']}"
+            parts.append(e["summary"].replace("|", "\\|"))  # a pipe would end the table cell
+        figs = " · ".join(parts) or "—"
         if e.get("returncode"):
             figs = f"**failed (exit {e['returncode']})** " + figs
         la = e.get("loadavg_before")

@@ -94,7 +94,9 @@ def test_results_records_a_bench_and_regenerates_the_readme_table(tmp_path):
     results = tmp_path / "results.json"
     assert run(str(script), [], results) == 0
     assert run(str(script), ["--x"], results) == 0  # rerun replaces the entry
-    (tmp_path / "bad_bench.py").write_text("print('gap_pct=1.5')\nraise SystemExit(3)\n")
+    (tmp_path / "bad_bench.py").write_text(
+        "print('gap_pct=1.5')\nprint('summary: a | b')\nraise SystemExit(3)\n"
+    )
     assert run(str(tmp_path / "bad_bench.py"), [], results) == 3
     data = json.loads(results.read_text(encoding="utf-8"))
     fake = data["benches"]["fake_bench"]
@@ -108,6 +110,8 @@ def test_results_records_a_bench_and_regenerates_the_readme_table(tmp_path):
     text = md.read_text(encoding="utf-8")
     assert "old row" not in text and text.endswith("<!-- bench:end -->\ntail\n")
     assert "`ratio=13`" in text and "`overhead=1.07`" in text and "**failed (exit 3)**" in text
+    bad_row = next(ln for ln in text.splitlines() if "bad_bench" in ln)
+    assert "a \\| b" in bad_row and bad_row.count(" | ") == 3  # the summary's pipe cannot split the row
     no_markers = tmp_path / "plain.md"
     no_markers.write_text("# nothing\n", encoding="utf-8")
     with pytest.raises(SystemExit):
