@@ -90,13 +90,16 @@ format: setup-dev
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-## benchmarks (not part of make test)
-bench: setup-dev
-	$(PY) bench/coverage_bench.py
-	$(PY) bench/network_bench.py
-	$(PY) bench/siting_bench.py
-	$(PY) bench/store_bench.py
-	$(PY) bench/load_bench.py
+## benchmarks (not part of make test): each line runs one bench and records its figures in bench/results.json
+## (bench/results.py; a failing bench is recorded as failed and the others still run), the last line regenerates
+## README.md's measured table from it
+bench: setup-dev system-deps
+	-$(PY) bench/results.py run bench/coverage_bench.py
+	-$(PY) bench/results.py run bench/network_bench.py
+	-$(PY) bench/results.py run bench/siting_bench.py
+	-$(PY) bench/results.py run bench/store_bench.py
+	-$(PY) bench/results.py run bench/load_bench.py
+	$(PY) bench/results.py readme
 
 clean:
 	rm -rf $(VENV) $(DEMO) artifacts .pytest_cache .ruff_cache

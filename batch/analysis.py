@@ -181,6 +181,9 @@ def cmd_site(args: argparse.Namespace) -> int:
     gap = plan.gap_pct if (ran_greedy and plan.gap_pct is not None) else "-"
     print(f"type={args.type} radius_m={plan.radius_m:g} candidates={len(xy)} k={args.k} weight={args.weight}")
     print(f"method={args.method} greedy={greedy_v} exact={exact} gap_pct={gap}")
+    ex = plan.exact or (plan.greedy if args.method == "exact" else None)
+    if ex is not None and ex.mip_gap is not None:  # the exact solver's own proof, within --time-limit
+        print(f"exact_optimal={ex.optimal} proven_gap_pct={100 * ex.mip_gap:.3f}")
     print(f"new_served={int(round(plan.best.objective))}")
     return 0
 

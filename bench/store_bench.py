@@ -1,13 +1,14 @@
 """Store benchmark: embedded file store vs PostgreSQL + PostGIS on the same data, in one run.
 
 1. write 100k parcels (bulk: GeoPackage layer write vs COPY into PostGIS) and read them back;
-2. a city-wide coverage query: facilities within 500 m of each of 160k resident cells — in-memory KD-tree
-   (file store: the data are read and computed in Python) vs ST_DWithin pushed down to PostGIS;
+2. a city-wide coverage query: facilities within 500 m of each of 160k resident cells, both stores loaded
+   the same way from the same in-memory points — file store: GeoPackage write + read back + KD-tree in
+   Python; PostGIS: COPY into GiST-indexed tables + ST_DWithin pushed down (the KD-tree alone is printed too);
 3. load: 20 simulated users editing and reading the project library for --seconds (default 60):
    throughput, p95 latency, and the audit log accounting for every accepted edit.
 Prints ratios (file_seconds / postgis_seconds). Needs a PostgreSQL URL (--url) or starts a local one.
 
-    python bench/store_bench.py [--url postgresql://…] [--seconds 60]
+    python bench/store_bench.py [--url postgresql://…] [--seconds 60] [--smoke]
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def parcels(n: int) -> gpd.GeoDataFrame:
     )
 
 
-def bench_io(url: str, n: int) -> None:
+def bench_io(url: str, n: int) -> dict:
     gdf = parcels(n)
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
@@ -64,28 +65,47 @@ def bench_io(url: str, n: int) -> None:
     t_pg = time.perf_counter() - t0
     assert len(back) == len(rows) == n
     print(f"write+read {n:,} parcels: file {t_file:.2f} s, postgis {t_pg:.2f} s, ratio={t_file / t_pg:.2f}")
+    return {"io_file_s": t_file, "io_postgis_s": t_pg}
 
 
-def bench_query(url: str) -> None:
+def bench_query(url: str, n_side: int = 400, n_fac: int = 10_000) -> dict:
+    """Counts within 500 m, both stores loaded the same way: from in-memory points, into the store, out.
+
+    File store: write residents and facilities as GeoPackage layers, read them back, count with the
+    in-memory KD-tree. PostGIS: COPY both into (temporary, GiST-indexed) tables and count with ST_DWithin.
+    The compute-only KD-tree time (data already in memory) is printed alongside.
+    """
     rng = np.random.default_rng(2)
-    xs = np.arange(50, 40_000, 100.0)
+    size = n_side * 100.0
+    xs = np.arange(50, size, 100.0)
     gx, gy = np.meshgrid(xs, xs)
     res = np.column_stack([gx.ravel(), gy.ravel()])
-    fac = rng.uniform(0, 40_000, (10_000, 2))
+    fac = rng.uniform(0, size, (n_fac, 2))
     t0 = time.perf_counter()
     mem = count_within(res, fac, 500)
     t_mem = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "points.gpkg"
+        t0 = time.perf_counter()
+        gpd.GeoDataFrame(geometry=shapely.points(res), crs="EPSG:32650").to_file(path, layer="residents")
+        gpd.GeoDataFrame(geometry=shapely.points(fac), crs="EPSG:32650").to_file(path, layer="facilities")
+        r_back = shapely.get_coordinates(gpd.read_file(path, layer="residents").geometry.values)
+        f_back = shapely.get_coordinates(gpd.read_file(path, layer="facilities").geometry.values)
+        file_counts = count_within(r_back, f_back, 500)
+        t_file = time.perf_counter() - t0
     t0 = time.perf_counter()
     pg = count_within_postgis(url, res, fac, 500)
     t_pg = time.perf_counter() - t0
-    assert (mem == pg).all(), "PostGIS and the in-memory engine disagree"
+    assert (mem == pg).all() and (file_counts == pg).all(), "PostGIS and the file store + KD-tree disagree"
     print(
-        f"coverage count 160k x 10k @500 m: in-memory {t_mem:.2f} s, postgis {t_pg:.2f} s (identical counts), "
-        f"ratio={t_mem / t_pg:.3f}"
+        f"coverage count {len(res):,} x {n_fac:,} @500 m, load + count in each store: file store (GeoPackage "
+        f"write + read + KD-tree) {t_file:.2f} s, postgis (COPY + GiST + ST_DWithin) {t_pg:.2f} s, identical "
+        f"counts; KD-tree alone {t_mem:.2f} s, query_ratio={t_file / t_pg:.3f}"
     )
+    return {"query_file_s": t_file, "query_postgis_s": t_pg, "query_kdtree_only_s": t_mem}
 
 
-def bench_load(url: str, seconds: float, users: int = 20) -> None:
+def bench_load(url: str, seconds: float, users: int = 20) -> dict:
     store = PostGISProjectStore(url)
     with psycopg.connect(url, autocommit=True) as con:
         con.execute("TRUNCATE projects, audit, problem_links CASCADE")
@@ -130,6 +150,13 @@ def bench_load(url: str, seconds: float, users: int = 20) -> None:
         f"accepted edits {len(accepted)}, conflicts refused {len(conflicts)}, audit rows {audit_edits}, "
         f"budget sum {total:.0f} (no lost update: {audit_edits == len(accepted) == total})"
     )
+    assert audit_edits == len(accepted) == total, "lost update: audit rows, accepted edits and sum differ"
+    return {
+        "load_ops_per_s": len(lat) / seconds,
+        "load_p95_ms": float(np.percentile(lat, 95) * 1000),
+        "load_accepted_edits": len(accepted),
+        "load_conflicts_refused": len(conflicts),
+    }
 
 
 def main(argv=None) -> int:
@@ -137,7 +164,11 @@ def main(argv=None) -> int:
     ap.add_argument("--url")
     ap.add_argument("--seconds", type=float, default=60.0)
     ap.add_argument("--parcels", type=int, default=100_000)
+    ap.add_argument("--smoke", action="store_true", help="tiny sizes (test suite)")
     args = ap.parse_args(argv)
+    n_side, users = 400, 20
+    if args.smoke:
+        args.parcels, args.seconds, n_side, users = 500, 2.0, 40, 3
     server = None
     if not args.url:
         from tests import pg
@@ -145,12 +176,16 @@ def main(argv=None) -> int:
         server = pg.LocalPostgres()
         args.url = server.url
     try:
-        bench_io(args.url, args.parcels)
-        bench_query(args.url)
-        bench_load(args.url, args.seconds)
+        figures = bench_io(args.url, args.parcels)
+        figures |= bench_query(args.url, n_side=n_side, n_fac=10_000 if not args.smoke else 200)
+        figures |= bench_load(args.url, args.seconds, users)
     finally:
         if server:
             server.stop()
+    figures["io_ratio"] = figures["io_file_s"] / figures["io_postgis_s"]
+    figures["query_ratio"] = figures["query_file_s"] / figures["query_postgis_s"]
+    for k, v in figures.items():
+        print(f"{k}={v:.3f}")
     return 0
 
 

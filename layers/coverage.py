@@ -53,8 +53,11 @@ def nearest_distance_m(resident_xy: np.ndarray, facility_xy: np.ndarray) -> tupl
         return np.full(n, np.inf), np.full(n, -1, dtype=np.int64)
     if n == 0:
         return np.zeros(0), np.zeros(0, dtype=np.int64)
-    dist, idx = cKDTree(facility_xy).query(resident_xy, k=1)
-    return dist, idx.astype(np.int64)
+    # one query, every core (workers=-1: same answers, split over residents); float64 coordinates kept on
+    # purpose (float32 would move distances by up to ~1 cm at UTM magnitudes and flip residents lying on a
+    # radius); the index comes back as intp (int64 here), so no copy is made
+    dist, idx = cKDTree(facility_xy).query(resident_xy, k=1, workers=-1)
+    return dist, idx.astype(np.int64, copy=False)
 
 
 def count_within(resident_xy: np.ndarray, facility_xy: np.ndarray, radius_m: float) -> np.ndarray:
@@ -115,7 +118,9 @@ class CoverageModel:
         there is none or none is reachable).
     nearest : dict of str to numpy.ndarray
         Facility type → shape (n,) int64 position of the nearest facility among the facilities of that
-        type (in ``facilities`` order); -1 when there is none and always -1 in network mode.
+        type (in ``facilities`` order); -1 when there is none and always -1 in network mode. Computed on
+        first use and then kept (:class:`NearestIndex`): only what-if removals and per-site attribution
+        need it, so a freshly built model holds the distances only (half the memory).
     """
 
     resident_xy: np.ndarray
@@ -254,6 +259,54 @@ class CoverageModel:
         return new
 
 
+class NearestIndex(dict):
+    """Facility type → nearest-facility positions, computed on first access and then kept.
+
+    A plain ``dict`` for everything already computed; a missing type of the model is computed with the
+    same KD-tree query as :func:`build_model` (so the answer is the one the build would have stored).
+
+    Parameters
+    ----------
+    resident_xy : numpy.ndarray
+        Shape (n, 2), resident x/y in metres of the model's metric CRS.
+    facilities : geopandas.GeoDataFrame
+        The model's facilities (``type`` column), same metric CRS.
+    mode : str
+        "euclidean" or "network" (network mode: always -1).
+    types : collections.abc.Container of str
+        The facility types of the model; any other key raises KeyError.
+    items : dict, optional
+        Positions already known, type → shape (n,) int64.
+    """
+
+    def __init__(self, resident_xy, facilities, mode, types, items=()):
+        super().__init__(items)
+        self._resident_xy = resident_xy
+        self._facilities = facilities
+        self._mode = mode
+        self._types = types
+
+    def __missing__(self, ftype):
+        """Compute, keep and return the positions for a type of the model (KeyError for any other)."""
+        if ftype not in self._types:
+            raise KeyError(ftype)
+        n = len(self._resident_xy)
+        if self._mode == "network":
+            idx = np.full(n, -1, dtype=np.int64)
+        else:
+            fac = self._facilities
+            _, idx = nearest_distance_m(self._resident_xy, _xy(fac[fac["type"] == ftype]))
+        self[ftype] = idx
+        return idx
+
+    def __reduce__(self):
+        """Pickle / deepcopy (st.cache_data) keep the inputs, so the copy stays lazy."""
+        return (
+            NearestIndex,
+            (self._resident_xy, self._facilities, self._mode, self._types, dict(self)),
+        )
+
+
 def _distances(resident_xy, facility_xy, mode, network, limit_m=np.inf, resident_snap=None):
     if mode == "euclidean":
         return nearest_distance_m(resident_xy, facility_xy)
@@ -339,21 +392,23 @@ def build_model(
     unknown = sorted(set(wanted) - set(catalogue.types))
     if unknown:
         raise ValueError(f"unknown facility types: {', '.join(unknown)}")
+    # distances only: the nearest-facility positions are computed when first asked for (NearestIndex),
+    # so the model holds one float64 array per type, as a bare per-type query would
+    model.nearest = NearestIndex(model.resident_xy, model.facilities, mode, model.distance_m)
     fac_snap = None
     if mode == "network":  # snap residents and facilities once for all types; searches stop at the radius
         model.resident_snap = network.snap(model.resident_xy)
         model.limit_m = {t: catalogue.radius_m(t) for t in wanted}
         fac_snap, fac_type = network.snap(_xy(model.facilities)), model.facilities["type"].to_numpy()
     for t in wanted:
-        d, i = _distances(
+        model.distance_m[t] = _distances(
             model.resident_xy,
             model.facility_xy(t) if fac_snap is None else fac_snap.take(fac_type == t),
             mode,
             network,
             model.limit_m.get(t, np.inf),
             model.resident_snap,
-        )
-        model.distance_m[t], model.nearest[t] = d, i
+        )[0]
     return model
 
 
@@ -706,7 +761,8 @@ def scenario(
         added = gpd.GeoDataFrame({"facility_id": [], "type": [], "name": []}, geometry=[], crs=fac.crs)
     new_fac = gpd.GeoDataFrame(new_fac, geometry="geometry", crs=fac.crs).reset_index(drop=True)
     dist = dict(model.distance_m)
-    near = dict(model.nearest)
+    # positions of untouched types stay valid in new_fac (their rows keep their order); the rest is lazy
+    near = NearestIndex(model.resident_xy, new_fac, model.mode, dist, items=dict(model.nearest))
     removed_types = set(fac.loc[fac["facility_id"].astype(str).isin(remove), "type"])
     rows = []
     for t in touched:
@@ -716,7 +772,7 @@ def scenario(
             lim = model.limit_m.get(t, np.inf)
             d, i = _distances(model.resident_xy, fxy, "network", model.network, lim, model.resident_snap)
         else:
-            d, i = dist[t].copy(), near[t].copy()
+            d, i = dist[t].copy(), model.nearest[t].copy()
             if t in removed_types:
                 d, i = _after_removal(model, t, remove)
             n_remaining = int(((fac["type"] == t) & ~fac["facility_id"].astype(str).isin(remove)).sum())

@@ -50,6 +50,10 @@ class SitingResult:
         Solver wall-clock time in seconds.
     marginal : list of float
         Per chosen site, the weight newly covered when added in this order.
+    mip_gap : float or None
+        For "exact": the gap the solver proved, |bound − best| / |best| as HiGHS reports it (≤ 1e-4,
+        HiGHS's default tolerance, when ``optimal``; larger after a time-out: the best possible coverage
+        is at most ``objective × (1 + mip_gap)``); None for the other methods.
     """
 
     chosen: list[int]  # candidate indices in selection order (greedy) or by index (exact)
@@ -58,6 +62,7 @@ class SitingResult:
     optimal: bool  # True when proven optimal (exact, no time-out)
     seconds: float
     marginal: list[float]  # per chosen site: newly covered weight when added in this order
+    mip_gap: float | None = None  # exact: proven relative gap (≈ 0 when optimal)
 
 
 def coverage_matrix(candidate_xy: np.ndarray, demand_xy: np.ndarray, radius_m: float) -> sparse.csr_matrix:
@@ -162,12 +167,13 @@ def exact(
     k : int
         Maximum number of sites (capped at the number of candidates).
     time_limit_s : float, default 60.0
-        Solver time limit in seconds.
+        Solver time limit in seconds (``scipy.optimize.milp`` option ``time_limit``).
 
     Returns
     -------
     SitingResult
-        ``method`` "exact"; sites listed by marginal gain. Empty (and optimal) when no demand point is
+        ``method`` "exact"; sites listed by marginal gain; ``mip_gap`` the proven relative gap (≈ 0 when
+        optimal, larger after a time-out). Empty (and optimal) when no demand point is
         reachable or ``k`` is 0.
 
     Raises
@@ -184,7 +190,7 @@ def exact(
     csc = cover.tocsc()
     reachable = np.flatnonzero(np.diff(csc.indptr) > 0)
     if len(reachable) == 0 or k == 0:
-        return SitingResult([], 0.0, "exact", True, time.perf_counter() - t0, [])
+        return SitingResult([], 0.0, "exact", True, time.perf_counter() - t0, [], mip_gap=0.0)
     # merge demand points with identical candidate sets
     sub = csc[:, reachable]
     keys = [sub.indices[sub.indptr[i] : sub.indptr[i + 1]].tobytes() for i in range(sub.shape[1])]
@@ -214,8 +220,11 @@ def exact(
     order = greedy(cover[chosen], weights, len(chosen)).chosen  # list the chosen sites by marginal gain
     chosen = [chosen[i] for i in order] + [j for i, j in enumerate(chosen) if i not in order]
     marginal = _order_gains(cover, weights, chosen)
+    optimal = res.status == 0
+    gap = getattr(res, "mip_gap", None)
+    gap = float(gap) if gap is not None and np.isfinite(gap) else (0.0 if optimal else None)
     return SitingResult(
-        chosen, float(sum(marginal)), "exact", res.status == 0, time.perf_counter() - t0, marginal
+        chosen, float(sum(marginal)), "exact", optimal, time.perf_counter() - t0, marginal, mip_gap=gap
     )
 
 

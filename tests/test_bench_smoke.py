@@ -1,11 +1,13 @@
 """The coverage benchmark runs (tiny size) and its naive/engine results agree."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from bench.results import parse_figures, readme, run
 from geodata.paths import REPO_ROOT
 
 
@@ -20,6 +22,10 @@ def test_coverage_bench_smoke():
     assert p.returncode == 0, p.stderr
     last = p.stdout.strip().splitlines()[-1]
     assert last.startswith("ratio=") and float(last.split("=")[1]) > 0
+    figures = parse_figures(p.stdout)  # the fair baselines ran and agreed (the script asserts equality)
+    for key in ("ratio_vs_sjoin_nearest", "ratio_vs_strtree", "overhead_vs_ckdtree", "model_memory_ratio"):
+        assert figures[key] > 0, key
+    assert "identical for all four methods" in p.stdout
 
 
 def test_siting_bench_smoke():
@@ -32,6 +38,12 @@ def test_siting_bench_smoke():
     )
     assert p.returncode == 0, p.stderr
     assert p.stdout.strip().splitlines()[-1].startswith("gap_pct=")
+    figures = parse_figures(p.stdout)
+    assert (
+        figures["dense_exact_s"] > 0
+        and 0 <= figures["dense_gap_pct"] <= figures["dense_greedy_gap_bound_pct"]
+    )
+    assert "[dense]" in p.stdout and "candidates per cell" in p.stdout
 
 
 def test_network_bench_smoke():
@@ -69,3 +81,54 @@ def test_load_bench_smoke():
     assert p.returncode == 0, p.stdout[-2000:] + p.stderr[-2000:]
     last = p.stdout.strip().splitlines()[-1]
     assert last.startswith("summary: cluster 2+nginx: N=2") and "(2/2 maps)" in last, last
+
+
+def test_store_bench_smoke():
+    """Both stores loaded the same way, identical counts, no lost update (tiny sizes, throwaway PostGIS)."""
+    from tests import pg
+
+    if not pg.available():
+        pytest.skip("needs PostgreSQL + PostGIS (make system-deps)")
+    p = subprocess.run(
+        [sys.executable, "bench/store_bench.py", "--smoke"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert p.returncode == 0, p.stdout[-2000:] + p.stderr[-2000:]
+    figures = parse_figures(p.stdout)
+    assert figures["query_file_s"] > 0 and figures["query_postgis_s"] > 0 and figures["io_ratio"] > 0
+    assert "identical counts" in p.stdout and "no lost update: True" in p.stdout
+
+
+def test_results_records_a_bench_and_regenerates_the_readme_table(tmp_path):
+    script = tmp_path / "fake_bench.py"
+    script.write_text(
+        "print('r=300 m: naive 1 s')\nprint('ratio=12.5')\nprint('overhead=1.07')\nprint('ratio=13')\n"
+    )
+    results = tmp_path / "results.json"
+    assert run(str(script), [], results) == 0
+    assert run(str(script), ["--x"], results) == 0  # rerun replaces the entry
+    (tmp_path / "bad_bench.py").write_text(
+        "print('gap_pct=1.5')\nprint('summary: a | b')\nraise SystemExit(3)\n"
+    )
+    assert run(str(tmp_path / "bad_bench.py"), [], results) == 3
+    data = json.loads(results.read_text(encoding="utf-8"))
+    fake = data["benches"]["fake_bench"]
+    assert fake["figures"] == {"ratio": 13.0, "overhead": 1.07}  # only whole key=value lines; later wins
+    assert fake["command"].endswith("fake_bench.py --x") and fake["returncode"] == 0
+    assert fake["machine"]["cores"] >= 1 and fake["date"].endswith("UTC")
+    assert data["benches"]["bad_bench"]["returncode"] == 3
+    md = tmp_path / "README.md"
+    md.write_text("# x\n<!-- bench:begin -->\nold row\n<!-- bench:end -->\ntail\n", encoding="utf-8")
+    readme(md, results)
+    text = md.read_text(encoding="utf-8")
+    assert "old row" not in text and text.endswith("<!-- bench:end -->\ntail\n")
+    assert "`ratio=13`" in text and "`overhead=1.07`" in text and "**failed (exit 3)**" in text
+    bad_row = next(ln for ln in text.splitlines() if "bad_bench" in ln)
+    assert "a \\| b" in bad_row and bad_row.count(" | ") == 3  # the summary's pipe cannot split the row
+    no_markers = tmp_path / "plain.md"
+    no_markers.write_text("# nothing\n", encoding="utf-8")
+    with pytest.raises(SystemExit):
+        readme(no_markers, results)
