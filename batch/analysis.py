@@ -67,7 +67,9 @@ def _coverage_workspace(args: argparse.Namespace) -> int:
 
     ws = load_workspace(args.workspace or None)
     model = coverage_model(ws, load_catalogue(), mode=args.mode)
-    gaps = gap_ranking(model).reset_index()
+    # a new city workspace has no communities yet: the gap table is then per district
+    by = "community_id" if not ws["communities"].empty else "district_adcode"
+    gaps = gap_ranking(model, by=by).reset_index()
     gaps["missing"] = gaps["missing"].map(", ".join)
     # 完整社区 items the data cannot evaluate ("cannot evaluate: needs data", not passed)
     gaps["unevaluated"] = gaps["unevaluated"].map(", ".join)
@@ -90,8 +92,9 @@ def _coverage_workspace(args: argparse.Namespace) -> int:
             )
         )
     total = model.total_population
-    print(f"wrote {out}: {len(gaps)} communities, mode={args.mode}")
-    print(f"communities={len(gaps)} total_population={int(round(total))}")
+    unit = "communities" if by == "community_id" else "districts"
+    print(f"wrote {out}: {len(gaps)} {unit}, mode={args.mode}")
+    print(f"{unit}={len(gaps)} total_population={int(round(total))}")
     return 0
 
 

@@ -11,12 +11,19 @@ from geodata.errors import DataValidationError, Problem
 
 @command("workspace")
 def cmd_workspace(args: argparse.Namespace) -> int:
-    """Validate a workspace GeoPackage and summarise its layers."""
+    """Validate a workspace GeoPackage, summarise its layers and say what each analysis still needs;
+    ``workspace new`` creates a new, empty city workspace."""
+    if args.action == "new":
+        from batch.workspace import cmd_workspace_new
+
+        return cmd_workspace_new(args)
+    from batch.workspace import print_completeness
     from geodata.workspace import load_workspace
 
     ws = load_workspace(args.workspace)
     for name, gdf in ws.layers.items():
         print(f"{name}: {len(gdf)} features")
+    print_completeness(ws)
     print(f"synthetic={str(ws.synthetic).lower()} layers={len(ws.layers)}")
     return 0
 
@@ -96,6 +103,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     from geodata.schema import LAYERS
     from geodata.workspace import load_workspace, workspace_path
 
+    target_ws = Path(args.workspace) if args.workspace else workspace_path()
+    if not target_ws.exists():
+        raise FileNotFoundError(f"工作空间不存在：{target_ws} / no such workspace: {target_ws}")
     result = _read_for_cli(args.file, args.crs, args.datum)
     if result.gdf.crs is None:
         raise DataValidationError(
@@ -114,7 +124,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             | mapping.get("categories", {})
         )
     conformed = conform(gdf, args.as_, columns, categories=categories, defaults=mapping.get("defaults"))
-    conformed = attach_areas(conformed, args.as_, load_workspace(workspace_path()).layers)
+    conformed = attach_areas(conformed, args.as_, load_workspace(target_ws).layers)
     problems = validation_report(conformed, args.as_)
     if problems and args.on_problems != "cancel":
         conformed = repair(conformed, problems, args.on_problems)
@@ -124,21 +134,34 @@ def cmd_import(args: argparse.Namespace) -> int:
         for p in problems:
             print(f"  - {p}", file=sys.stderr)
         return 1
-    dest = commit(conformed, args.as_, workspace=workspace_path())
+    dest = commit(conformed, args.as_, workspace=target_ws)
     print(f"imported={len(conformed)} layer={TARGETS[args.as_]} workspace={dest}")
     return 0
 
 
 def register(sub) -> None:
     """Add this module's subcommands to the argparse sub-parsers."""
-    p = sub.add_parser("workspace", help="validate a workspace GeoPackage (default: the bundled demo city)")
+    p = sub.add_parser(
+        "workspace",
+        help="validate a workspace and list what each analysis needs; `workspace new` creates a city workspace",
+    )
+    p.add_argument("action", nargs="?", choices=["new"], help="new: create an empty city workspace")
     p.add_argument("--workspace", default=None, help="workspace .gpkg (default: RENEWAL_WORKSPACE or demo)")
+    from batch.workspace import add_new_arguments
+
+    add_new_arguments(p)
     p = sub.add_parser("check", help="validation report of a data file (exit 0 ok, 1 problems, 2 unreadable)")
     p.add_argument("file")
     p.add_argument("--crs", default=None, help="the file's CRS when it has none, e.g. EPSG:4548")
     p = sub.add_parser("import", help="import a file into the workspace")
     p.add_argument("file")
     p.add_argument("--as", dest="as_", required=True, choices=["facilities", "neighbourhoods", "parcels"])
+    p.add_argument(
+        "--workspace",
+        default=None,
+        help="workspace .gpkg to import into (default: RENEWAL_WORKSPACE, else <data dir>/workspace.gpkg;"
+        " never the synthetic demo)",
+    )
     p.add_argument(
         "--mapping", default=None, help="JSON: {columns: {ours: theirs}, categories: {..}, defaults: {..}}"
     )

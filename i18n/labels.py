@@ -23,6 +23,7 @@ from i18n.tables import (
     reports,
     scenarios,
     siting,
+    workspace,
 )
 
 LANGS = ("zh", "en")
@@ -44,6 +45,7 @@ _TABLES = (
     hc_records,
     scenarios,
     hc_loop,
+    workspace,
 )
 
 

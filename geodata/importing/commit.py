@@ -1,7 +1,7 @@
-"""Committing an import atomically into the user workspace.
+"""Committing an import atomically into the workspace the user chose.
 
-The validated layer goes into a copy of the workspace, the whole copy must load, then the copy
-atomically replaces the user workspace (``<data dir>/workspace.gpkg``).
+The validated layer goes into a copy of that workspace, the whole copy must load, then the copy atomically
+replaces it. The synthetic demo workspace is refused: real rows never mix with synthetic ones.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from geodata.importing.conform import validation_report
 from geodata.importing.mapping import TARGETS
 from geodata.paths import data_dir
 from geodata.schema import LAYERS
-from geodata.workspace import load_workspace
+from geodata.workspace import load_workspace, read_metadata
 
 
 def user_workspace_path() -> Path:
-    """Return where imports write the user's workspace.
+    """Return the default user workspace (used when no workspace is chosen and this file exists).
 
     Returns
     -------
@@ -34,11 +34,12 @@ def user_workspace_path() -> Path:
 
 
 def commit(gdf: gpd.GeoDataFrame, target: str, *, workspace: Path, mode: str = "append") -> Path:
-    """Import a validated layer into the user workspace, atomically.
+    """Import a validated layer into ``workspace`` itself, atomically.
 
     The layer is written into a copy of ``workspace``; the whole copy must still load
-    (:func:`~geodata.workspace.load_workspace`, e.g. no duplicate ids); then it replaces the user
-    workspace with :func:`geodata.atomic.atomic_path`. A failure leaves everything unchanged.
+    (:func:`~geodata.workspace.load_workspace`, e.g. no duplicate ids); then it replaces ``workspace``
+    with :func:`geodata.atomic.atomic_path`. A failure leaves everything unchanged. Successive imports
+    into the same workspace accumulate.
 
     Parameters
     ----------
@@ -47,27 +48,35 @@ def commit(gdf: gpd.GeoDataFrame, target: str, *, workspace: Path, mode: str = "
     target : str
         ``"facilities"``, ``"neighbourhoods"`` or ``"parcels"``.
     workspace : Path
-        The workspace GeoPackage the import starts from.
+        The workspace GeoPackage to import into (not the synthetic demo).
     mode : str, default "append"
         ``"append"`` to the layer's features, or ``"replace"`` them.
 
     Returns
     -------
     Path
-        The user workspace (:func:`user_workspace_path`).
+        ``workspace``.
 
     Raises
     ------
     DataValidationError
         Listing every problem of the layer, or of the combined workspace; nothing is written then.
+    ValueError
+        If ``workspace`` is synthetic demo data (its metadata says ``synthetic=true``).
     """
     name = TARGETS[target]
+    dest = Path(workspace)
+    if read_metadata(dest).get("synthetic", "false").lower() == "true":
+        raise ValueError(
+            f"{dest.name} 是示例（合成）数据，不能导入真实数据：请先新建城市工作空间（cli.py workspace new）"
+            f" / {dest.name} holds synthetic demo data and takes no real rows: create a city workspace first"
+            " (cli.py workspace new)"
+        )
     problems = validation_report(gdf, target)
     if problems:
         raise DataValidationError(problems, source=f"import into {name}")
-    dest = user_workspace_path()
     with atomic_path(dest) as tmp:
-        shutil.copyfile(workspace, tmp)
+        shutil.copyfile(dest, tmp)
         existing = pyogrio.read_dataframe(tmp, layer=name)
         cols = list(LAYERS[name].columns)
         # optional columns (e.g. residents by age group) are kept when the import holds them (appending:
