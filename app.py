@@ -19,6 +19,7 @@ from dashboard.present_page import render_present
 from dashboard.renewal_page import render_renewal
 from dashboard.scenario_page import render_scenarios
 from dashboard.siting_page import render_siting
+from dashboard.workspace_panel import workspace_sidebar
 from i18n import t
 
 st.set_page_config(page_title="城市更新规划一张图 Renewal Atlas", page_icon="🗺️", layout="wide")
@@ -27,6 +28,7 @@ common.shell_sidebar()
 _lang = common.lang()
 if not auth.login_gate(_lang):
     st.stop()
+workspace_sidebar(_lang)
 PAGES = [
     (render_overview, "nav.overview", ":material/map:", "overview"),
     (render_layout, "nav.layout", ":material/hub:", "layout"),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 from pathlib import Path
 
 from i18n import t
@@ -36,7 +38,10 @@ def cmd_workspace_new(args: argparse.Namespace) -> int:
         source = f"adcode:{args.adcode}"
     else:
         districts, place, source = _own_boundary(args, districts_from_polygons)
-    out = new_workspace(args.out, districts, name=args.name or place, source=source, force=args.force)
+    who = os.environ.get("RENEWAL_LOCAL_USER") or getpass.getuser()
+    out = new_workspace(
+        args.out, districts, name=args.name or place, source=source, force=args.force, created_by=who
+    )
     for _, row in districts.iterrows():
         print(f"district: {row['adcode']} {row['name_zh']}")
     print(f"workspace={out} districts={len(districts)}")

@@ -59,6 +59,30 @@ def show_validation_error(err: DataValidationError, key: str) -> None:
     st.dataframe(problem_frame(err.problems, L), hide_index=True, width="stretch")
 
 
+#: session key of the workspace chosen in the app (a plain key, not a widget's: it survives page changes)
+WORKSPACE_KEY = "ws_path"
+_seen_mtime: dict[str, float] = {}
+
+
+def workspace_in_use():
+    """The workspace GeoPackage this session works on: the one chosen on the import page, else
+    :func:`geodata.workspace.workspace_path`. A file changed since it was cached (e.g. an import from the
+    CLI) empties the caches, so every page shows the new rows."""
+    from pathlib import Path
+
+    chosen = st.session_state.get(WORKSPACE_KEY)
+    path = Path(chosen) if chosen and Path(chosen).exists() else workspace_path()
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        return path
+    if _seen_mtime.setdefault(str(path), mtime) != mtime:
+        _seen_mtime[str(path)] = mtime
+        st.cache_resource.clear()
+        st.cache_data.clear()
+    return path
+
+
 def load_or_explain():
     """(boundaries, workspace) or ``None`` after explaining what is wrong with the data."""
     try:
@@ -67,7 +91,7 @@ def load_or_explain():
         show_validation_error(err, "error.boundaries")
         return None
     try:
-        ws = workspace(str(workspace_path()))
+        ws = workspace(str(workspace_in_use()))
     except DataValidationError as err:
         show_validation_error(err, "error.workspace")
         return None
@@ -77,7 +101,7 @@ def load_or_explain():
 def workspace_or_none():
     """The workspace when it loads, else None (pages that can work without it)."""
     try:
-        return workspace(str(workspace_path()))
+        return workspace(str(workspace_in_use()))
     except DataValidationError:
         return None
 
@@ -115,7 +139,6 @@ def shell_sidebar() -> None:
                 st.text_input(t("sidebar.tianditu_key", L), key="tianditu_key", type="password")
                 if not (st.session_state.get("tianditu_key") or settings.tianditu_key()):
                     st.warning(t("sidebar.tianditu_missing", L))
-            st.caption(f"{t('sidebar.workspace', L)}: {workspace_path().name}")
 
 
 def _translate_streamlit_chrome(L: str) -> None:

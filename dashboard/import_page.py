@@ -10,6 +10,7 @@ from streamlit_folium import st_folium
 from cartography import mapkit
 from cartography.geojson import display_geojson, tooltip
 from dashboard import auth, common
+from dashboard.workspace_panel import import_allowed, render_workspace_panel
 from geodata.errors import DataValidationError
 from geodata.importing import (
     TARGETS,
@@ -28,7 +29,6 @@ from geodata.importing import (
     validation_report,
 )
 from geodata.schema import LAYERS
-from geodata.workspace import workspace_path
 from i18n import t, t_or
 from i18n.problems import problem_text
 from reports.tables import layer_bytes
@@ -175,7 +175,10 @@ def _report_and_commit(conformed, target: str, categories, L: str) -> None:
             return
         data = repair(conformed, problems, action) if problems else conformed
         try:
-            dest = commit(data, target, workspace=workspace_path())
+            dest = commit(data, target, workspace=common.workspace_in_use())
+        except ValueError as err:  # e.g. the synthetic demo workspace
+            st.error(common.md_escape(err))
+            return
         except DataValidationError as err:
             st.error(t("imp.still", L))
             st.dataframe(common.problem_frame(err.problems, L), hide_index=True, width="stretch")
@@ -230,9 +233,12 @@ def render_import() -> None:
     L = opts["lang"]
     st.title(t("imp.title", L))
     st.caption(t("imp.caption", L))
+    render_workspace_panel(L)
     _export_panel(L)
     if not auth.can_edit():
         st.info(t("imp.read_only", L), icon=":material/visibility:")
+        return
+    if not import_allowed(L):
         return
     up = st.file_uploader(
         t("imp.upload", L, mb=max_upload_bytes() // (1024 * 1024)),

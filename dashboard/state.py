@@ -95,6 +95,5 @@ def bump_map(page: str) -> None:
 def store():
     """The project library for the workspace in use (the demo workspace has its own seeded library)."""
     from geodata.stores import open_store
-    from geodata.workspace import workspace_path
 
-    return open_store(workspace=common.workspace(str(workspace_path())))
+    return open_store(workspace=common.workspace(str(common.workspace_in_use())))

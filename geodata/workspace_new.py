@@ -173,6 +173,7 @@ def new_workspace(
     name: str,
     source: str,
     force: bool = False,
+    created_by: str = "",
 ) -> Path:
     """Write a new, empty workspace GeoPackage around the given districts, atomically.
 
@@ -188,6 +189,8 @@ def new_workspace(
         Where the districts came from (e.g. ``adcode:360702`` or the boundary file's name).
     force : bool, default False
         Overwrite an existing file.
+    created_by : str, optional
+        The planner who creates it (recorded in the metadata).
 
     Returns
     -------
@@ -210,6 +213,7 @@ def new_workspace(
         "districts_source": source,
         "created": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "generator": "cli.py workspace new",
+        "created_by": str(created_by),
     }
     with atomic_path(out) as tmp:
         for layer in LAYERS:

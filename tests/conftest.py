@@ -64,3 +64,21 @@ def browser():
     from tests.browser.conftest import launch_browser
 
     yield from launch_browser()
+
+
+@pytest.fixture
+def real_copy(tmp_path, demo_gpkg):
+    """A copy of the demo city whose metadata says real data (imports refuse the synthetic demo itself)."""
+    import shutil
+
+    import pandas as pd
+    import pyogrio
+
+    from geodata.workspace import read_metadata
+
+    path = tmp_path / "real_city.gpkg"
+    shutil.copyfile(demo_gpkg, path)
+    meta = read_metadata(path) | {"synthetic": "false"}
+    table = pd.DataFrame({"key": list(meta), "value": list(meta.values())})
+    pyogrio.write_dataframe(table, path, layer="metadata", driver="GPKG")
+    return path

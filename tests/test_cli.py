@@ -247,6 +247,9 @@ def test_import_contract(tmp_path, demo_gpkg):
         }
     ).to_csv(csv, index=False)
     env = {**os.environ, "RENEWAL_DATA_DIR": str(tmp_path / "data")}
+    (tmp_path / "data").mkdir()
+    ws_new = run("workspace", "new", "--adcode", "360100", "--out", str(tmp_path / "data" / "workspace.gpkg"))
+    assert ws_new.returncode == 0, ws_new.stderr
     p = subprocess.run(
         [sys.executable, "cli.py", "import", str(csv), "--as", "facilities", "--datum", "gcj02"],
         cwd=REPO_ROOT,

@@ -71,7 +71,9 @@ def _census_compounds():
     )
 
 
-def test_commit_replace_keeps_age_columns_and_append_needs_them_on_both(tmp_path, monkeypatch, demo_gpkg):
+def test_commit_replace_keeps_age_columns_and_append_needs_them_on_both(
+    tmp_path, monkeypatch, demo_gpkg, real_copy
+):
     import pyogrio
 
     from geodata.importing import commit
@@ -84,7 +86,7 @@ def test_commit_replace_keeps_age_columns_and_append_needs_them_on_both(tmp_path
     defaults = {"elderly_share": 0.15, "parking_spaces": 0}
     layers = load_workspace(demo_gpkg, layers=["districts", "communities"]).layers
     gdf = attach_areas(conform(user, "neighbourhoods", cols, defaults=defaults), "neighbourhoods", layers)
-    dest = commit(gdf, "neighbourhoods", workspace=demo_gpkg, mode="replace")
+    dest = commit(gdf, "neighbourhoods", workspace=real_copy, mode="replace")
     comp = pyogrio.read_dataframe(dest, layer="compounds", read_geometry=False)
     assert len(comp) == 1 and comp.loc[0, list(AGE_GROUPS)].tolist() == [9, 11, 20, 45, 6]
     # appending rows without age columns to a layer that has them: the columns are not kept half-empty
