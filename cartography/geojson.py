@@ -81,6 +81,16 @@ def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
 
 
+class _Tooltip(folium.GeoJsonTooltip):
+    """folium's hover table, skipped on an empty layer (folium would assert that the fields exist in a
+    feature, and a new city workspace has empty layers)."""
+
+    def render(self, **kwargs):
+        if isinstance(self._parent, folium.GeoJson) and not self._parent.data.get("features"):
+            return
+        super().render(**kwargs)
+
+
 def tooltip(fields, aliases=None) -> folium.GeoJsonTooltip:
     """Hover table over GeoJSON properties made by :func:`display_geojson` (the values are escaped there).
 
@@ -98,7 +108,7 @@ def tooltip(fields, aliases=None) -> folium.GeoJsonTooltip:
         A sticky tooltip.
     """
     aliases = list(fields if aliases is None else aliases)
-    return folium.GeoJsonTooltip(
+    return _Tooltip(
         fields=[escape_text(f) for f in fields], aliases=[escape_text(a) for a in aliases], sticky=True
     )
 

@@ -10,7 +10,7 @@ from streamlit_folium import st_folium
 from cartography.charts import share_bar
 from cartography.maps import coverage_map
 from cartography.whatif import catchment_layer
-from dashboard import common, state
+from dashboard import common, state, workspace_panel
 from i18n import t
 from layers.circles import item_table, reached_distribution
 from layers.coverage import gap_ranking, headline, scenario, share_by
@@ -293,6 +293,8 @@ def _method(cat, model_e, model_n, L: str) -> None:
             hide_index=True,
             width="stretch",
         )
+        if model_n is None:
+            return
         st.markdown(f"**{t('cov.method.overstate', L)}**")
         o = overstatement(model_e, model_n)
         st.dataframe(
@@ -334,6 +336,8 @@ def render_coverage() -> None:
     common.demo_badge(ws)
     cat = common.catalogue()
     selection, overrides, mode = _controls(cat, L)
+    if workspace_panel.needs_data(ws, "network" if mode == "network" else "coverage", L):
+        return
     model = state.coverage_model(str(ws.path), mode).with_catalogue(cat.with_radii(overrides))
     proposed = _proposed_frame(cat, L)
     removed = [] if selection.startswith("circle:") else common.kept_value(f"cov_remove_{selection}", [])
@@ -407,6 +411,8 @@ def render_coverage() -> None:
     _method(
         cat,
         state.coverage_model(str(ws.path), "euclidean").with_catalogue(cat.with_radii(overrides)),
-        state.coverage_model(str(ws.path), "network").with_catalogue(cat.with_radii(overrides)),
+        None  # no streets yet: no walking-network comparison
+        if ws["streets"].empty
+        else state.coverage_model(str(ws.path), "network").with_catalogue(cat.with_radii(overrides)),
         L,
     )

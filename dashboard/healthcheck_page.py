@@ -7,7 +7,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from cartography.maps import grade_map
-from dashboard import auth, common, hc_equity, hc_loop, hc_records, state
+from dashboard import auth, common, hc_equity, hc_loop, hc_records, state, workspace_panel
 from geodata.indicators import load_indicators
 from geodata.stores import ProjectError
 from i18n import format_value, t
@@ -286,6 +286,8 @@ def render_healthcheck() -> None:
         return
     _, ws = loaded
     common.demo_badge(ws)
+    if workspace_panel.needs_data(ws, "healthcheck", L):
+        return
     ind = load_indicators(catalogue=common.catalogue())
     years = sorted(int(y) for y in ws.metadata.get("survey_years", "2026").split(",") if y.strip())
     c1, c2 = st.columns(2)

@@ -10,7 +10,7 @@ from streamlit_folium import st_folium
 from cartography.colours import STATUS_COLOURS
 from cartography.maps import parcel_map
 from cartography.projects import category_label, projects_map, status_label, top_candidates_map
-from dashboard import auth, common, state
+from dashboard import auth, common, state, workspace_panel
 from geodata.export import geodata_bytes
 from geodata.presets import add_user_preset, load_user_presets
 from geodata.schema import DECISIONS, PARCEL_TYPES, PROJECT_STATUSES
@@ -924,6 +924,8 @@ def render_renewal() -> None:
         return
     _, ws = loaded
     common.demo_badge(ws)
+    if workspace_panel.needs_data(ws, "screening", L):
+        return
     crit = state.criteria(str(ws.path))
     tab1, tab2, tab3 = st.tabs([t("ren.tab.parcels", L), t("ren.tab.screen", L), t("ren.tab.library", L)])
     with tab2:

@@ -210,3 +210,21 @@ def render_workspace_panel(L: str) -> None:
     if auth.can_edit():
         with st.expander(t("ws.new.title", L), expanded=synthetic):
             _new_form(L)
+
+
+def needs_data(ws, analysis: str, L: str) -> bool:
+    """True (after saying what is missing and where to add it) when ``ws`` lacks what ``analysis`` needs
+    (a key of :data:`geodata.workspace_new.NEEDS`); pages then stop instead of failing on empty layers."""
+    missing = next(r.missing for r in completeness(ws.layers) if r.analysis == analysis)
+    if missing:
+        sep = "、" if L == "zh" else ", "
+        st.warning(
+            t(
+                "ws.page_needs",
+                L,
+                analysis=t(f"ws.analysis.{analysis}", L),
+                needs=sep.join(t(f"ws.need.{m}", L) for m in missing),
+            ),
+            icon=":material/dataset:",
+        )
+    return bool(missing)

@@ -35,6 +35,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "ws.new.exists": ("同名工作空间已存在：{path}", "A workspace of that name exists: {path}"),
     "ws.new.error": ("无法新建工作空间：{msg}", "Cannot create the workspace: {msg}"),
     "ws.new.name_missing": ("请填写工作空间名称", "Give the workspace a name"),
+    "ws.page_needs": (
+        "当前工作空间还不能做{analysis}：需要{needs}。请在「数据导入」页补充数据。",
+        "The workspace cannot run {analysis} yet: it needs {needs}. Add the data on the Import page.",
+    ),
     "ws.complete.title": ("数据完整性：各项分析所需数据", "Completeness: what each analysis needs"),
     "ws.complete.analysis": ("分析", "Analysis"),
     "ws.complete.status": ("状态", "Status"),
