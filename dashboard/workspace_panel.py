@@ -91,7 +91,11 @@ def _switch(current: Path, L: str) -> None:
     }
     c1, c2 = st.columns([4, 1])
     pick = c1.selectbox(
-        t("ws.switch", L), [str(p) for p in options], index=0, key="ws_switch", format_func=labels.get
+        t("ws.switch", L),
+        [str(p) for p in options],
+        index=0,
+        key=f"ws_switch:{current}",
+        format_func=labels.get,
     )
     c2.write("")
     if c2.button(t("ws.switch.button", L), key="ws_switch_go") and pick != str(current):
@@ -107,7 +111,7 @@ def completeness_frame(layers, L: str) -> pd.DataFrame:
         {
             t("ws.complete.analysis", L): [t(f"ws.analysis.{r.analysis}", L) for r in rows],
             t("ws.complete.status", L): [
-                ("✅ " + t("ws.complete.ready", L)) if r.ready else ("⚠️ " + t("ws.complete.missing", L))
+                ("✓ " + t("ws.complete.ready", L)) if r.ready else ("⚠ " + t("ws.complete.missing", L))
                 for r in rows
             ],
             t("ws.complete.needs", L): [sep.join(t(f"ws.need.{m}", L) for m in r.missing) for r in rows],
