@@ -141,6 +141,11 @@ def city_context(m: folium.Map, ws, lang: str, *, shift=None) -> folium.Map:
     return m
 
 
+def _city_extent(ws):
+    """What a city map is fitted to: the compounds, else (a new city workspace) its districts."""
+    return ws["compounds"] if len(ws["compounds"]) else ws["districts"]
+
+
 def _fit(m: folium.Map, gdf, *, right_px: int = 0) -> None:
     """Fit the map to ``gdf``, keeping ``right_px`` on the right free for the legend."""
     minx, miny, maxx, maxy = gdf.total_bounds
@@ -428,7 +433,7 @@ def coverage_map(
     items = SHARE_SCALE.legend_items(lambda lo, hi, _i: f"{lo * 100:.0f}–{hi * 100:.0f}%")
     mapkit.legend_html(t("cov.legend", lang), [*items, *frame_items]).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
-    _fit(m, ws["compounds"])
+    _fit(m, _city_extent(ws))
     return mapkit.finalize(m)
 
 
@@ -487,7 +492,7 @@ def parcel_map(ws, parcels, scores, colour_by: str, L: str) -> folium.Map:
         frame.append(("#4a6fa5", t("map.legend.subdistrict", L), "outline"))
     mapkit.legend_html(t(f"ren.colour.{colour_by}", L), [*items, *frame, *_street_legend(ws, L)]).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
-    _fit(m, gdf if len(gdf) else ws["parcels"])
+    _fit(m, gdf if len(gdf) else ws["parcels"] if len(ws["parcels"]) else _city_extent(ws))
     return mapkit.finalize(m)
 
 
@@ -531,7 +536,7 @@ def grade_map(ws, ev: pd.DataFrame, level: str, indicator: str, L: str) -> foliu
         t("col.grade", L), [*((c, t(f"hc.grade.{g}", L)) for g, c in GRADE_COLOURS.items()), *frame_items]
     ).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
-    _fit(m, ws["compounds"])
+    _fit(m, _city_extent(ws))
     return mapkit.finalize(m)
 
 
@@ -623,7 +628,7 @@ def overview_map(bnd, ws, catalogue, *, lang: str, extent: str, basemap: str, ti
     items += [("#2b8cbe", t("legend.facility", lang), "dot:10")]
     mapkit.legend_html(t("legend.title", lang), items).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
-    _fit(m, shift(bnd.province if extent == "province" else ws["compounds"]))
+    _fit(m, shift(bnd.province if extent == "province" else _city_extent(ws)))
     return mapkit.finalize(m)
 
 

@@ -61,7 +61,8 @@ def conform(
         out["type"] = out["type"].astype(str).map(lambda v: categories.get(v) or v)
     if schema.key and schema.key not in out:
         prefix = {"facilities": "UF", "compounds": "UR", "parcels": "UP"}[TARGETS[target]]
-        batch = pd.Timestamp.now(tz="UTC").strftime("%Y%m%d%H%M%S")  # unique per import batch
+        # unique per import batch (microseconds: two imports within one second must not clash)
+        batch = pd.Timestamp.now(tz="UTC").strftime("%Y%m%d%H%M%S%f")
         out[schema.key] = [f"{prefix}{batch}-{i + 1:05d}" for i in range(len(out))]
     return out.to_crs("EPSG:4326") if out.crs is not None else out
 

@@ -93,6 +93,11 @@ def test_choice_survives_a_page_change_and_pages_say_what_is_missing(tmp_path, m
     assert not at.exception, at.exception
     values = {m.label: m.value for m in at.metric}
     assert values["居住人口"] == "1,000"
+    # the map is fitted to the city's districts (no compounds yet), not to an empty layer's NaN bounds
+    import json
+
+    script = "".join(json.loads(el.proto.json_args).get("script", "") for el in at.get("component_instance"))
+    assert "fitBounds" in script and "NaN" not in script
 
 
 def test_sidebar_line_names_the_workspace(tmp_path, monkeypatch, demo_gpkg):
