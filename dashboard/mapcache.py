@@ -11,23 +11,64 @@ same map as before (test: tests/dashboard/test_mapcache.py compares them).
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Callable, Iterable
 
 import branca
 import folium
+import numpy as np
+import pandas as pd
 import streamlit as st
 import streamlit_folium as sf
 
 
-def rendered(fmap: folium.Map) -> dict:
-    """What ``st_folium`` sends to the component for ``fmap`` (renders a copy; ``fmap`` is left untouched).
+def fingerprint(*parts) -> str:
+    """A digest of everything a map is drawn from: strings, numbers, tuples, arrays and (Geo)DataFrames.
+
+    Two calls give the same digest exactly when the parts are equal (values, index, column names and,
+    for a GeoDataFrame, every geometry's WKB); used as the cache key of :func:`cached`.
+    """
+    h = hashlib.sha1()
+    for part in parts:
+        if isinstance(part, pd.DataFrame | pd.Series):
+            frame = part.to_frame() if isinstance(part, pd.Series) else part
+            geo = [c for c in frame.columns if str(frame[c].dtype) == "geometry"]
+            plain = frame.drop(columns=geo)
+            h.update(repr((list(frame.columns), list(plain.dtypes.astype(str)), frame.shape)).encode())
+            h.update(pd.util.hash_pandas_object(plain.astype(str), index=True).to_numpy().tobytes())
+            for c in geo:
+                h.update(b"".join(g.wkb if g is not None else b"-" for g in frame[c]))
+        elif isinstance(part, np.ndarray):
+            h.update(repr((part.dtype.str, part.shape)).encode() + part.tobytes())
+        else:
+            h.update(repr(part).encode())
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def cached(build: Callable[[], folium.Map], *parts) -> dict:
+    """The rendering of ``build()``, built once per :func:`fingerprint` of ``parts`` (which must name every
+    input of ``build``: data, language, selection)."""
+    return _cached(build, fingerprint(*parts))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _cached(_build: Callable[[], folium.Map], key: str) -> dict:
+    return rendered(_build(), fresh=True)
+
+
+def rendered(fmap: folium.Map, *, fresh: bool = False) -> dict:
+    """What ``st_folium`` sends to the component for ``fmap``.
+
+    ``st_folium`` renames ids inside the figure it renders, so a copy is rendered unless ``fresh`` says the
+    figure was built for this call alone.
 
     Returns
     -------
     dict
         ``script``, ``header``, ``html``, ``id``, ``bounds``, ``zoom``, ``css_links`` and ``js_links``.
     """
-    fig = copy.deepcopy(fmap)
+    fig = fmap if fresh else copy.deepcopy(fmap)
     fig.get_root().render()
     fig.render()
     html = sf._get_html(fig)

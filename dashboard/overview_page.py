@@ -25,7 +25,7 @@ def _cached_map(lang: str, extent: str, basemap: str, tianditu_key: str, ws_path
         basemap=basemap,
         tianditu_key=tianditu_key,
     )
-    return mapcache.rendered(fmap)
+    return mapcache.rendered(fmap, fresh=True)
 
 
 def district_table(ws, lang: str) -> pd.DataFrame:
