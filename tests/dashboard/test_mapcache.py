@@ -66,3 +66,34 @@ def test_the_overview_map_is_sent_unchanged(monkeypatch, demo_ws):
         monkeypatch, lambda: mapcache.show(mapcache.rendered(m), key="o", height=640, returned_objects=[])
     )
     assert got == want and len(got["script"]) > 100_000
+
+
+def test_fingerprint_sees_values_geometry_and_order():
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import Point
+
+    g = gpd.GeoDataFrame(
+        {"id": ["a", "b"], "score": [1.0, 2.0]}, geometry=[Point(0, 0), Point(1, 1)], crs=3857
+    )
+    fp = mapcache.fingerprint
+    assert fp(g, "zh") == fp(g.copy(), "zh")
+    assert fp(g, "zh") != fp(g, "en")
+    assert fp(g, "zh") != fp(g.assign(score=[1.0, 2.000001]), "zh")
+    assert fp(g, "zh") != fp(g.set_geometry([Point(0, 0), Point(1, 2)]), "zh")
+    assert fp(g, "zh") != fp(g.iloc[::-1], "zh")
+    assert fp(pd.Series([1, 2], index=["a", "b"])) != fp(pd.Series([1, 2], index=["a", "c"]))
+    assert fp(("a", "b")) != fp(("ab",))
+
+
+def test_cached_builds_once_per_fingerprint():
+    built = []
+
+    def build(label):
+        built.append(label)
+        return _small_map()
+
+    a = mapcache.cached(lambda: build("x"), "test_cached", 1)
+    assert mapcache.cached(lambda: build("y"), "test_cached", 1) is a and built == ["x"]
+    mapcache.cached(lambda: build("z"), "test_cached", 2)
+    assert built == ["x", "z"]
