@@ -52,6 +52,10 @@ WHAT = {
     ),
     "load_bench": "N browser sessions on the coverage page, cluster vs one replica",
     "network_bench": "walking network: ours vs bare scipy Dijkstra and networkx",
+    "rerun_bench": (
+        "page rerun after one widget change on the demo (AppTest, server side; median and slowest of 4 changes), "
+        "before_: the same on the branch start commit"
+    ),
 }
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from cartography.charts import share_bar
 from cartography.maps import coverage_map
 from cartography.whatif import catchment_layer
-from dashboard import common, state, workspace_panel
+from dashboard import common, mapcache, state, workspace_panel
 from i18n import t
 from layers.circles import item_table, reached_distribution
 from layers.coverage import gap_ranking, headline, scenario, share_by
@@ -325,6 +324,33 @@ def _save_view(selection: str, overrides: dict, mode: str, cat, L: str) -> None:
     )
 
 
+def _coverage_map(ws, model, shown, selection: str, proposed: pd.DataFrame, site_of_cell, opts: dict, L: str):
+    extra = []
+    if site_of_cell is not None:
+        extra.append(
+            catchment_layer(
+                model.resident_xy,
+                model.population,
+                site_of_cell,
+                crs=ANALYSIS_CRS,
+                site_labels=[f"{t('col.site', L)} {i + 1}" for i in range(len(proposed))],
+                name=t("cov.layer.catchments", L),
+                aliases=(t("col.site", L), t("col.population", L)),
+            )
+        )
+    return coverage_map(
+        ws,
+        shown,
+        selection,
+        lang=L,
+        community_share=share_by(shown, selection, by="community_id"),
+        proposed=proposed,
+        basemap=opts["basemap"],
+        tianditu_key=opts["tianditu_key"] or None,
+        extra_layers=extra,
+    )
+
+
 def render_coverage() -> None:
     opts = common.sidebar()
     L = opts["lang"]
@@ -350,35 +376,17 @@ def render_coverage() -> None:
     _save_view(selection, overrides, mode, cat, L)
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        extra = []
-        if site_of_cell is not None:
-            extra.append(
-                catchment_layer(
-                    model.resident_xy,
-                    model.population,
-                    site_of_cell,
-                    crs=ANALYSIS_CRS,
-                    site_labels=[f"{t('col.site', L)} {i + 1}" for i in range(len(proposed))],
-                    name=t("cov.layer.catchments", L),
-                    aliases=(t("col.site", L), t("col.population", L)),
-                )
-            )
-        fmap = coverage_map(
-            ws,
-            shown,
-            selection,
-            lang=L,
-            community_share=share_by(shown, selection, by="community_id"),
-            proposed=proposed,
-            basemap=opts["basemap"],
-            tianditu_key=opts["tianditu_key"] or None,
-            extra_layers=extra,
-        )
-        returned = st_folium(
-            fmap,
+        # rendered once per everything the map is drawn from (the model follows from the workspace, mode,
+        # catalogue and radii; the scenario from the sites and removals)
+        rendered = mapcache.cached(
+            lambda: _coverage_map(ws, model, shown, selection, proposed, site_of_cell, opts, L),
+            "coverage_map", str(ws.path), id(ws), id(cat), selection, sorted(overrides.items()), mode,
+            removed, proposed, opts["basemap"], opts["tianditu_key"], L,
+        )  # fmt: skip
+        returned = mapcache.show(
+            rendered,
             key=f"cov_map_{L}_{opts['basemap']}_{state.map_epoch('cov')}",
             height=600,
-            use_container_width=True,
             returned_objects=["last_clicked"],
         )
     with right:

@@ -138,13 +138,14 @@ def _ledger_tab(ws, ev, ind, level: str, L: str) -> None:
         _orphans(lib, store, led, L, from_records)
         return
     editor = common.editor()
+    pnames = dict(zip(lib["project_id"], lib["name"]))  # built once, not an index per option
     chosen = st.multiselect(
         t("hc.link", L),
         lib["project_id"].tolist(),
         default=sorted(current),
         key=f"hc_links_{pid}",
         placeholder=t("select.placeholder", L),
-        format_func=lambda p: f"{p} · {lib.set_index('project_id').loc[p, 'name']}",
+        format_func=lambda p: f"{p} · {pnames[p]}",
     )
     c1, c2 = st.columns(2)
     try:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import copy
-
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from cartography import maps
-from dashboard import common
+from dashboard import common, mapcache
 from i18n import t
 from layers.crs import area_km2
 
@@ -17,8 +14,9 @@ EXTENTS = ("province", "city")
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _cached_map(lang: str, extent: str, basemap: str, tianditu_key: str, ws_path: str):
-    return maps.overview_map(
+def _cached_map(lang: str, extent: str, basemap: str, tianditu_key: str, ws_path: str) -> dict:
+    """The overview map rendered once per language, extent, basemap and workspace (see dashboard/mapcache)."""
+    fmap = maps.overview_map(
         common.boundaries(),
         common.workspace(ws_path),
         common.catalogue(),
@@ -27,6 +25,7 @@ def _cached_map(lang: str, extent: str, basemap: str, tianditu_key: str, ws_path
         basemap=basemap,
         tianditu_key=tianditu_key,
     )
+    return mapcache.rendered(fmap, fresh=True)
 
 
 def district_table(ws, lang: str) -> pd.DataFrame:
@@ -79,15 +78,12 @@ def render_overview() -> None:
     ]
     for col, (key, value) in zip(cols, metrics):
         col.metric(t(key, L), value)
-    # st_folium renames element ids in place and leaves stale scripts in the figure: never hand it the
-    # cached object itself, only a copy (0.15 s vs 0.4 s to rebuild)
-    fmap = copy.deepcopy(_cached_map(L, extent, opts["basemap"], opts["tianditu_key"], str(ws.path)))
-    # one component instance per map variant: streamlit-folium cannot swap a different map into a live one
-    st_folium(
-        fmap,
+    # rendered once per variant and cached (no deep copy or re-render per rerun); one component instance per
+    # map variant: streamlit-folium cannot swap a different map into a live one
+    mapcache.show(
+        _cached_map(L, extent, opts["basemap"], opts["tianditu_key"], str(ws.path)),
         key=f"overview_map_{extent}_{L}_{opts['basemap']}",
         height=640,
-        use_container_width=True,
         returned_objects=[],
     )
     st.caption(

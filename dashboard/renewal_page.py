@@ -5,12 +5,11 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from cartography.colours import STATUS_COLOURS
 from cartography.maps import parcel_map
 from cartography.projects import category_label, projects_map, status_label, top_candidates_map
-from dashboard import auth, common, state, workspace_panel
+from dashboard import auth, common, mapcache, state, workspace_panel
 from geodata.export import geodata_bytes
 from geodata.presets import add_user_preset, load_user_presets
 from geodata.schema import DECISIONS, PARCEL_TYPES, PROJECT_STATUSES
@@ -174,13 +173,15 @@ def _top_and_why(ws, crit, scored, table, weights, L: str) -> None:
     left, right = st.columns([5, 4], gap="medium")
     with left:
         st.subheader(t("ren.top.title", L, n=n))
-        returned = st_folium(
-            top_candidates_map(top, ws, L, selected=pick, context=others),
+        returned = mapcache.show(
+            mapcache.cached(
+                lambda: top_candidates_map(top, ws, L, selected=pick, context=others),
+                "top_candidates_map", str(ws.path), id(ws), top, others["parcel_id"], pick, L,
+            ),
             key=f"ren_top_map_{L}",
             height=560,
-            use_container_width=True,
             returned_objects=["last_clicked"],
-        )
+        )  # fmt: skip
         st.caption(t("ren.top.caption", L))
     _pick_from_click(returned, top, options, "ren_why")
     with right:
@@ -419,13 +420,15 @@ def _parcels_tab(ws, crit, L: str) -> None:
     )
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        returned = st_folium(
-            parcel_map(ws, shown, scored["score"], colour_by, L),
+        returned = mapcache.show(
+            mapcache.cached(
+                lambda: parcel_map(ws, shown, scored["score"], colour_by, L),
+                "parcel_map", str(ws.path), id(ws), shown, scored["score"].reindex(shown["parcel_id"]), colour_by, L,
+            ),
             key=f"ren_map_{L}",
             height=560,
-            use_container_width=True,
             returned_objects=["last_clicked"],
-        )
+        )  # fmt: skip
     click = (returned or {}).get("last_clicked")
     hit = parcel_at(click["lng"], click["lat"], shown) if click else None
     if hit:
@@ -797,13 +800,15 @@ def _library_tab(ws, L: str) -> None:
     left, right = st.columns([1, 1], gap="medium")
     with left:
         st.markdown(f"**{t('lib.map', L)}**")
-        st_folium(
-            projects_map(outlines, ws, L, selected=pid, district_names=dnames),
+        mapcache.show(
+            mapcache.cached(
+                lambda: projects_map(outlines, ws, L, selected=pid, district_names=dnames),
+                "projects_map", str(ws.path), id(ws), outlines, pid, sorted(dnames.items()), L,
+            ),
             key=f"lib_map_{L}",
             height=520,
-            use_container_width=True,
             returned_objects=[],
-        )
+        )  # fmt: skip
         if len(outlines) < len(shown):
             st.caption(t("lib.no_outline", L, n=len(shown) - len(outlines)))
     with right:

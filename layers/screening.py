@@ -308,11 +308,32 @@ def score(table: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:
     for key, w in weights.items():
         out[f"contrib_{key}"] = 100.0 * w * norm[key] / total
     out.insert(0, "score", out.sum(axis=1))
-    order = sorted(range(len(out)), key=lambda i: (-round(out["score"].iat[i], 9), out.index[i]))
-    ranks = np.empty(len(out), dtype=int)
-    ranks[order] = np.arange(1, len(out) + 1)
-    out.insert(1, "rank", ranks)
+    out.insert(1, "rank", _ranks(out["score"].to_numpy()[:, None], out.index)[:, 0])
     return out
+
+
+def _ranks(scores: np.ndarray, ids: pd.Index) -> np.ndarray:
+    """Rank the parcels in every column of a score matrix (one sort per column, no Python loop).
+
+    Parameters
+    ----------
+    scores : numpy.ndarray
+        Scores 0–100, shape (parcels, columns); each column is one weighting.
+    ids : pandas.Index
+        The parcels' ids (ties broken by id, ascending).
+
+    Returns
+    -------
+    numpy.ndarray of int
+        Same shape as ``scores``: 1 = highest score in its column; scores equal to 9 decimals tie and are
+        ordered by id.
+    """
+    by_id = np.argsort(np.asarray(ids), kind="stable")  # parcels in id order …
+    keyed = -np.round(scores[by_id], 9)  # … then a stable sort by score keeps that order among ties
+    order = by_id[np.argsort(keyed, axis=0, kind="stable")]
+    ranks = np.empty(scores.shape, dtype=int)
+    np.put_along_axis(ranks, order, np.arange(1, len(scores) + 1)[:, None], axis=0)
+    return ranks
 
 
 def stability(
@@ -358,13 +379,20 @@ def stability(
     top = base.nsmallest(top_n, "rank")
     rng = np.random.default_rng(seed)
     keys = list(weights)
-    counts = pd.Series(0, index=top.index)
-    for _ in range(draws):
-        factors = rng.uniform(1 - variation, 1 + variation, len(keys))
-        w = {k: weights[k] * f for k, f in zip(keys, factors)}
-        ranks = score(table, w)["rank"]
-        counts += (ranks.loc[top.index] <= top_n).astype(int)
-    return pd.DataFrame({"rank": top["rank"], "score": top["score"], "stay_share": counts / draws})
+    # every draw at once: the same random stream and the same arithmetic as scoring each draw with score()
+    w = np.asarray([weights[k] for k in keys], dtype=float) * rng.uniform(
+        1 - variation, 1 + variation, (draws, len(keys))
+    )  # (draws, criteria)
+    norm = normalise(table, directions={k: directions_for(table)[k] for k in keys}).to_numpy()
+    total = np.zeros(draws)
+    for j in range(len(keys)):  # summed in order, as Python's sum() in score()
+        total = total + w[:, j]
+    scores = np.zeros((len(table), draws))
+    for j in range(len(keys)):  # criteria in weight order, as score() adds its contribution columns
+        scores = scores + 100.0 * w[:, j] * norm[:, [j]] / total
+    ranks = _ranks(scores, table.index)
+    stays = (ranks[table.index.get_indexer(top.index)] <= top_n).sum(axis=1)
+    return pd.DataFrame({"rank": top["rank"], "score": top["score"], "stay_share": stays / draws})
 
 
 def workspace_criteria(

@@ -132,3 +132,18 @@ def test_results_records_a_bench_and_regenerates_the_readme_table(tmp_path):
     no_markers.write_text("# nothing\n", encoding="utf-8")
     with pytest.raises(SystemExit):
         readme(no_markers, results)
+
+
+def test_rerun_bench_smoke():
+    """Every page runs in AppTest on the demo and one widget change reruns it (one change each, no timing asserts)."""
+    p = subprocess.run(
+        [sys.executable, "bench/rerun_bench.py", "--smoke", "--pages", "overview,renewal_pick"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert p.returncode == 0, p.stdout[-2000:] + p.stderr[-2000:]
+    figures = parse_figures(p.stdout)
+    assert figures["rerun_s_overview"] > 0 and figures["rerun_s_renewal_pick"] > 0
+    assert "[renewal_pick] first run" in p.stdout and "before_rerun_s_" not in p.stdout

@@ -1,6 +1,7 @@
 """Screening arithmetic checked by hand on three parcels."""
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 from shapely.geometry import Point, box
@@ -117,3 +118,59 @@ def test_extra_user_column():
     assert s.loc["A", "rank"] == 1 and s.loc["B", "rank"] == 3
     with pytest.raises(ValueError, match="not in the parcels"):
         criteria_table(p, _cells(), _metro(), current_year=2026, extra_columns=("nope",))
+
+
+def _stability_by_loop(table, weights, *, top_n, variation, draws, seed):
+    """The previous implementation: score and sort every draw in Python (the reference for the vectorised one)."""
+
+    def ranks(w):
+        s = score(table, w)["score"]
+        order = sorted(range(len(s)), key=lambda i: (-round(s.iat[i], 9), s.index[i]))
+        out = pd.Series(0, index=s.index)
+        out.iloc[order] = range(1, len(s) + 1)
+        return out
+
+    base = score(table, weights)
+    top = base.nsmallest(top_n, "rank")
+    rng = np.random.default_rng(seed)
+    keys = list(weights)
+    counts = pd.Series(0, index=top.index)
+    for _ in range(draws):
+        factors = rng.uniform(1 - variation, 1 + variation, len(keys))
+        r = ranks({k: weights[k] * f for k, f in zip(keys, factors)})
+        counts += (r.loc[top.index] <= top_n).astype(int)
+    return counts / draws
+
+
+def test_ranks_tie_at_nine_decimals_and_break_by_id():
+    t = pd.DataFrame(
+        {"age_years": [10.0, 30.0, 20.0, 30.0 - 1e-12, 30.0]},
+        index=pd.Index(["e", "d", "c", "b", "a"], name="parcel_id"),
+    )
+    s = score(t, {"age_years": 1})
+    # a, b and d tie (b is 1e-12 years lower: equal to 9 decimals of the score) → by id; then c, then e
+    assert s["rank"].to_dict() == {"a": 1, "b": 2, "d": 3, "c": 4, "e": 5}
+
+
+def test_stability_equals_the_loop_on_a_fixture_with_ties():
+    # 12 parcels, three criteria; p03/p07 and p05/p09 are exact twins (ties broken by id in every draw)
+    rng = np.random.default_rng(7)
+    t = pd.DataFrame(
+        {
+            "age_years": rng.integers(5, 60, 12).astype(float),
+            "metro_distance_m": rng.integers(100, 3000, 12).astype(float),
+            "safety": rng.choice([0.0, 0.25, 0.75, 1.0], 12),
+        },
+        index=pd.Index([f"p{i:02d}" for i in range(12)], name="parcel_id"),
+    )
+    t.loc["p07"] = t.loc["p03"]
+    t.loc["p09"] = t.loc["p05"]
+    weights = {"age_years": 1.0, "metro_distance_m": 2.0, "safety": 1.5}
+    for top_n, draws, seed in [(4, 300, 0), (6, 150, 11), (1, 50, 3)]:
+        got = stability(t, weights, top_n=top_n, variation=0.2, draws=draws, seed=seed)
+        want = _stability_by_loop(t, weights, top_n=top_n, variation=0.2, draws=draws, seed=seed)
+        assert got["stay_share"].tolist() == want.tolist(), (top_n, draws, seed)
+        assert got.index.tolist() == want.index.tolist()
+    # the fixture is not trivially stable: some top-4 parcel leaves the top-4 in some draws
+    shares = stability(t, weights, top_n=4, draws=300)["stay_share"]
+    assert (shares < 1).any() and (shares > 0).all()

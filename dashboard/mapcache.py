@@ -1,0 +1,161 @@
+"""A folium map rendered once and shown on every rerun from the cached rendering (no deep copy, no re-render).
+
+``st_folium`` renders a figure to HTML/JS on every call (folium's templates, the GeoJSON of every layer)
+and renames element ids in the figure as it goes, so a cached figure has to be deep-copied each time.
+For a map that does not change between reruns, :func:`rendered` does that work once and keeps what
+``st_folium`` would send to the browser; :func:`show` sends it. The arguments are the ones of
+streamlit-folium's ``st_folium`` (0.22–0.27, the requirements' range) (same component, same key hashing), so the browser receives the
+same map as before (test: tests/dashboard/test_mapcache.py compares them).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from collections.abc import Callable, Iterable
+
+import branca
+import folium
+import numpy as np
+import pandas as pd
+import streamlit as st
+import streamlit_folium as sf
+
+
+def fingerprint(*parts) -> str:
+    """A digest of everything a map is drawn from: strings, numbers, tuples, arrays and (Geo)DataFrames.
+
+    Two calls give the same digest exactly when the parts are equal (values, index, column names and,
+    for a GeoDataFrame, every geometry's WKB); used as the cache key of :func:`cached`.
+    """
+    h = hashlib.sha1()
+    for part in parts:
+        if isinstance(part, pd.DataFrame | pd.Series):
+            frame = part.to_frame() if isinstance(part, pd.Series) else part
+            geo = [c for c in frame.columns if str(frame[c].dtype) == "geometry"]
+            plain = frame.drop(columns=geo)
+            h.update(repr((list(frame.columns), list(plain.dtypes.astype(str)), frame.shape)).encode())
+            h.update(pd.util.hash_pandas_object(plain.astype(str), index=True).to_numpy().tobytes())
+            for c in geo:
+                h.update(b"".join(g.wkb if g is not None else b"-" for g in frame[c]))
+        elif isinstance(part, np.ndarray):
+            h.update(repr((part.dtype.str, part.shape)).encode() + part.tobytes())
+        else:
+            h.update(repr(part).encode())
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def cached(build: Callable[[], folium.Map], *parts) -> dict:
+    """The rendering of ``build()``, built once per :func:`fingerprint` of ``parts`` (which must name every
+    input of ``build``: data, language, selection)."""
+    return _cached(build, fingerprint(*parts))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _cached(_build: Callable[[], folium.Map], key: str) -> dict:
+    return rendered(_build(), fresh=True)
+
+
+def rendered(fmap: folium.Map, *, fresh: bool = False) -> dict:
+    """What ``st_folium`` sends to the component for ``fmap``.
+
+    ``st_folium`` renames ids inside the figure it renders, so a copy is rendered unless ``fresh`` says the
+    figure was built for this call alone.
+
+    Returns
+    -------
+    dict
+        ``script``, ``header``, ``html``, ``id``, ``bounds``, ``zoom``, ``css_links`` and ``js_links``.
+    """
+    fig = fmap if fresh else copy.deepcopy(fmap)
+    fig.get_root().render()
+    fig.render()
+    html = sf._get_html(fig)
+    header = sf._get_header(fig)
+    script = sf._get_map_string(fig)
+    m_id = sf.get_full_id(fig)
+    bounds = fig.get_bounds()
+    css_links: list[str] = []
+    js_links: list[str] = []
+    for elem in _walk(fig):
+        if isinstance(elem, branca.colormap.ColorMap):
+            js_links.insert(0, "https://cdnjs.cloudflare.com/ajax/libs/d3/3.5.5/d3.min.js")
+            js_links.insert(0, "https://d3js.org/d3.v4.min.js")
+        css_links.extend(href for _, href in getattr(elem, "default_css", []))
+        js_links.extend(src for _, src in getattr(elem, "default_js", []))
+    return {
+        "script": script,
+        "header": header,
+        "html": html,
+        "id": m_id,
+        "bounds": {
+            "_southWest": {"lat": bounds[0][0], "lng": bounds[0][1]},
+            "_northEast": {"lat": bounds[1][0], "lng": bounds[1][1]},
+        },
+        "zoom": fig.options.get("zoom"),
+        "css_links": list(dict.fromkeys(css_links)),
+        "js_links": list(dict.fromkeys(js_links)),
+    }
+
+
+def _walk(fig):
+    if isinstance(fig, branca.colormap.ColorMap | folium.elements.JSCSSMixin):
+        yield fig
+    for child in getattr(fig, "_children", {}).values():
+        yield from _walk(child)
+
+
+def show(
+    r: dict,
+    *,
+    key: str,
+    height: int,
+    returned_objects: Iterable[str] = (),
+    use_container_width: bool = True,
+    width: int = 500,
+):
+    """Show a map rendered by :func:`rendered` as ``st_folium(fig, key=..., ...)`` would (returns its value)."""
+    returned_objects = list(returned_objects)
+    defaults = {
+        "last_clicked": None,
+        "last_object_clicked": None,
+        "last_object_clicked_count": None,
+        "last_object_clicked_tooltip": None,
+        "last_object_clicked_popup": None,
+        "all_drawings": None,
+        "last_active_drawing": None,
+        "bounds": r["bounds"],
+        "zoom": r["zoom"],
+        "last_circle_radius": None,
+        "last_circle_polygon": None,
+        "selected_layers": None,
+        "selected_tags": None,
+        "last_geocoder_result": None,
+    }
+    hash_key = sf.generate_js_hash(r["script"], key, False)
+
+    def _on_change():
+        st.session_state[key] = st.session_state.get(hash_key, {})
+
+    return sf._component_func(
+        script=r["script"],
+        header=r["header"],
+        html=r["html"],
+        id=r["id"],
+        key=hash_key,
+        height=height,
+        width=None if use_container_width else width,
+        returned_objects=returned_objects,
+        default={k: v for k, v in defaults.items() if k in returned_objects},
+        zoom=None,
+        center=None,
+        feature_group=None,
+        return_on_hover=False,
+        layer_control=None,
+        pixelated=False,
+        css_links=r["css_links"],
+        js_links=r["js_links"],
+        on_change=_on_change,
+        wrap_longitude=False,
+    )

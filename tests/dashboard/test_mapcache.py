@@ -1,0 +1,99 @@
+"""The cached map rendering sends the browser exactly what st_folium would send for the same figure."""
+
+import copy
+
+import folium
+import pytest
+import streamlit_folium as sf
+
+from dashboard import mapcache
+
+
+def _sent(monkeypatch, call) -> dict:
+    """The arguments a call hands to the streamlit-folium component (the component itself is replaced)."""
+    got = {}
+    monkeypatch.setattr(sf, "_component_func", lambda **kw: got.update(kw))
+    call()
+    got.pop("on_change")
+    return got
+
+
+def _small_map() -> folium.Map:
+    m = folium.Map(location=[28.68, 115.86], zoom_start=12, tiles=None)
+    fg = folium.FeatureGroup(name="<b>parcels</b>").add_to(m)
+    folium.GeoJson(
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {"name": "<img src=x>"},
+                    "geometry": {"type": "Point", "coordinates": [115.86, 28.68]},
+                }
+            ],
+        },
+        tooltip=folium.GeoJsonTooltip(["name"]),
+    ).add_to(fg)
+    folium.LayerControl().add_to(m)
+    return m  # fmt: skip
+
+
+@pytest.mark.parametrize("returned", [[], ["last_clicked"]])
+def test_same_arguments_as_st_folium(monkeypatch, returned):
+    m = _small_map()
+    want = _sent(
+        monkeypatch,
+        lambda: sf.st_folium(copy.deepcopy(m), key="k", height=640, use_container_width=True, returned_objects=returned),
+    )  # fmt: skip
+    r = mapcache.rendered(m)
+    got = _sent(monkeypatch, lambda: mapcache.show(r, key="k", height=640, returned_objects=returned))
+    assert got == want
+    assert "map_div" in got["script"] and got["key"] == want["key"]
+    # rendered() leaves the figure alone: a second rendering is the same
+    assert mapcache.rendered(m) == r
+
+
+def test_the_overview_map_is_sent_unchanged(monkeypatch, demo_ws):
+    from cartography import maps
+    from geodata.boundaries import load_boundaries
+    from geodata.catalogue import load_catalogue
+
+    m = maps.overview_map(
+        load_boundaries(), demo_ws, load_catalogue(), lang="zh", extent="city", basemap="none"
+    )
+    want = _sent(monkeypatch, lambda: sf.st_folium(copy.deepcopy(m), key="o", height=640, use_container_width=True, returned_objects=[]))  # fmt: skip
+    got = _sent(
+        monkeypatch, lambda: mapcache.show(mapcache.rendered(m), key="o", height=640, returned_objects=[])
+    )
+    assert got == want and len(got["script"]) > 100_000
+
+
+def test_fingerprint_sees_values_geometry_and_order():
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import Point
+
+    g = gpd.GeoDataFrame(
+        {"id": ["a", "b"], "score": [1.0, 2.0]}, geometry=[Point(0, 0), Point(1, 1)], crs=3857
+    )
+    fp = mapcache.fingerprint
+    assert fp(g, "zh") == fp(g.copy(), "zh")
+    assert fp(g, "zh") != fp(g, "en")
+    assert fp(g, "zh") != fp(g.assign(score=[1.0, 2.000001]), "zh")
+    assert fp(g, "zh") != fp(g.set_geometry([Point(0, 0), Point(1, 2)]), "zh")
+    assert fp(g, "zh") != fp(g.iloc[::-1], "zh")
+    assert fp(pd.Series([1, 2], index=["a", "b"])) != fp(pd.Series([1, 2], index=["a", "c"]))
+    assert fp(("a", "b")) != fp(("ab",))
+
+
+def test_cached_builds_once_per_fingerprint():
+    built = []
+
+    def build(label):
+        built.append(label)
+        return _small_map()
+
+    a = mapcache.cached(lambda: build("x"), "test_cached", 1)
+    assert mapcache.cached(lambda: build("y"), "test_cached", 1) is a and built == ["x"]
+    mapcache.cached(lambda: build("z"), "test_cached", 2)
+    assert built == ["x", "z"]
