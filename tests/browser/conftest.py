@@ -98,6 +98,32 @@ def app_server(demo_gpkg, tmp_path_factory):
     stop_app(proc, log)
 
 
+@pytest.fixture(scope="session")
+def real_server(demo_gpkg, tmp_path_factory):
+    """Like :func:`app_server`, on a copy of the demo city marked as the planner's own data
+    (``RENEWAL_WORKSPACE``): imports refuse the synthetic demo, so upload tests run here."""
+    import shutil
+
+    import pandas as pd
+    import pyogrio
+
+    from geodata.workspace import read_metadata
+
+    path = tmp_path_factory.mktemp("real-city") / "real_city.gpkg"
+    shutil.copyfile(demo_gpkg, path)
+    meta = read_metadata(path) | {"synthetic": "false"}
+    table = pd.DataFrame({"key": list(meta), "value": list(meta.values())})
+    pyogrio.write_dataframe(table, path, layer="metadata", driver="GPKG")
+    proc, url, log = start_app(
+        tmp_path_factory.mktemp("browser-real-data"),
+        tmp_path_factory.mktemp("server-real") / "streamlit.log",
+        RENEWAL_LOCAL_USER="张工",
+        RENEWAL_WORKSPACE=str(path),
+    )
+    yield url
+    stop_app(proc, log)
+
+
 class BrowserPage:
     """A Playwright page that records requests and console errors."""
 

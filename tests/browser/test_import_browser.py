@@ -6,7 +6,7 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-def test_import_amap_csv(app_server, bpage, tmp_path):
+def test_import_amap_csv(real_server, bpage, tmp_path):
     csv = tmp_path / "amap_facilities.csv"
     pd.DataFrame(
         {
@@ -17,7 +17,7 @@ def test_import_amap_csv(app_server, bpage, tmp_path):
         }
     ).to_csv(csv, index=False)
     page = bpage.page
-    page.goto(app_server, wait_until="domcontentloaded")
+    page.goto(real_server, wait_until="domcontentloaded")
     bpage.map_frame()
     page.get_by_role("link", name="数据导入").first.click()
     page.get_by_text("数据导入：设施、小区与更新地块").first.wait_for()

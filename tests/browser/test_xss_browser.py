@@ -165,7 +165,7 @@ def _go(page, bp, url: str, link: str, heading: str) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["csv", "geojson"])
-def test_import_preview_with_hostile_columns_and_values(app_server, guarded, tmp_path, fmt):
+def test_import_preview_with_hostile_columns_and_values(real_server, guarded, tmp_path, fmt):
     frame = pd.DataFrame(
         {
             HOSTILE: [HOSTILE, "乙卫生服务站"],
@@ -188,7 +188,7 @@ def test_import_preview_with_hostile_columns_and_values(app_server, guarded, tmp
         ]
         path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
     page = guarded.page
-    _go(page, guarded, app_server, "数据导入", "数据导入：设施、小区与更新地块")
+    _go(page, guarded, real_server, "数据导入", "数据导入：设施、小区与更新地块")
     page.locator("input[type=file]").set_input_files(str(path))
     guarded.map_frame()
     page.get_by_text("校验报告").first.wait_for(timeout=60_000)
