@@ -22,12 +22,12 @@ import math
 
 import pandas as pd
 
+from geodata.stores.records import GRADES, WARNINGS  # noqa: F401 - the vocabulary the stores validate
+
 #: default red band: the standard missed by more than this share
 RED_BAND = 0.2
 #: margin beyond the standard that makes a grade 很好
 VERY_GOOD_MARGIN = 0.1
-GRADES = ("很好", "较好", "一般", "较差", "无标准")
-WARNINGS = ("red", "yellow", "none")
 
 
 def _missing(v) -> bool:
