@@ -504,9 +504,12 @@ POLYGONS = {
 }
 
 
-def grade_map(ws, ev: pd.DataFrame, level: str, indicator: str, L: str) -> folium.Map:
-    """Units of a 城市体检 level coloured by the grade of one indicator (name, value, grade on hover), with
-    the street network, district and sub-district outlines and permanent names."""
+def graded_units_map(
+    ws, ev: pd.DataFrame, level: str, indicator: str, L: str, *, weight: float = 0.8, opacity: float = 0.6
+) -> tuple[folium.Map, pd.DataFrame]:
+    """A map with the city context and the units of a level coloured by one indicator's grade (name, value
+    and grade on hover): the base of :func:`grade_map` and of the problem map. Returns the map and the units
+    (a GeoDataFrame in EPSG:4326 with the level's key column)."""
     layer, key = POLYGONS[level]
     polys = ws[layer].copy()
     rows = ev[ev["indicator"] == indicator].set_index("unit")
@@ -523,14 +526,21 @@ def grade_map(ws, ev: pd.DataFrame, level: str, indicator: str, L: str) -> foliu
         name=t(f"level.{level}", L),
         style_function=lambda f: {
             "color": "#ffffff",
-            "weight": 0.8,
+            "weight": weight,
             "fillColor": f["properties"]["colour"],
-            "fillOpacity": 0.6,
+            "fillOpacity": opacity,
         },
         tooltip=tooltip(
             ["name_text", "value_text", "label"], [t("col.unit", L), t("col.value", L), t("col.grade", L)]
         ),
     ).add_to(m)
+    return m, polys
+
+
+def grade_map(ws, ev: pd.DataFrame, level: str, indicator: str, L: str) -> folium.Map:
+    """Units of a 城市体检 level coloured by the grade of one indicator (name, value, grade on hover), with
+    the street network, district and sub-district outlines and permanent names."""
+    m, _ = graded_units_map(ws, ev, level, indicator, L)
     frame_items = _city_frame(m, ws, L)
     mapkit.legend_html(
         t("col.grade", L), [*((c, t(f"hc.grade.{g}", L)) for g, c in GRADE_COLOURS.items()), *frame_items]

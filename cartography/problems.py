@@ -12,11 +12,10 @@ import pandas as pd
 
 from cartography import mapkit
 from cartography.colours import GRADE_COLOURS, HIGHLIGHT, HIGHLIGHT_CASING
-from cartography.geojson import display_geojson, escape_text, tooltip
-from cartography.maps import POLYGONS, _city_frame, city_context
-from i18n import format_value, t
+from cartography.geojson import display_geojson, escape_text
+from cartography.maps import POLYGONS, _city_frame, graded_units_map
+from i18n import t
 from layers.crs import DISPLAY_CRS
-from layers.healthcheck import unit_names
 
 #: fill of the problem's own extent (unserved area / counted parcels): a purple no grade uses
 PROBLEM_FILL = "#7b3294"
@@ -61,30 +60,8 @@ def problem_map(
     folium.Map
         With a legend (grades, highlight, problem extent, project sites and the city frame).
     """
-    layer, key = POLYGONS[level]
-    polys = ws[layer].copy()
-    rows = ev[ev["indicator"] == indicator].set_index("unit")
-    uom = rows["unit_of_measure"].iloc[0] if len(rows) else ""
-    polys["grade"] = polys[key].map(rows["grade"]).fillna("none")
-    polys["label"] = polys["grade"].map(lambda g: t(f"hc.grade.{g}", L))
-    polys["value_text"] = polys[key].map(rows["value"]).map(lambda v: format_value(v, uom))
-    polys["name_text"] = polys[key].map(unit_names(ws.layers, level, L)).fillna("")
-    polys["colour"] = polys["grade"].map(GRADE_COLOURS)
-    m = mapkit.base_map()
-    city_context(m, ws, L)
-    folium.GeoJson(
-        display_geojson(polys, simplify_m=10, columns=("name_text", "value_text", "label", "colour")),
-        name=t(f"level.{level}", L),
-        style_function=lambda f: {
-            "color": "#ffffff",
-            "weight": 0.6,
-            "fillColor": f["properties"]["colour"],
-            "fillOpacity": 0.35,
-        },
-        tooltip=tooltip(
-            ["name_text", "value_text", "label"], [t("col.unit", L), t("col.value", L), t("col.grade", L)]
-        ),
-    ).add_to(m)
+    _, key = POLYGONS[level]
+    m, polys = graded_units_map(ws, ev, level, indicator, L, weight=0.6, opacity=0.35)
     items = [(c, t(f"hc.grade.{g}", L), "fill") for g, c in GRADE_COLOURS.items()]
     if problem_geometry is not None and not problem_geometry.is_empty:
         extent = gpd.GeoDataFrame(
