@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import argparse
 
+import numpy as np
+import pandas as pd
+
 from batch.registry import command
 from geodata.spreadsheet import write_csv
 
 
 @command("coverage")
 def cmd_coverage(args: argparse.Namespace) -> int:
-    """Population within a radius of facilities (file mode), or the bundled workspace's gap tables."""
+    """Population within one or several radii of facilities (file mode), or a workspace's gap tables."""
     if args.workspace is not None:
         return _coverage_workspace(args)
-    from geodata.importing import read_vector
-    from layers.coverage import point_coverage
-    from layers.crs import utm_crs_for
-
     missing = [
         o
         for o, v in (
@@ -29,6 +28,137 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     ]
     if missing:
         raise ValueError(f"missing {', '.join(missing)} (or use --workspace)")
+    radii = parse_radii(args.radius_m)
+    if args.mode == "network":
+        return _coverage_network(args, radii)
+    return _coverage_points(args, radii)
+
+
+def parse_radii(text: str) -> list[float]:
+    """``"300,500,1000"`` → ``[300.0, 500.0, 1000.0]`` (ascending, each once); ValueError for anything else."""
+    try:
+        radii = sorted({float(part) for part in str(text).split(",") if part.strip()})
+    except ValueError:
+        radii = []
+    if not radii or not all(np.isfinite(r) and r > 0 for r in radii):
+        raise ValueError(f"--radius-m {text!r}: give positive metres, e.g. 300 or 300,500,1000")
+    return radii
+
+
+def _served_columns(radii: list[float]) -> list[str]:
+    from layers.coverage import radius_column
+
+    # one radius: the column keeps its name "served" (the output of every earlier run)
+    return ["served"] if len(radii) == 1 else [radius_column(r) for r in radii]
+
+
+def _last_line(pop: np.ndarray, served: dict, radii: list[float]) -> str:
+    total = f"total_population={int(round(float(pop.sum())))}"
+    if len(radii) == 1:
+        return f"served_population={int(round(float(pop[served[radii[0]]].sum())))} {total}"
+    parts = [f"served_population_{r:g}m={int(round(float(pop[served[r]].sum())))}" for r in radii]
+    return " ".join([*parts, total])
+
+
+def _points(path: str, columns: list[str] | None):
+    """(x, y, crs, attributes, fast) of a point file: arrays via geodata.bulk, else the general reader."""
+    from geodata.bulk import read_points
+    from geodata.importing import read_vector
+
+    pts = read_points(path, columns=columns)
+    if pts is not None:
+        return pts.x, pts.y, pts.crs, pts.attributes, True
+    import shapely
+
+    gdf = read_vector(path)
+    geom = gdf.geometry
+    if len(geom) and not (geom.geom_type == "Point").all():
+        geom = geom.representative_point()  # polygons count at a point inside them, as everywhere else
+    xy = shapely.get_coordinates(geom.values)
+    attrs = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
+    if columns is not None:
+        attrs = attrs[[c for c in attrs.columns if c in columns]]
+    return xy[:, 0].copy(), xy[:, 1].copy(), gdf.crs, attrs, False
+
+
+def _names(attrs) -> list[str]:
+    """Column names of an Arrow table or a pandas DataFrame."""
+    return list(attrs.column_names) if hasattr(attrs, "column_names") else list(attrs.columns)
+
+
+def _column(attrs, name: str) -> np.ndarray:
+    return attrs.column(name).to_numpy() if hasattr(attrs, "column_names") else attrs[name].to_numpy()
+
+
+def _coverage_points(args: argparse.Namespace, radii: list[float]) -> int:
+    """Straight-line coverage with arrays end to end: read, project, one KD-tree query, chunked CSV."""
+    import time
+
+    from geodata.bulk import write_csv_chunks
+    from layers.coverage import multi_radius_coverage
+    from layers.crs import transform_xy, utm_crs_for_points
+
+    t0 = time.perf_counter()
+    fx, fy, fcrs, fattrs, _ = _points(args.facilities, ["type"] if args.type is not None else [])
+    rx, ry, rcrs, rattrs, fast = _points(args.residents, None)
+    for crs, name in ((fcrs, args.facilities), (rcrs, args.residents)):
+        if crs is None:
+            raise ValueError(f"{name} has no CRS (.prj / GeoPackage CRS); cannot measure metres")
+    if "population" not in _names(rattrs):
+        raise ValueError("residents have no 'population' column")
+    pop = pd.to_numeric(pd.Series(_column(rattrs, "population")), errors="coerce").to_numpy(float)
+    if np.isnan(pop).any():
+        rows = np.flatnonzero(np.isnan(pop))[:10].tolist()
+        raise ValueError(f"'population' is empty or not a number in rows {rows}")
+    if args.type is not None:
+        if "type" not in _names(fattrs):
+            raise ValueError(f"--type given but {args.facilities} has no 'type' column")
+        keep = pd.Series(_column(fattrs, "type")).astype(str).to_numpy() == args.type
+        fx, fy = fx[keep], fy[keep]
+    t_read = time.perf_counter()
+    metric = utm_crs_for_points(rx, ry, rcrs)
+    t_crs = time.perf_counter()
+    rx, ry = transform_xy(rx, ry, rcrs, metric)
+    res_xy = np.column_stack([rx, ry])
+    del rx, ry
+    fx, fy = transform_xy(fx, fy, fcrs, metric)
+    fac_xy = np.column_stack([fx, fy])
+    t_proj = time.perf_counter()
+    dist, served = multi_radius_coverage(res_xy, fac_xy, radii)
+    del res_xy
+    t_query = time.perf_counter()
+    cols = _served_columns(radii)
+    if fast:
+        import pyarrow as pa
+
+        table = rattrs.drop_columns([c for c in ("distance_m", *cols) if c in rattrs.column_names])
+        table = table.append_column("distance_m", pa.array(dist, from_pandas=True))
+        for col, r in zip(cols, radii, strict=True):
+            table = table.append_column(col, pa.array(served[r]))
+        write_csv_chunks(table, args.out)
+    else:
+        table = rattrs.copy()
+        table["distance_m"] = dist
+        for col, r in zip(cols, radii, strict=True):
+            table[col] = served[r]
+        write_csv(table, args.out)
+    t_write = time.perf_counter()
+    print(
+        f"seconds read={t_read - t0:.2f} crs={t_crs - t_read:.2f} reproject={t_proj - t_crs:.2f} "
+        f"query={t_query - t_proj:.2f} write={t_write - t_query:.2f}"
+    )
+    print(f"mode={args.mode} crs={metric} facilities={len(fac_xy)} residents={len(dist)}")
+    print(_last_line(pop, served, radii))
+    return 0
+
+
+def _coverage_network(args: argparse.Namespace, radii: list[float]) -> int:
+    """Walking-network coverage through the GeoDataFrame path (city scale), one column per radius."""
+    from geodata.importing import read_vector
+    from layers.coverage import point_coverage
+    from layers.crs import utm_crs_for
+    from layers.network import build_network
+
     fac = read_vector(args.facilities)
     res = read_vector(args.residents)
     for gdf, name in ((fac, args.facilities), (res, args.residents)):
@@ -39,22 +169,22 @@ def cmd_coverage(args: argparse.Namespace) -> int:
             raise ValueError(f"--type given but {args.facilities} has no 'type' column")
         fac = fac[fac["type"].astype(str) == args.type]
     metric = utm_crs_for(res)
-    net = None
-    if args.mode == "network":
-        if not args.network:
-            raise ValueError("--mode network needs --network ROADS")
-        from layers.network import build_network
-
-        net = build_network(read_vector(args.network).to_crs(metric))
-    table = point_coverage(
-        res.to_crs(metric), fac.to_crs(metric), radius_m=args.radius_m, mode=args.mode, network=net
-    )
+    if not args.network:
+        raise ValueError("--mode network needs --network ROADS")
+    net = build_network(read_vector(args.network).to_crs(metric))
+    res_m, fac_m = res.to_crs(metric), fac.to_crs(metric)
+    cols = _served_columns(radii)
+    table, served = None, {}
+    for col, r in zip(cols, radii, strict=True):  # one network search per radius (bounded by it)
+        t = point_coverage(res_m, fac_m, radius_m=r, mode="network", network=net)
+        served[r] = t["served"].to_numpy(bool)
+        if table is None:
+            table = t.drop(columns="served")
+        table[col] = served[r]
     write_csv(table, args.out)
-    pop = table["population"].astype(float)
+    pop = table["population"].astype(float).to_numpy()
     print(f"mode={args.mode} crs={metric} facilities={len(fac)} residents={len(table)}")
-    print(
-        f"served_population={int(round(pop[table['served']].sum()))} total_population={int(round(pop.sum()))}"
-    )
+    print(_last_line(pop, served, radii))
     return 0
 
 
@@ -265,7 +395,11 @@ def register(sub) -> None:
     p = sub.add_parser("coverage", help="residents within a radius of facilities, or the workspace gap table")
     p.add_argument("--facilities", help="facility points (any vector file; optional 'type' column)")
     p.add_argument("--residents", help="resident points or polygons with a numeric 'population' column")
-    p.add_argument("--radius-m", type=float, dest="radius_m", help="service radius in metres")
+    p.add_argument(
+        "--radius-m",
+        dest="radius_m",
+        help="service radius in metres, or several separated by commas (300,500,1000: one column each)",
+    )
     p.add_argument("--type", help="keep only facilities whose 'type' equals this")
     p.add_argument("--mode", choices=["euclidean", "network"], default="euclidean")
     p.add_argument("--network", help="street lines for --mode network")

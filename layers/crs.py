@@ -6,7 +6,8 @@ All distances and areas are computed in metres, never in degrees (../shared/DOMA
 from __future__ import annotations
 
 import geopandas as gpd
-from pyproj import CRS
+import numpy as np
+from pyproj import CRS, Transformer
 
 # DISPLAY_CRS (EPSG:4326, lon/lat) and ANALYSIS_CRS (EPSG:32650, UTM 50N, metres) are defined once, with
 # the data they describe, in geodata.crs
@@ -19,7 +20,9 @@ __all__ = [
     "area_km2",
     "require_metric",
     "to_metric",
+    "transform_xy",
     "utm_crs_for",
+    "utm_crs_for_points",
 ]
 
 #: Equal-area CRS for areas (Albers, standard parallels over Jiangxi, lon_0 116°E).
@@ -135,3 +138,65 @@ def utm_crs_for(gdf: gpd.GeoDataFrame):
     lon = gdf.to_crs(DISPLAY_CRS).geometry.union_all().centroid.x
     zone = int((lon + 180) // 6) + 1
     return f"EPSG:{32600 + zone}"
+
+
+def utm_crs_for_points(x: np.ndarray, y: np.ndarray, crs) -> CRS | str:
+    """Choose a metric CRS for a point layer given as arrays, from the centroid of its points.
+
+    The province-scale counterpart of :func:`utm_crs_for`: the longitude is that of the points' mean
+    (the centroid of a set of points), computed on the arrays and transformed as one point, instead of
+    building a union of every point (15 s at 16.7 M points).
+
+    Parameters
+    ----------
+    x, y : numpy.ndarray
+        Point coordinates in ``crs`` (x = east / longitude), shape (n,), n ≥ 1.
+    crs : str or pyproj.CRS
+        Their CRS (must not be None).
+
+    Returns
+    -------
+    pyproj.CRS or str
+        ``crs`` itself (a ``pyproj.CRS``) when it is projected with metre units; otherwise the string
+        ``"EPSG:326NN"`` of the northern UTM zone containing the centroid's longitude (EPSG:4326).
+
+    Raises
+    ------
+    ValueError
+        If ``crs`` is None or there are no points.
+    """
+    if crs is None:
+        raise ValueError("input has no CRS; cannot choose a metric CRS")
+    if len(x) == 0:
+        raise ValueError("no points: cannot choose a metric CRS")
+    crs = CRS.from_user_input(crs)
+    if crs.is_projected and crs.axis_info and crs.axis_info[0].unit_name in ("metre", "meter"):
+        return crs
+    lon, _ = Transformer.from_crs(crs, DISPLAY_CRS, always_xy=True).transform(
+        float(np.mean(x)), float(np.mean(y))
+    )
+    zone = int((lon + 180) // 6) + 1
+    return f"EPSG:{32600 + zone}"
+
+
+def transform_xy(x: np.ndarray, y: np.ndarray, src, dst) -> tuple[np.ndarray, np.ndarray]:
+    """Reproject coordinate arrays (the numbers ``GeoDataFrame.to_crs`` gives, without geometry objects).
+
+    Parameters
+    ----------
+    x, y : numpy.ndarray
+        Coordinates in ``src`` (x = east / longitude), shape (n,). Not modified.
+    src, dst : str or pyproj.CRS
+        Source and target CRS (e.g. "EPSG:4326" → "EPSG:32650").
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        float64 ``(x, y)`` in ``dst`` (metres for a metric CRS).
+    """
+    if CRS.from_user_input(src) == CRS.from_user_input(dst):
+        return np.array(x, dtype=np.float64), np.array(y, dtype=np.float64)
+    out_x = np.array(x, dtype=np.float64)
+    out_y = np.array(y, dtype=np.float64)
+    Transformer.from_crs(src, dst, always_xy=True).transform(out_x, out_y, inplace=True)
+    return out_x, out_y
