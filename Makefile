@@ -95,6 +95,7 @@ format: setup-dev
 ## README.md's measured table from it
 bench: setup-dev system-deps
 	-$(PY) bench/results.py run bench/coverage_bench.py
+	-$(PY) bench/results.py run bench/province_bench.py
 	-$(PY) bench/results.py run bench/network_bench.py
 	-$(PY) bench/results.py run bench/siting_bench.py
 	-$(PY) bench/results.py run bench/store_bench.py

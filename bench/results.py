@@ -39,6 +39,11 @@ WHAT = {
         "baselines computed once (1.6 M cells × 10k × 3 radii, same served sets checked); all-types model "
         "memory (2.7 M cells × 22 types, tracemalloc peak)"
     ),
+    "province_bench": (
+        "batch cli.py coverage vs a plain geopandas sjoin_nearest script (1.6 M cells × 20 k facilities × 3 radii "
+        "in one run, GeoPackages in EPSG:4326; --full: 16.7 M × 100 k), served flags checked cell by cell; "
+        "province_model_peak_mb: process peak building the all-types model for 2.7 M cells"
+    ),
     "siting_bench": (
         "siting greedy vs exact (HiGHS under the time limit, 60 s): sparse 2,000 candidates × 160k cells "
         "k = 20 r = 500 m (≈ 1 candidate per cell); dense_: 2,000 candidates × 10k cells k = 20 r = 800 m "

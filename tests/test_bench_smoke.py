@@ -147,3 +147,20 @@ def test_rerun_bench_smoke():
     figures = parse_figures(p.stdout)
     assert figures["rerun_s_overview"] > 0 and figures["rerun_s_renewal_pick"] > 0
     assert "[renewal_pick] first run" in p.stdout and "before_rerun_s_" not in p.stdout
+
+
+def test_province_bench_smoke():
+    p = subprocess.run(
+        [sys.executable, "bench/province_bench.py", "--smoke"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert p.returncode == 0, p.stderr
+    # the run compares the CLI and the sjoin_nearest script cell by cell and stops on any difference
+    assert "answers equal: served flags identical for all" in p.stdout
+    figures = parse_figures(p.stdout)
+    for key in ("ratio_vs_sjoin_script_province", "memory_ratio_province", "province_model_peak_mb"):
+        assert figures[key] > 0, key
+    assert figures["cells"] > 10_000 and figures["facilities"] == 300
