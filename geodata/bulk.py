@@ -114,6 +114,8 @@ def read_points(path: str | Path, *, columns: list[str] | None = None) -> PointA
     geom_name = meta.get("geometry_name") or "wkb_geometry"
     if geom_name not in table.column_names:
         return None
+    if table.num_rows == 0:
+        return None  # the general reader says "the file has no features"
     xy = wkb_points_xy(table.column(geom_name))
     if xy is None:
         return None
@@ -187,6 +189,10 @@ def _read_csv_points(path: Path, columns: list[str] | None) -> PointArrays | Non
         return None
     if table.num_rows == 0:
         return None
+    temporal = [f.name for f in table.schema if pa.types.is_temporal(f.type)]
+    if temporal:  # dates and times stay the text the user wrote (as the general reader keeps them)
+        types = pacsv.ConvertOptions(column_types={name: pa.string() for name in temporal})
+        table = pacsv.read_csv(path, convert_options=types)
     cols = {str(c).strip().lower(): c for c in table.column_names}
     for xname, yname in COORD_PAIRS:
         if xname.lower() in cols and yname.lower() in cols:

@@ -82,6 +82,18 @@ def test_polygons_3d_and_renamed_files_go_to_the_general_reader(tmp_path):
     assert read_points("/vsizip/x.zip/a.shp") is None
 
 
+def test_csv_dates_stay_text(tmp_path):
+    (tmp_path / "d.csv").write_bytes("\ufeffid,lng,lat,surveyed\n1,115.5,28.1,2024-01-01 10:00\n".encode())
+    pts = read_points(tmp_path / "d.csv")  # a UTF-8 BOM is fine
+    assert pts.attributes.column_names[0] == "id"
+    assert pts.attributes.column("surveyed").to_pylist() == ["2024-01-01 10:00"]
+
+
+def test_empty_layer_goes_to_the_general_reader(tmp_path):
+    gpd.GeoDataFrame({"a": []}, geometry=[], crs=4326).to_file(tmp_path / "empty.gpkg")
+    assert read_points(tmp_path / "empty.gpkg") is None
+
+
 def test_missing_file(tmp_path):
     with pytest.raises(DataValidationError, match="file not found"):
         read_points(tmp_path / "nope.gpkg")
