@@ -72,6 +72,11 @@ def _points(path: str, columns: list[str] | None):
 
     gdf = read_vector(path)
     geom = gdf.geometry
+    empty = np.flatnonzero((geom.isna() | geom.is_empty).to_numpy())
+    if len(empty):
+        raise ValueError(
+            f"{path}: rows {empty[:10].tolist()} have no geometry (blank coordinates); fix or drop them"
+        )
     if len(geom) and not (geom.geom_type == "Point").all():
         geom = geom.representative_point()  # polygons count at a point inside them, as everywhere else
     xy = shapely.get_coordinates(geom.values)

@@ -131,3 +131,20 @@ def test_non_numeric_population(files):
         str(files / "x.csv"),
     )
     assert p.returncode == 2 and "'population' is empty or not a number in rows [1]" in p.stderr
+
+
+def test_blank_coordinates_named(files):
+    (files / "blank.csv").write_text("lng,lat,population\n115.9,28.6,12\n,,5\n", encoding="utf-8")
+    p = run(
+        "coverage",
+        "--facilities",
+        str(files / "fac.gpkg"),
+        "--residents",
+        str(files / "blank.csv"),
+        "--radius-m",
+        "300",
+        "--out",
+        str(files / "x.csv"),
+    )
+    assert p.returncode == 2 and "rows [1] have no geometry" in p.stderr
+    assert not (files / "x.csv").exists()
