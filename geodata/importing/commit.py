@@ -22,7 +22,7 @@ import pandas as pd
 import pyogrio
 
 from geodata.atomic import atomic_path
-from geodata.errors import DataValidationError
+from geodata.errors import DataValidationError, Problem
 from geodata.importing.conform import validation_report
 from geodata.importing.mapping import TARGETS
 from geodata.paths import data_dir
@@ -140,6 +140,21 @@ def commit_import(
         # optional columns (e.g. residents by age group) are kept when the import holds them (appending:
         # when the layer holds them too, so that no row is left without a value)
         cols += [c for c in schema.optional if c in gdf.columns and (mode != "append" or c in existing)]
+        lacking = [c for c in schema.optional if mode == "append" and c in existing and c not in gdf.columns]
+        if lacking:  # an optional column is all-or-nothing: new rows without it would leave it half empty
+            raise DataValidationError(
+                [
+                    Problem(
+                        name,
+                        None,
+                        c,
+                        "the layer holds this column for every feature, the import has none",
+                        "map one of your columns onto it (nothing of the layer is dropped), or replace the layer",
+                    )
+                    for c in lacking
+                ],
+                source=f"import into {name}",
+            )
         new = (
             gpd.GeoDataFrame(gdf[cols + ["geometry"]], geometry="geometry").to_crs(crs).reset_index(drop=True)
         )
