@@ -169,7 +169,7 @@ def _read_poi_for_cli(args: argparse.Namespace):
     else:
         given = "--datum" if args.datum else "the provider's datum"
         print(f"datum: converted {datum.upper()} → WGS84 ({given})")
-    for note in poi.result.notes[1:]:
+    for note in poi.notes[1:]:
         print(f"note: {note}")
     return poi
 

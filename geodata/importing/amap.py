@@ -59,6 +59,8 @@ class PoiRead:
         overlapping searches).
     bad_location : int
         Rows whose location could not be read (kept, without geometry: validation lists them).
+    notes : list of str
+        What the reader decided, in English (the CLI prints them; the page words them from the counts).
     """
 
     result: ReadResult
@@ -67,6 +69,7 @@ class PoiRead:
     rows: int
     duplicate_ids: int = 0
     bad_location: int = 0
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -216,8 +219,8 @@ def read_poi(path: str | Path, *, source: str | None = None, max_bytes: int | No
         notes.append(f"{dup} rows repeat an earlier POI id (the same POI twice) and were left out")
     if bad:
         notes.append(f"{bad} rows have no readable location")
-    result = ReadResult(gdf=gdf, source=name, encoding=enc, crs_source="file", notes=notes, datum_hint=datum)
-    return PoiRead(result, provider, datum, rows=len(df), duplicate_ids=dup, bad_location=bad)
+    result = ReadResult(gdf=gdf, source=name, encoding=enc, crs_source="file", datum_hint=datum)
+    return PoiRead(result, provider, datum, rows=len(df), duplicate_ids=dup, bad_location=bad, notes=notes)
 
 
 def _poi_points(df: pd.DataFrame, provider: str, name: str) -> tuple[gpd.GeoDataFrame, int, int]:
