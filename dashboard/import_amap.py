@@ -92,9 +92,11 @@ def _editor(codes: pd.DataFrame, unmapped: pd.DataFrame, cat, L: str) -> None:
         label = {k: v.name(L) for k, v in cat.types.items()}
         none = t("amap.none", L)
         extra = unmapped[unmapped["code"].str.fullmatch(r"\d{6}") & ~unmapped["code"].isin(codes.index)]
+        note = "note" if L == "zh" else "note_en"  # the other language's note is kept as it was
+        other = "note_en" if L == "zh" else "note"
         rows = pd.concat(
             [
-                codes[["code", "name", "type", "verified", "note"]],
+                codes[["code", "name", "type", "verified", note]].rename(columns={note: "note"}),
                 pd.DataFrame(
                     {"code": extra["code"], "name": extra["name"], "type": "", "verified": False, "note": ""}
                 ),
@@ -118,6 +120,8 @@ def _editor(codes: pd.DataFrame, unmapped: pd.DataFrame, cat, L: str) -> None:
             back = {v: k for k, v in label.items()} | {none: ""}
             table = edited.rename(columns={v: k for k, v in c.items()})
             table["type"] = table["type"].map(lambda v: back.get(v, ""))
+            table = table.rename(columns={"note": note})
+            table[other] = table["code"].map(codes[other]).fillna("")
             save_typecodes(table, editor=common.editor())
             st.session_state["amap_saved"] = len(table)
             st.rerun()  # the mapping above is recomputed with the saved table

@@ -177,18 +177,19 @@ def _report_and_commit(conformed, target: str, categories, L: str) -> None:
         data = repair(conformed, problems, action, target=target) if problems else conformed
         try:
             done = commit_import(data, target, workspace=common.workspace_in_use())
-        except ValueError as err:  # e.g. the synthetic demo workspace
-            st.error(common.md_escape(err))
-            return
-        except DataValidationError as err:
+        except DataValidationError as err:  # before ValueError: it is one
             st.error(t("imp.still", L))
             st.dataframe(common.problem_frame(err.problems, L), hide_index=True, width="stretch")
+            return
+        except ValueError as err:  # e.g. the synthetic demo workspace
+            st.error(common.md_escape(err))
             return
         if categories:
             save_mapping({k: v for k, v in categories.items() if v})
         st.cache_resource.clear()
         st.cache_data.clear()
-        st.success(t("imp.done", L, n=len(data), layer=TARGETS[target], path=done.path))
+        layer = t_or(f"wslayer.{TARGETS[target]}", TARGETS[target], L)
+        st.success(t("imp.done", L, n=len(data), layer=layer, path=done.path))
         counts = t(
             "amap.counts",
             L,

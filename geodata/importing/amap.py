@@ -284,8 +284,8 @@ def load_typecodes(catalogue=None) -> tuple[pd.DataFrame, list[tuple[str, str]]]
     Returns
     -------
     tuple
-        ``(codes, name_rules)``: a DataFrame ``code, name, type, verified, note, edited`` (``edited``:
-        the row comes from the user's copy) indexed by code, and a list of ``(contains, type)``.
+        ``(codes, name_rules)``: a DataFrame ``code, name, type, verified, note, note_en, edited``
+        (``note`` in Chinese, ``note_en`` in English; ``edited``: the row comes from the user's copy) indexed by code, and a list of ``(contains, type)``.
     """
     rows: dict[str, dict] = {}
     shipped = _read_toml(SHIPPED_TYPECODES)
@@ -300,9 +300,12 @@ def load_typecodes(catalogue=None) -> tuple[pd.DataFrame, list[tuple[str, str]]]
                     "type": str(r.get("type", "") or ""),
                     "verified": bool(r.get("verified", False)),
                     "note": str(r.get("note", "")),
+                    "note_en": str(r.get("note_en", r.get("note", ""))),
                     "edited": edited,
                 }
-    codes = pd.DataFrame(list(rows.values()), columns=["code", "name", "type", "verified", "note", "edited"])
+    codes = pd.DataFrame(
+        list(rows.values()), columns=["code", "name", "type", "verified", "note", "note_en", "edited"]
+    )
     if catalogue is not None:
         codes.loc[~codes["type"].isin(list(catalogue.types)), "type"] = ""
     rules_src = user.get("name_rule", shipped.get("name_rule", []))
@@ -318,7 +321,7 @@ def save_typecodes(codes: pd.DataFrame, *, editor: str = "") -> Path:
     Parameters
     ----------
     codes : pandas.DataFrame
-        Rows ``code, name, type`` (and optionally ``verified``, ``note``); codes that are not 6 digits
+        Rows ``code, name, type`` (and optionally ``verified``, ``note``, ``note_en``); codes that are not 6 digits
         are skipped. The name rules in force are kept.
     editor : str, default ""
         Who edited it (recorded in the file's ``[meta]``).
@@ -356,8 +359,9 @@ def save_typecodes(codes: pd.DataFrame, *, editor: str = "") -> Path:
                 f"type = {s(r.get('type'))}",
             ]
             lines.append(f"verified = {'true' if bool(r.get('verified', False)) else 'false'}")
-            if r.get("note"):
-                lines.append(f"note = {s(r.get('note'))}")
+            for col in ("note", "note_en"):
+                if r.get(col) and not (isinstance(r.get(col), float) and np.isnan(r.get(col))):
+                    lines.append(f"{col} = {s(r.get(col))}")
         for contains, key in rules:
             lines += ["", "[[name_rule]]", f"contains = {s(contains)}", f"type = {s(key)}"]
         atomic_write(path, "\n".join(lines) + "\n")

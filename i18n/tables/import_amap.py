@@ -18,11 +18,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "amap.provider.baidu": ("百度", "Baidu"),
     "amap.duplicates": (
         "{n} 条与前面的 POI 编号相同（同一 POI 重复出现），已去除。",
-        "{n} rows repeat an earlier POI id (the same POI twice) and were left out.",
+        "{n} row(s) repeat an earlier POI id (the same POI twice) and were left out.",
     ),
     "amap.bad_location": (
         "{n} 条位置（location）无法读取：保留在校验报告中。",
-        "{n} rows have no readable location: they stay in the validation report.",
+        "{n} row(s) have no readable location: they stay in the validation report.",
     ),
     "amap.types": ("类型对应（高德分类编码 → 设施类型）", "Type mapping (AMap typecode → facility type)"),
     "amap.types_caption": (
@@ -40,10 +40,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "amap.col.note": ("说明", "Note"),
     "amap.unmapped": (
         "{n} 条的分类编码未对应任何设施类型（下表），不会按猜测的类型导入：校验报告将其列为“类型为空”，"
-        "可选择“删除问题行”，或在下方编码表中为其指定类型。",
+        "可选择“删除有问题的行后导入”，或在下方编码表中为其指定类型。",
         "{n} rows have a typecode that maps to no facility type (below). They are not imported under a guessed"
-        " type: the validation report lists them with an empty type — drop them, or give their code a type in"
-        " the table below.",
+        " type: the validation report lists them with an empty type — choose “Drop the rows with problems and"
+        " import”, or give their code a type in the table below.",
     ),
     "amap.all_mapped": ("所有 POI 均已对应设施类型。", "Every POI has a facility type."),
     "amap.table": (
