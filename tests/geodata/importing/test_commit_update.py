@@ -174,3 +174,16 @@ def test_matching_is_one_to_one(tiny_ws):
     res = commit_import(_layer(rows, ids=False), "facilities", workspace=tiny_ws)
     assert (res.created, res.updated, res.unchanged) == (1, 0, 1)
     assert np.sort(_read(tiny_ws)["name"].to_numpy()).tolist() == ["老公园", "老公园", "老幼儿园"]
+
+
+def test_imported_rows_without_a_year_count_in_the_review(tiny_ws):
+    """New rows get NULL in ``opened_year``: not stated, so they count as open (not silently left out)."""
+    from layers.scenarios import facilities_open_in
+
+    commit_import(
+        _layer([("amap:N1", "新小学", "primary_school", X0, Y0 + 0.01)]), "facilities", workspace=tiny_ws
+    )
+    fac = load_workspace(tiny_ws).layers["facilities"]
+    assert pd.isna(fac.set_index("facility_id").loc["amap:N1", "opened_year"])
+    assert facilities_open_in(fac, 2020)["facility_id"].tolist() == ["F1", "amap:N1"]  # F2 opens in 2024
+    assert facilities_open_in(fac, 2025)["facility_id"].tolist() == ["F1", "F2", "amap:N1"]
