@@ -171,6 +171,8 @@ def _read_poi_for_cli(args: argparse.Namespace):
         print(f"datum: converted {datum.upper()} → WGS84 ({given})")
     for note in poi.notes[1:]:
         print(f"note: {note}")
+    if args.crs:
+        print(f"note: --crs {args.crs} is not used: a POI export's location is in longitude/latitude degrees")
     return poi
 
 
