@@ -128,19 +128,27 @@ def split_location(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     ----------
     values : pandas.Series
         Text such as ``"115.892151,28.676493"`` (degrees); a ``;``-separated list (a line or an area)
-        gives its first point.
+        gives its first point; a Baidu dict such as ``{'lat': 28.68, 'lng': 115.9}`` is read too.
 
     Returns
     -------
     tuple of numpy.ndarray
         Longitudes and latitudes in degrees; NaN where the text is not two numbers.
     """
-    parts = values.astype("string").str.split(";").str[0].str.split(",", n=1, expand=True)
+    text = values.astype("string")
+    parts = text.str.split(";").str[0].str.split(",", n=1, expand=True)
     if parts.shape[1] < 2:
-        nan = np.full(len(values), np.nan)
-        return nan, nan.copy()
-    lng = pd.to_numeric(parts[0].str.strip(), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    lat = pd.to_numeric(parts[1].str.strip(), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        lng = lat = np.full(len(values), np.nan)
+    else:
+        lng = pd.to_numeric(parts[0].str.strip(), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        lat = pd.to_numeric(parts[1].str.strip(), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    # a Baidu location saved as a dict: {'lat': 28.68, 'lng': 115.9}
+    num = r"""['"]?\s*:\s*(-?\d+(?:\.\d+)?)"""
+    dict_lng = pd.to_numeric(text.str.extract(r"lng" + num, expand=False), errors="coerce")
+    dict_lat = pd.to_numeric(text.str.extract(r"lat" + num, expand=False), errors="coerce")
+    use = (dict_lng.notna() & dict_lat.notna()).to_numpy()
+    lng = np.where(use, dict_lng.to_numpy(dtype=float, na_value=np.nan), lng)
+    lat = np.where(use, dict_lat.to_numpy(dtype=float, na_value=np.nan), lat)
     return lng, lat
 
 

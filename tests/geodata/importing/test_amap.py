@@ -124,6 +124,9 @@ def test_location_split():
     np.testing.assert_allclose(lng[[0, 1, 4]], [115.9521, 115.1, 115.0])
     np.testing.assert_allclose(lat[[0, 1, 4]], [28.6843, 28.2, 28.0])
     assert np.isnan(lng[[2, 3, 5]]).all() and np.isnan(lat[[2, 3, 5]]).all()
+    lng, lat = split_location(pd.Series(["{'lat': 28.68, 'lng': 115.9}", '{"lng": 115.91, "lat": 28.69}']))
+    np.testing.assert_allclose(lng, [115.9, 115.91])
+    np.testing.assert_allclose(lat, [28.68, 28.69])
 
 
 def test_read_poi_csv(tmp_path):
