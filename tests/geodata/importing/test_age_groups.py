@@ -9,6 +9,7 @@ from geodata.importing import suggest_mapping
 from geodata.importing.conform import conform
 from geodata.schema import AGE_GROUPS, LAYERS
 from geodata.validate import check_columns
+from i18n.problems import known
 
 
 def test_chinese_census_headers_map_onto_age_groups():
@@ -98,5 +99,6 @@ def test_commit_replace_keeps_age_columns_and_append_needs_them_on_both(
     with pytest.raises(DataValidationError) as err:
         commit(plain, "neighbourhoods", workspace=dest, mode="append")
     assert {p.field for p in err.value.problems} == set(AGE_GROUPS) and dest.read_bytes() == before
+    assert all(known(p.problem) and known(p.hint) for p in err.value.problems)  # shown in Chinese too
     comp = pyogrio.read_dataframe(dest, layer="compounds", read_geometry=False)
     assert len(comp) == 1 and comp.loc[0, list(AGE_GROUPS)].tolist() == [9, 11, 20, 45, 6]

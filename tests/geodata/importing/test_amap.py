@@ -141,6 +141,16 @@ def test_read_poi_csv(tmp_path):
     assert "GCJ02" in poi.notes[0] and not poi.result.notes
 
 
+def test_no_readable_location_is_a_clear_message(tmp_path):
+    from geodata.errors import DataValidationError
+    from i18n.problems import known
+
+    bad = [[*r[:5], "[]", *r[6:]] for r in ROWS[:2]]
+    with pytest.raises(DataValidationError) as err:
+        read_poi(_amap_csv(tmp_path / "export.csv", bad))
+    assert all(known(p.problem) and known(p.hint) for p in err.value.problems)
+
+
 def test_read_poi_xlsx_and_not_a_poi_file(tmp_path):
     x = tmp_path / "高德导出.xlsx"
     pd.DataFrame(ROWS[:2], columns=AMAP_COLS).to_excel(x, index=False)
