@@ -62,8 +62,8 @@ def test_amap_export_imported_then_reimported(real_server, bpage, tmp_path):
         ],
         [
             "BRT04",
-            "<img src=x onerror=alert(1)>大学",
-            "科教文化服务;学校;高等院校",
+            '=HYPERLINK("http://x")<img src=x onerror=alert(1)>大学',
+            "<img src=x onerror=alert(2)>;学校",
             "141201",
             "",
             "115.9321,28.6953",
@@ -73,8 +73,11 @@ def test_amap_export_imported_then_reimported(real_server, bpage, tmp_path):
         ],
     ]
     pd.DataFrame(rows, columns=COLS).to_csv(csv, index=False)
+    dialogs = []
+    bpage.page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     _upload_and_import(bpage, real_server, csv)
     bpage.page.get_by_text("新增 3 条，更新 0 条，未变 0 条").first.wait_for(timeout=60_000)
+    assert not dialogs  # the hostile AMap category / name shown in the tables ran no script
     bpage.screenshot("import_amap_done_zh")
     _upload_and_import(bpage, real_server, csv)
     bpage.page.get_by_text("新增 0 条，更新 0 条，未变 3 条").first.wait_for(timeout=60_000)
