@@ -92,7 +92,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from geodata.importing import (
         TARGETS,
         attach_areas,
-        commit,
+        commit_import,
         conform,
         load_saved_mapping,
         map_categories,
@@ -106,7 +106,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     target_ws = Path(args.workspace) if args.workspace else workspace_path()
     if not target_ws.exists():
         raise FileNotFoundError(f"工作空间不存在：{target_ws} / no such workspace: {target_ws}")
-    result = _read_for_cli(args.file, args.crs, args.datum)
+    poi = _read_poi_for_cli(args) if args.as_ == "facilities" else None
+    result = poi.result if poi else _read_for_cli(args.file, args.crs, args.datum or "wgs84")
     if result.gdf.crs is None:
         raise DataValidationError(
             [Problem(result.source, None, "geometry", "no CRS and none could be inferred", "give --crs")],
@@ -117,7 +118,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     mapping = json.loads(Path(args.mapping).read_text(encoding="utf-8")) if args.mapping else {}
     columns = suggest_mapping(gdf.columns, schema) | mapping.get("columns", {})
     categories = None
-    if args.as_ == "facilities" and columns.get("type"):
+    if poi:  # AMap / Baidu: types from the typecode table, unmapped ones listed (left without a type)
+        gdf = _poi_types(gdf, poi, mapping)
+        columns["type"] = "type"
+    elif args.as_ == "facilities" and columns.get("type"):
         categories = (
             map_categories(gdf[columns["type"]], load_catalogue())
             | load_saved_mapping()
@@ -127,16 +131,74 @@ def cmd_import(args: argparse.Namespace) -> int:
     conformed = attach_areas(conformed, args.as_, load_workspace(target_ws).layers)
     problems = validation_report(conformed, args.as_)
     if problems and args.on_problems != "cancel":
-        conformed = repair(conformed, problems, args.on_problems)
+        n_before = len(conformed)
+        conformed = repair(conformed, problems, args.on_problems, target=args.as_)
+        if args.on_problems == "drop":
+            print(f"dropped={n_before - len(conformed)} rows with problems")
         problems = validation_report(conformed, args.as_)
     if problems:
         print(f"not imported: {len(problems)} problem(s) (nothing was changed)", file=sys.stderr)
         for p in problems:
             print(f"  - {p}", file=sys.stderr)
         return 1
-    dest = commit(conformed, args.as_, workspace=target_ws)
-    print(f"imported={len(conformed)} layer={TARGETS[args.as_]} workspace={dest}")
+    done = commit_import(conformed, args.as_, workspace=target_ws)
+    print(
+        f"imported={len(conformed)} layer={TARGETS[args.as_]} workspace={done.path}"
+        f" created={done.created} updated={done.updated} unchanged={done.unchanged}"
+    )
     return 0
+
+
+# ---------------------------------------------------------------------------- AMap / Baidu POI exports
+
+
+def _read_poi_for_cli(args: argparse.Namespace):
+    """Read an AMap / Baidu POI export (None for any other file), converted to WGS84, and say so."""
+    from geodata.importing import apply_datum
+    from geodata.importing.amap import read_poi
+
+    poi = read_poi(args.file)
+    if poi is None:
+        return None
+    datum = args.datum or poi.datum
+    poi.result.gdf = apply_datum(poi.result.gdf, datum)
+    provider = {"amap": "AMap (高德)", "baidu": "Baidu (百度)"}[poi.provider]
+    print(f"recognised: {provider} POI export, {poi.rows} rows")
+    if datum == "wgs84":
+        print("datum: WGS84 as given by --datum wgs84 (no conversion)")
+    else:
+        given = "--datum" if args.datum else "the provider's datum"
+        print(f"datum: converted {datum.upper()} → WGS84 ({given})")
+    for note in poi.notes[1:]:
+        print(f"note: {note}")
+    if args.crs:
+        print(f"note: --crs {args.crs} is not used: a POI export's location is in longitude/latitude degrees")
+    return poi
+
+
+def _poi_types(gdf, poi, mapping: dict):
+    """Type POIs from the typecode table (and the user's saved one), print mapped and unmapped counts."""
+    from geodata.catalogue import load_catalogue
+    from geodata.importing.amap import assign_types
+
+    typed, counts = assign_types(gdf, poi.provider, load_catalogue())
+    extra = mapping.get("categories", {})  # --mapping categories: code (or tag) → type key
+    if extra:
+        code_col = next((c for c in typed.columns if str(c).lower() in ("typecode", "tag")), None)
+        if code_col is not None:
+            by_code = typed[code_col].astype(str).str.split("|").str[0].map(extra)
+            typed["type"] = typed["type"].where(typed["type"].notna(), by_code)
+    mapped = typed["type"].value_counts()
+    print("types: " + (" ".join(f"{k}={v}" for k, v in mapped.items()) or "none"))
+    if counts.by_name:
+        print(f"typed by name rule: {counts.by_name}")
+    left = typed["type"].isna().sum()
+    if left:
+        print(f"unmapped: {left} rows (no type: listed as problems; --on-problems drop leaves them out)")
+        for row in counts.unmapped.itertuples():
+            if not extra or row.code not in extra:
+                print(f"  unmapped code {row.code or '(none)'} {row.name} ×{row.count}")
+    return typed
 
 
 def register(sub) -> None:
@@ -169,8 +231,9 @@ def register(sub) -> None:
     p.add_argument(
         "--datum",
         choices=["wgs84", "gcj02", "bd09"],
-        default="wgs84",
-        help="gcj02 for AMap/Tencent exports, bd09 for Baidu (converted to WGS84)",
+        default=None,
+        help="gcj02 for AMap/Tencent exports, bd09 for Baidu (converted to WGS84); default wgs84, or the"
+        " provider's datum for a recognised AMap/Baidu POI export",
     )
     p.add_argument(
         "--on-problems", choices=["cancel", "repair", "drop"], default="cancel", dest="on_problems"

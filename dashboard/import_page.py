@@ -9,14 +9,15 @@ from streamlit_folium import st_folium
 
 from cartography import mapkit
 from cartography.geojson import display_geojson, tooltip
-from dashboard import auth, common
+from dashboard import auth, common, import_amap
 from dashboard.workspace_panel import import_allowed, render_workspace_panel
 from geodata.errors import DataValidationError
 from geodata.importing import (
+    MATCH_TOLERANCE_M,
     TARGETS,
     apply_datum,
     attach_areas,
-    commit,
+    commit_import,
     conform,
     load_saved_mapping,
     map_categories,
@@ -97,7 +98,7 @@ def _preview(gdf, L: str) -> None:
         )
 
 
-def _mapping(gdf, target: str, L: str):
+def _mapping(gdf, target: str, L: str, poi=None):
     schema = LAYERS[TARGETS[target]]
     suggested = suggest_mapping(gdf.columns, schema)
     user_cols = [str(c) for c in gdf.columns if c != gdf.geometry.name]
@@ -132,7 +133,7 @@ def _mapping(gdf, target: str, L: str):
             )
         )
     categories = None
-    if target == "facilities" and columns.get("type"):
+    if target == "facilities" and columns.get("type") and poi is None:  # POIs: typed by their typecodes
         cat = common.catalogue()
         categories = map_categories(gdf[columns["type"]], cat) | load_saved_mapping()
         st.subheader(t("imp.categories", L))
@@ -173,21 +174,32 @@ def _report_and_commit(conformed, target: str, categories, L: str) -> None:
         if action == "cancel":
             st.info(t("imp.cancelled", L))
             return
-        data = repair(conformed, problems, action) if problems else conformed
+        data = repair(conformed, problems, action, target=target) if problems else conformed
         try:
-            dest = commit(data, target, workspace=common.workspace_in_use())
-        except ValueError as err:  # e.g. the synthetic demo workspace
-            st.error(common.md_escape(err))
-            return
-        except DataValidationError as err:
+            done = commit_import(data, target, workspace=common.workspace_in_use())
+        except DataValidationError as err:  # before ValueError: it is one
             st.error(t("imp.still", L))
             st.dataframe(common.problem_frame(err.problems, L), hide_index=True, width="stretch")
+            return
+        except ValueError as err:  # e.g. the synthetic demo workspace
+            st.error(common.md_escape(err))
             return
         if categories:
             save_mapping({k: v for k, v in categories.items() if v})
         st.cache_resource.clear()
         st.cache_data.clear()
-        st.success(t("imp.done", L, n=len(data), layer=TARGETS[target], path=dest))
+        layer = t_or(f"wslayer.{TARGETS[target]}", TARGETS[target], L)
+        st.success(t("imp.done", L, n=len(data), layer=layer, path=done.path))
+        counts = t(
+            "amap.counts",
+            L,
+            created=done.created,
+            updated=done.updated,
+            unchanged=done.unchanged,
+            tol=MATCH_TOLERANCE_M,
+        )
+        dropped = len(conformed) - len(data)
+        st.info(counts + (" " + t("amap.dropped", L, n=dropped) if dropped else ""))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -249,7 +261,8 @@ def render_import() -> None:
         return
     try:
         path = str(store_upload(up.name, up.getvalue()))
-        result = _read(path, None, up.name)
+        poi = import_amap.read(path, up.name)  # an AMap / Baidu POI export, recognised by its columns
+        result = poi.result if poi is not None else _read(path, None, up.name)
         if len(result.layers) > 1:
             layer = st.selectbox(t("imp.layer", L), result.layers, key="imp_layer")
             result = _read(path, layer, up.name)
@@ -262,6 +275,8 @@ def render_import() -> None:
     notes += [problem_text(n, L) for n in result.notes]
     st.markdown("\n".join(f"- {common.md_escape(n)}" for n in notes))
     gdf = _crs_and_datum(result, L)
+    if poi is not None:
+        import_amap.recognised(poi, st.session_state.get("imp_datum", poi.datum), L)
     _preview(gdf, L)
     target = st.radio(
         t("imp.target", L),
@@ -270,7 +285,9 @@ def render_import() -> None:
         key="imp_target",
         format_func=lambda v: t(f"target.{v}", L),
     )
-    columns, categories, defaults = _mapping(gdf, target, L)
+    if poi is not None and target == "facilities":
+        gdf = import_amap.typed(gdf, poi, L)
+    columns, categories, defaults = _mapping(gdf, target, L, poi=poi if target == "facilities" else None)
     conformed = conform(gdf, target, columns, categories=categories, defaults=defaults)
     ws = common.workspace_or_none()
     conformed = attach_areas(conformed, target, ws.layers if ws is not None else {})

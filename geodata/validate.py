@@ -21,13 +21,22 @@ CHINA_LAT = (3.0, 54.0)
 MAX_ROWS_LISTED = 20
 
 
-def _rows(problems: list[Problem], layer: str, rows, field: str | None, problem: str, hint: str) -> None:
+def _rows(
+    problems: list[Problem],
+    layer: str,
+    rows,
+    field: str | None,
+    problem: str,
+    hint: str,
+    limit: int | None = MAX_ROWS_LISTED,
+) -> None:
     rows = list(rows)
-    for r in rows[:MAX_ROWS_LISTED]:
+    shown = rows if limit is None else rows[:limit]
+    for r in shown:
         problems.append(Problem(layer, int(r), field, problem, hint))
-    if len(rows) > MAX_ROWS_LISTED:
+    if len(rows) > len(shown):
         problems.append(
-            Problem(layer, None, field, f"{problem} (and {len(rows) - MAX_ROWS_LISTED} more rows)", hint)
+            Problem(layer, None, field, f"{problem} (and {len(rows) - len(shown)} more rows)", hint)
         )
 
 
@@ -104,7 +113,9 @@ def check_crs(gdf: gpd.GeoDataFrame, layer: str) -> list[Problem]:
     return problems
 
 
-def check_geometry(gdf: gpd.GeoDataFrame, layer: str, allowed: tuple[str, ...]) -> list[Problem]:
+def check_geometry(
+    gdf: gpd.GeoDataFrame, layer: str, allowed: tuple[str, ...], *, max_rows: int | None = MAX_ROWS_LISTED
+) -> list[Problem]:
     """Find empty, missing, invalid or wrongly typed geometries.
 
     Parameters
@@ -115,16 +126,27 @@ def check_geometry(gdf: gpd.GeoDataFrame, layer: str, allowed: tuple[str, ...]) 
         Layer name used in the problems.
     allowed : tuple of str
         Allowed geometry types (e.g. ``("Point",)``).
+    max_rows : int or None, default MAX_ROWS_LISTED
+        Rows listed per kind of problem (the rest summarised in one row-less problem); None lists every
+        row (to drop them all).
 
     Returns
     -------
     list of Problem
-        One per bad row (listing capped at :data:`MAX_ROWS_LISTED` per kind, the rest summarised).
+        One per bad row (listing capped at ``max_rows`` per kind, the rest summarised).
     """
     problems: list[Problem] = []
     geom = gdf.geometry
     missing = np.flatnonzero((geom.isna() | geom.is_empty).to_numpy())
-    _rows(problems, layer, missing, "geometry", "empty or missing geometry", "drop the row or draw it")
+    _rows(
+        problems,
+        layer,
+        missing,
+        "geometry",
+        "empty or missing geometry",
+        "drop the row or draw it",
+        limit=max_rows,
+    )
     present = ~(geom.isna() | geom.is_empty).to_numpy()
     invalid = np.flatnonzero(present & ~geom.is_valid.to_numpy())
     _rows(
@@ -134,6 +156,7 @@ def check_geometry(gdf: gpd.GeoDataFrame, layer: str, allowed: tuple[str, ...]) 
         "geometry",
         "invalid geometry (self-intersection or bad ring)",
         "repair with make_valid",
+        limit=max_rows,
     )
     types = geom.geom_type.to_numpy()
     wrong = np.flatnonzero(present & ~np.isin(types, list(allowed)))
@@ -144,6 +167,7 @@ def check_geometry(gdf: gpd.GeoDataFrame, layer: str, allowed: tuple[str, ...]) 
         "geometry",
         f"geometry type is not {' / '.join(allowed)}",
         "use the layer with the right geometry type",
+        limit=max_rows,
     )
     return problems
 
@@ -176,7 +200,13 @@ def _coerce(series: pd.Series, kind: str) -> tuple[pd.Series, np.ndarray]:
     return series.astype("string"), np.zeros(len(series), dtype=bool)
 
 
-def check_columns(gdf: pd.DataFrame, schema: LayerSchema, layer: str | None = None) -> list[Problem]:
+def check_columns(
+    gdf: pd.DataFrame,
+    schema: LayerSchema,
+    layer: str | None = None,
+    *,
+    max_rows: int | None = MAX_ROWS_LISTED,
+) -> list[Problem]:
     """Find missing columns, empty and wrongly typed values, values outside choices or ranges, duplicate keys.
 
     Parameters
@@ -187,11 +217,13 @@ def check_columns(gdf: pd.DataFrame, schema: LayerSchema, layer: str | None = No
         What the layer must hold.
     layer : str, optional
         Layer name used in the problems; default the schema's name.
+    max_rows : int or None, default MAX_ROWS_LISTED
+        Rows listed per kind of problem; None lists every row.
 
     Returns
     -------
     list of Problem
-        One per bad row and column (listing capped at :data:`MAX_ROWS_LISTED` per kind).
+        One per bad row and column (listing capped at ``max_rows`` per kind).
     """
     layer = layer or schema.name
     problems: list[Problem] = []
@@ -210,10 +242,16 @@ def check_columns(gdf: pd.DataFrame, schema: LayerSchema, layer: str | None = No
             continue
         series = gdf[col]
         empty = np.flatnonzero(series.isna().to_numpy())
-        _rows(problems, layer, empty, col, "empty value", f"fill in a {kind} value")
+        _rows(problems, layer, empty, col, "empty value", f"fill in a {kind} value", limit=max_rows)
         values, bad = _coerce(series, kind)
         _rows(
-            problems, layer, np.flatnonzero(bad), col, f"value is not a valid {kind}", f"use a {kind} value"
+            problems,
+            layer,
+            np.flatnonzero(bad),
+            col,
+            f"value is not a valid {kind}",
+            f"use a {kind} value",
+            limit=max_rows,
         )
         if col in schema.choices:
             allowed = set(schema.choices[col])
@@ -225,6 +263,7 @@ def check_columns(gdf: pd.DataFrame, schema: LayerSchema, layer: str | None = No
                 col,
                 "value not in the allowed list",
                 "allowed: " + " / ".join(repr(a) for a in schema.choices[col]),
+                limit=max_rows,
             )
         if col in schema.ranges and kind in ("int", "float"):
             lo, hi = schema.ranges[col]
@@ -241,10 +280,19 @@ def check_columns(gdf: pd.DataFrame, schema: LayerSchema, layer: str | None = No
                 col,
                 f"value out of range [{lo if lo is not None else '-∞'}, {hi if hi is not None else '∞'}]",
                 "check the unit and the value",
+                limit=max_rows,
             )
     if schema.key and schema.key in gdf.columns:
         dup = np.flatnonzero(gdf[schema.key].duplicated(keep="first").to_numpy())
-        _rows(problems, layer, dup, schema.key, "duplicate identifier", "identifiers must be unique")
+        _rows(
+            problems,
+            layer,
+            dup,
+            schema.key,
+            "duplicate identifier",
+            "identifiers must be unique",
+            limit=max_rows,
+        )
     return problems
 
 

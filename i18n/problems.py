@@ -55,6 +55,17 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     (r"a spatial layer is required \(points, lines or polygons\)", "需要空间图层（点、线或面）"),
     (r"duplicate geometry of an earlier row", "与前面某行的几何重复"),
     (r"drop it if it is a copy", "如为重复记录请删除"),
+    # AMap / Baidu POI exports and appends (geodata/importing/amap.py, commit.py)
+    (
+        r"the layer holds this column for every feature, the import has none",
+        "图层中每个要素都有此字段，而导入数据没有",
+    ),
+    (
+        r"map one of your columns onto it \(nothing of the layer is dropped\), or replace the layer",
+        "请把您的某个字段对应到它（不会删除图层原有字段），或替换整个图层",
+    ),
+    (r"no row has a readable location \(lng,lat\)", "没有一行的位置（经度,纬度）可以读取"),
+    (r"check the location column", "请检查 location（位置）列"),
     (r"cannot be read as a geographic file \((.*)\)", "无法作为地理数据文件读取（{1}）"),
     (r"no \.shp file inside the archive", "压缩包中没有 .shp 文件"),
     (r"encoding from \.cpg: (.*)", "编码取自 .cpg 文件：{1}"),

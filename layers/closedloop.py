@@ -96,7 +96,7 @@ def _unit_polygons(layers: dict, level: str) -> gpd.GeoSeries:
 def _survey_facilities(layers: dict, year: int) -> gpd.GeoDataFrame:
     fac = layers["facilities"].to_crs(ANALYSIS_CRS)
     if "opened_year" in fac:
-        fac = fac[fac["opened_year"] <= year]
+        fac = fac[~(fac["opened_year"] > year)]  # NULL = not stated (e.g. imported later): counted
     return fac.reset_index(drop=True)
 
 
@@ -193,7 +193,7 @@ def problem_size(problem: pd.Series, layers: dict, catalogue, indicator: dict) -
     elif kind == "count" and indicator.get("layer") in layers:
         lay = layers[indicator["layer"]].to_crs(ANALYSIS_CRS)
         if "completed_year" in lay:
-            lay = lay[(lay["completed_year"] <= 0) | (lay["completed_year"] > year)]
+            lay = lay[~((lay["completed_year"] >= 1) & (lay["completed_year"] <= year))]  # NULL = open
         lay = lay.query(indicator["filter"]) if indicator.get("filter") else lay
         lay = lay[lay.geometry.representative_point().within(poly)]
         shape = shapely.union_all(lay.geometry.values) if len(lay) else shapely.Polygon()
@@ -393,7 +393,7 @@ def _predict_parcel(base, ind, row0, project, layers, catalogue, year, level, un
     done = lay.copy()
     if "completed_year" not in done:
         done["completed_year"] = 0
-    open_now = (done["completed_year"] <= 0) | (done["completed_year"] > year)
+    open_now = ~((done["completed_year"] >= 1) & (done["completed_year"] <= year))  # NULL = open
     counted = done[open_now].query(ind["filter"]) if ind.get("filter") else done[open_now]
     if str(parcel_id) not in set(counted["parcel_id"].astype(str)):
         return base | {

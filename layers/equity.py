@@ -103,7 +103,7 @@ def served_compounds(
     xy = shapely.get_coordinates(geom.values)
     fac = facilities
     if year is not None and "opened_year" in fac.columns:
-        fac = fac[fac["opened_year"] <= year]
+        fac = fac[~(fac["opened_year"] > year)]  # NULL = not stated (e.g. imported later): counted
     frames = []
     for g in groups:
         ftype = AGE_FACILITY[g]

@@ -2,7 +2,7 @@
 
 Levels: community (社区), sub-district (街道), district (城区). Indicators are defined in
 ``geodata/indicators.toml`` (definition, unit, direction, target, source of the target). A survey year Y
-uses the facilities opened by Y (``opened_year`` ≤ Y; absent column = all existed) and counts renewal
+uses the facilities opened by Y (``opened_year`` ≤ Y; absent column or value = existed) and counts renewal
 parcels as still open unless completed by Y (``completed_year`` in 1..Y).
 
 Grades: green = meets the target; yellow = within 20 % of it; red = worse. Attainment per indicator is
@@ -157,7 +157,7 @@ def evaluate(layers: dict, catalogue, indicators: list[dict], *, year: int, leve
     cells["city"] = "city"
     fac = layers["facilities"].to_crs(ANALYSIS_CRS)
     if "opened_year" in fac:
-        fac = fac[fac["opened_year"] <= year]
+        fac = fac[~(fac["opened_year"] > year)]  # NULL = not stated (e.g. imported later): counted
     fac_keys = _keys_for(fac, comms)
     cov_types = sorted(
         {d["type"] for d in indicators if d["kind"] in ("coverage", "lacking")}
@@ -196,7 +196,7 @@ def evaluate(layers: dict, catalogue, indicators: list[dict], *, year: int, leve
         elif d["kind"] == "count":
             lay = layers[d["layer"]].to_crs(ANALYSIS_CRS)
             if "completed_year" in lay:
-                lay = lay[(lay["completed_year"] <= 0) | (lay["completed_year"] > year)]
+                lay = lay[~((lay["completed_year"] >= 1) & (lay["completed_year"] <= year))]  # NULL = open
             lay = lay.query(d["filter"]) if d.get("filter") else lay
             keys = _keys_for(
                 gpd.GeoDataFrame(geometry=lay.geometry.representative_point(), crs=lay.crs), comms

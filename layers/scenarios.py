@@ -58,12 +58,12 @@ def facilities_open_in(facilities: gpd.GeoDataFrame, year: int | None) -> gpd.Ge
     Returns
     -------
     geopandas.GeoDataFrame
-        A copy with the rows whose ``opened_year`` ≤ ``year`` (all rows when there is no such column),
-        index reset.
+        A copy with the rows whose ``opened_year`` ≤ ``year`` (all rows when there is no such column; a
+        row without a stated year, e.g. imported later, counts), index reset.
     """
     out = facilities
     if year is not None and "opened_year" in facilities:
-        out = facilities[pd.to_numeric(facilities["opened_year"], errors="coerce") <= year]
+        out = facilities[~(pd.to_numeric(facilities["opened_year"], errors="coerce") > year)]  # NULL: counted
     return out.reset_index(drop=True).copy()
 
 

@@ -121,7 +121,7 @@ def test_two_imports_into_renewal_workspace_both_survive(tmp_path, zg):
     for csv in (a, b):
         p = run("import", str(csv), "--as", "facilities", env=env)
         assert p.returncode == 0, p.stderr
-        assert last(p) == f"imported=1 layer=facilities workspace={zg}"
+        assert last(p) == f"imported=1 layer=facilities workspace={zg} created=1 updated=0 unchanged=0"
     fac = pyogrio.read_dataframe(zg, layer="facilities", read_geometry=False)
     assert fac["name"].tolist() == ["章贡幼儿园", "红旗小学"]
     assert fac["district_adcode"].tolist() == [360702, 360702]  # placed in the district by location

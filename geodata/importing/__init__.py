@@ -11,7 +11,13 @@ re-exported here.
 
 from __future__ import annotations
 
-from geodata.importing.commit import commit, user_workspace_path
+from geodata.importing.commit import (
+    MATCH_TOLERANCE_M,
+    CommitResult,
+    commit,
+    commit_import,
+    user_workspace_path,
+)
 from geodata.importing.conform import attach_areas, conform, repair, validation_report
 from geodata.importing.crsguess import infer_crs
 from geodata.importing.datum import DATUMS, apply_datum, datum_hint
@@ -31,6 +37,8 @@ from geodata.importing.uploads import UPLOAD_SUFFIXES, store_upload
 
 __all__ = [
     "CATEGORY_SYNONYMS",
+    "MATCH_TOLERANCE_M",
+    "CommitResult",
     "COORD_PAIRS",
     "DATUMS",
     "DEFAULT_MAX_BYTES",
@@ -42,6 +50,7 @@ __all__ = [
     "attach_areas",
     "check_archive",
     "commit",
+    "commit_import",
     "conform",
     "datum_hint",
     "decode_text",

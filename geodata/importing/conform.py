@@ -14,7 +14,7 @@ import shapely
 from geodata.errors import Problem
 from geodata.importing.mapping import TARGETS
 from geodata.schema import LAYERS
-from geodata.validate import check_columns, check_crs, check_geometry
+from geodata.validate import MAX_ROWS_LISTED, check_columns, check_crs, check_geometry
 
 
 def conform(
@@ -107,7 +107,9 @@ def attach_areas(gdf: gpd.GeoDataFrame, target: str, layers: dict) -> gpd.GeoDat
     return out
 
 
-def validation_report(gdf: gpd.GeoDataFrame, target: str) -> list[Problem]:
+def validation_report(
+    gdf: gpd.GeoDataFrame, target: str, *, max_rows: int | None = MAX_ROWS_LISTED
+) -> list[Problem]:
     """List every problem by row of a conformed layer (CRS, geometry, columns, values, duplicates).
 
     Parameters
@@ -116,6 +118,9 @@ def validation_report(gdf: gpd.GeoDataFrame, target: str) -> list[Problem]:
         A conformed layer.
     target : str
         The import target.
+    max_rows : int or None, default MAX_ROWS_LISTED
+        Rows listed per kind of problem (the rest summarised in one problem without a row); None lists
+        every row — :func:`repair` drops with that full list.
 
     Returns
     -------
@@ -125,22 +130,30 @@ def validation_report(gdf: gpd.GeoDataFrame, target: str) -> list[Problem]:
     schema = LAYERS[TARGETS[target]]
     name = TARGETS[target]
     problems = (
-        check_crs(gdf, name) + check_geometry(gdf, name, schema.geometry) + check_columns(gdf, schema, name)
+        check_crs(gdf, name)
+        + check_geometry(gdf, name, schema.geometry, max_rows=max_rows)
+        + check_columns(gdf, schema, name, max_rows=max_rows)
     )
     if "geometry" in gdf and len(gdf):
         wkb = gdf.geometry.to_wkb()
         dup = np.flatnonzero(wkb.duplicated().to_numpy() & gdf.geometry.notna().to_numpy())
-        problems += [
-            Problem(
-                name, int(r), "geometry", "duplicate geometry of an earlier row", "drop it if it is a copy"
+        shown = dup if max_rows is None else dup[:max_rows]
+        problem, hint = "duplicate geometry of an earlier row", "drop it if it is a copy"
+        problems += [Problem(name, int(r), "geometry", problem, hint) for r in shown]
+        if len(dup) > len(shown):
+            problems.append(
+                Problem(name, None, "geometry", f"{problem} (and {len(dup) - len(shown)} more rows)", hint)
             )
-            for r in dup[:20]
-        ]
     return problems
 
 
-def repair(gdf: gpd.GeoDataFrame, problems: list[Problem], action: str) -> gpd.GeoDataFrame:
+def repair(
+    gdf: gpd.GeoDataFrame, problems: list[Problem], action: str, *, target: str | None = None
+) -> gpd.GeoDataFrame:
     """Repair the geometries or drop the rows with problems.
+
+    The report a user sees lists at most :data:`~geodata.validate.MAX_ROWS_LISTED` rows per kind of
+    problem; dropping uses every bad row: with ``target`` the layer is checked again without that cap.
 
     Parameters
     ----------
@@ -151,6 +164,9 @@ def repair(gdf: gpd.GeoDataFrame, problems: list[Problem], action: str) -> gpd.G
     action : str
         ``"repair"``: make geometries valid (``make_valid``) and keep every row; ``"drop"``: remove
         every row with a problem.
+    target : str, optional
+        The import target; when given, ``"drop"`` removes all bad rows found by
+        :func:`validation_report` with no listing cap (not only the rows in ``problems``).
 
     Returns
     -------
@@ -168,5 +184,7 @@ def repair(gdf: gpd.GeoDataFrame, problems: list[Problem], action: str) -> gpd.G
         return out
     if action == "drop":
         bad = {p.row for p in problems if p.row is not None}
+        if target is not None:
+            bad |= {p.row for p in validation_report(gdf, target, max_rows=None) if p.row is not None}
         return gdf.drop(index=gdf.index[sorted(bad)]).reset_index(drop=True)
     raise ValueError(f"unknown action {action!r}; use repair or drop")

@@ -28,5 +28,5 @@ def test_import_amap_csv(real_server, bpage, tmp_path):
     page.wait_for_timeout(1000)
     bpage.screenshot("import_report_zh")
     page.get_by_role("button", name="确认导入").click()
-    page.get_by_text("已导入 3 条到 facilities").first.wait_for(timeout=60_000)
+    page.get_by_text("已导入 3 条到 公共服务设施").first.wait_for(timeout=60_000)
     bpage.screenshot("import_done_zh")

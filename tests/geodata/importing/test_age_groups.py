@@ -1,12 +1,15 @@
 """一老一小 age groups: optional columns recognised from 七普 headers, validated when present, never required."""
 
 import geopandas as gpd
+import pytest
 from shapely.geometry import Point, box
 
+from geodata.errors import DataValidationError
 from geodata.importing import suggest_mapping
 from geodata.importing.conform import conform
 from geodata.schema import AGE_GROUPS, LAYERS
 from geodata.validate import check_columns
+from i18n.problems import known
 
 
 def test_chinese_census_headers_map_onto_age_groups():
@@ -89,8 +92,13 @@ def test_commit_replace_keeps_age_columns_and_append_needs_them_on_both(
     dest = commit(gdf, "neighbourhoods", workspace=real_copy, mode="replace")
     comp = pyogrio.read_dataframe(dest, layer="compounds", read_geometry=False)
     assert len(comp) == 1 and comp.loc[0, list(AGE_GROUPS)].tolist() == [9, 11, 20, 45, 6]
-    # appending rows without age columns to a layer that has them: the columns are not kept half-empty
+    # appending rows without age columns to a layer that has them: refused, naming the columns; the layer's
+    # own age groups are never dropped (nor kept half-empty)
     plain = gdf.drop(columns=list(AGE_GROUPS)).assign(compound_id="UR-second")
-    dest = commit(plain, "neighbourhoods", workspace=dest, mode="append")
+    before = dest.read_bytes()
+    with pytest.raises(DataValidationError) as err:
+        commit(plain, "neighbourhoods", workspace=dest, mode="append")
+    assert {p.field for p in err.value.problems} == set(AGE_GROUPS) and dest.read_bytes() == before
+    assert all(known(p.problem) and known(p.hint) for p in err.value.problems)  # shown in Chinese too
     comp = pyogrio.read_dataframe(dest, layer="compounds", read_geometry=False)
-    assert len(comp) == 2 and not set(AGE_GROUPS) & set(comp.columns)
+    assert len(comp) == 1 and comp.loc[0, list(AGE_GROUPS)].tolist() == [9, 11, 20, 45, 6]
