@@ -36,7 +36,7 @@ import shapely
 from geodata.errors import DataValidationError
 from geodata.importing.crsguess import guess_crs
 from geodata.importing.datum import datum_hint
-from geodata.importing.encoding import SAMPLE_BYTES, decode_text, shapefile_encoding
+from geodata.importing.encoding import SAMPLE_BYTES, decode_text, detect, shapefile_encoding
 from geodata.importing.safety import (
     check_content,
     check_driver,
@@ -220,7 +220,13 @@ def _read_gdal(
                 "give --layer with one of them",
             )
     chosen = layer if layer is not None else layers[0]
+    if suffix == ".dxf":
+        encoding, note = _dxf_encoding(path)
+        notes = [*(notes or []), *([note] if note else [])]
     try:
+        if suffix == ".dxf":  # the DXF driver takes its text encoding from a setting, not a parameter
+            pyogrio.set_gdal_config_options({"DXF_ENCODING": encoding})
+            encoding = None
         info = pyogrio.read_info(path, layer=chosen)
         check_driver(str(info.get("driver")), suffix, name)
         counts = {}
@@ -233,6 +239,9 @@ def _read_gdal(
         raise
     except Exception as exc:  # noqa: BLE001
         raise _cannot_read(name, exc) from None
+    finally:
+        if suffix == ".dxf":
+            pyogrio.set_gdal_config_options({"DXF_ENCODING": None})
     result = ReadResult(
         gdf=_require_geometry(gdf, name),
         source=name,
@@ -249,6 +258,27 @@ def _read_gdal(
             "DXF: the CAD layer of each entity is in the field Layer (use it as the category)"
         )
     return result
+
+
+def _dxf_encoding(path: Path) -> tuple[str | None, str | None]:
+    """Text encoding of a DXF from its bytes: CAD programs often declare ANSI_1252 over UTF-8 or GBK text."""
+    sample = _head(path, 8 * SAMPLE_BYTES) or b""
+    if sample.startswith(b"AutoCAD Binary DXF") or all(b < 128 for b in sample):
+        return None, None
+    cut = sample[: sample.rfind(b"\n") + 1] or sample
+    if _utf8(cut):
+        return "UTF-8", "DXF text read as UTF-8"
+    if detect(cut, ("utf_8", "gb18030")) == "gb18030":
+        return "CP936", "DXF text read as GBK"
+    return None, None
+
+
+def _utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _read_zip(path: Path, name: str, *, layer: str | None, max_bytes: int | None) -> ReadResult:
