@@ -49,6 +49,7 @@ from geodata.importing.safety import (
 
 COORD_PAIRS = (
     ("经度", "纬度"),
+    ("經度", "緯度"),
     ("lng", "lat"),
     ("lon", "lat"),
     ("longitude", "latitude"),
@@ -227,12 +228,14 @@ def _read_gdal(
         if suffix == ".dxf":  # the DXF driver takes its text encoding from a setting, not a parameter
             pyogrio.set_gdal_config_options({"DXF_ENCODING": encoding})
             encoding = None
-        info = pyogrio.read_info(path, layer=chosen)
+        info = pyogrio.read_info(path, layer=chosen, encoding=encoding)
         check_driver(str(info.get("driver")), suffix, name)
         counts = {}
         for n in layers:
             counts[n] = (
-                int(info["features"]) if n == chosen else int(pyogrio.read_info(path, layer=n)["features"])
+                int(info["features"])
+                if n == chosen
+                else int(pyogrio.read_info(path, layer=n, encoding=encoding)["features"])
             )
         gdf = pyogrio.read_dataframe(path, layer=chosen, encoding=encoding)
     except DataValidationError:

@@ -51,7 +51,9 @@ def test_kml_folders_are_layers(tmp_path):
     assert r.layer_defaulted and len(read_any(tmp_path / "two.kml", layer="clinics").gdf) == 1
 
 
-@pytest.mark.skipif("w" not in pyogrio.list_drivers().get("OpenFileGDB", ""), reason="GDAL cannot write FileGDB")
+@pytest.mark.skipif(
+    "w" not in pyogrio.list_drivers().get("OpenFileGDB", ""), reason="GDAL cannot write FileGDB"
+)
 def test_file_geodatabase_folder_and_zip(tmp_path):
     gdb = _two_layers(tmp_path / "bureau.gdb", "OpenFileGDB")
     r = read_any(gdb, layer="schools")
