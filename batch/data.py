@@ -96,13 +96,21 @@ def _say(key: str, **fmt) -> None:
 
 
 def _bad_row_problems(result) -> list[Problem]:
+    """One problem per bad row (row number and name), at most MAX_ROWS_LISTED per kind, the rest counted."""
+    from geodata.validate import MAX_ROWS_LISTED
+
     gdf = result.gdf
     names = next((c for c in _NAME_COLUMNS if c in gdf.columns), None)
     out = []
-    for row, kind in result.bad_rows.items():
-        label = gdf[names].iloc[row] if names else None
-        where = result.source + (f" ({label})" if label is not None and str(label) != "nan" else "")
-        out.append(Problem(where, row, "geometry", *_BAD_ROW[kind]))
+    for kind, (problem, hint) in _BAD_ROW.items():
+        rows = [r for r, k in result.bad_rows.items() if k == kind]
+        for row in rows[:MAX_ROWS_LISTED]:
+            label = gdf[names].iloc[row] if names else None
+            where = result.source + (f" ({label})" if label is not None and str(label) != "nan" else "")
+            out.append(Problem(where, row, "geometry", problem, hint))
+        if len(rows) > MAX_ROWS_LISTED:
+            more = f"{problem} (and {len(rows) - MAX_ROWS_LISTED} more rows)"
+            out.append(Problem(result.source, None, "geometry", more, hint))
     return out
 
 

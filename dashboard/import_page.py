@@ -10,6 +10,7 @@ from streamlit_folium import st_folium
 from cartography import mapkit
 from cartography.geojson import display_geojson, tooltip
 from dashboard import auth, common
+from dashboard.import_read import choose_layer_or_sheet, show_bad_rows
 from dashboard.workspace_panel import import_allowed, render_workspace_panel
 from geodata.errors import DataValidationError
 from geodata.importing import (
@@ -37,8 +38,8 @@ PREVIEW_MAX = 2000
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _read(path: str, layer: str | None, source: str):
-    return read_any(path, layer=layer, source=source)
+def _read(path: str, layer: str | None, source: str, sheet: str | None = None):
+    return read_any(path, layer=layer, sheet=sheet, source=source, max_bytes=max_upload_bytes())
 
 
 def _crs_and_datum(result, L: str):
@@ -242,17 +243,15 @@ def render_import() -> None:
         return
     up = st.file_uploader(
         t("imp.upload", L, mb=max_upload_bytes() // (1024 * 1024)),
-        type=["gpkg", "zip", "geojson", "json", "kml", "csv", "xlsx"],
+        type=["gpkg", "zip", "geojson", "json", "kml", "dxf", "csv", "txt", "xlsx", "xls"],
         key="imp_file",
     )
     if up is None:
         return
     try:
-        path = str(store_upload(up.name, up.getvalue()))
+        path = str(store_upload(up.name, up.getvalue(), max_bytes=max_upload_bytes()))
         result = _read(path, None, up.name)
-        if len(result.layers) > 1:
-            layer = st.selectbox(t("imp.layer", L), result.layers, key="imp_layer")
-            result = _read(path, layer, up.name)
+        result = choose_layer_or_sheet(result, lambda layer, sheet: _read(path, layer, up.name, sheet), L)
     except DataValidationError as err:
         st.error(t("imp.read_error", L))
         st.dataframe(common.problem_frame(err.problems, L), hide_index=True, width="stretch")
@@ -261,6 +260,7 @@ def render_import() -> None:
     notes = [t("imp.features", L, source=result.source, n=f"{len(result.gdf):,}")]
     notes += [problem_text(n, L) for n in result.notes]
     st.markdown("\n".join(f"- {common.md_escape(n)}" for n in notes))
+    show_bad_rows(result, L)
     gdf = _crs_and_datum(result, L)
     _preview(gdf, L)
     target = st.radio(

@@ -24,6 +24,21 @@ LABELS: dict[str, tuple[str, str]] = {
     "read.usable": ("可直接使用：是", "usable as is: yes"),
     "read.bad_crs": ("无效的坐标系 {crs!r}", "invalid CRS {crs!r}"),
     "read.bad_crs_hint": ("请给出 EPSG 代码，例如 EPSG:4548", "give an EPSG code, e.g. EPSG:4548"),
+    "read.layer_pick": ("图层（文件共 {n} 个图层，请选择）", "Layer (the file has {n} layers: choose one)"),
+    "read.layer_item": ("{name}（{n} 个要素）", "{name} ({n} features)"),
+    "read.sheet_pick": (
+        "工作表（共 {n} 个，请选择坐标所在的表）",
+        "Sheet ({n} sheets: choose the one with coordinates)",
+    ),
+    "read.bad_rows": (
+        "{n} 行的坐标与其余各行不符（坐标系按多数行推断），导入前请核对：",
+        "{n} rows have coordinates that do not fit the others (the CRS was guessed from the majority); check them before importing:",
+    ),
+    "read.bad_row": ("第 {row} 行 {name}：{kind}", "row {row} {name}: {kind}"),
+    "read.bad_more": ("另有 {n} 行", "and {n} more rows"),
+    "read.kind.swapped": ("经纬度颠倒", "longitude and latitude swapped"),
+    "read.kind.out_of_area": ("超出研究范围", "outside the study area"),
+    "read.kind.invalid": ("坐标缺失/无效", "missing or invalid coordinates"),
 }
 
 # (English pattern, Chinese template with {1}, {2} … for the groups) — the sentences of the reading side
