@@ -67,13 +67,14 @@ def _crs_and_datum(result, L: str):
     return apply_datum(gdf, datum) if datum != "wgs84" else gdf
 
 
-def _preview(gdf, L: str) -> None:
+def _preview(gdf, L: str, skip=()) -> None:
     st.subheader(t("imp.preview", L))
     left, right = st.columns([3, 2])
     shown = gdf.head(PREVIEW_MAX)
     with left:
         m = mapkit.base_map()
-        ok = shown[shown.geometry.notna() & ~shown.geometry.is_empty]
+        fits = ~pd.Series(range(len(shown)), index=shown.index).isin(list(skip))  # skip: positional rows
+        ok = shown[shown.geometry.notna() & ~shown.geometry.is_empty & fits]
         if len(ok):
             # user column names never reach the map as field names: safe ids, escaped names as aliases
             user_cols = [c for c in ok.columns if c != ok.geometry.name][:3]
@@ -94,7 +95,9 @@ def _preview(gdf, L: str) -> None:
         )
     with right:
         st.dataframe(
-            pd.DataFrame(shown.drop(columns=shown.geometry.name)).astype(str), height=380, width="stretch"
+            pd.DataFrame(shown.drop(columns=shown.geometry.name)).fillna("").astype(str),
+            height=380,
+            width="stretch",
         )
 
 
@@ -262,7 +265,7 @@ def render_import() -> None:
     st.markdown("\n".join(f"- {common.md_escape(n)}" for n in notes))
     show_bad_rows(result, L)
     gdf = _crs_and_datum(result, L)
-    _preview(gdf, L)
+    _preview(gdf, L, skip=result.bad_rows)  # rows that do not fit the others would zoom the map to the globe
     target = st.radio(
         t("imp.target", L),
         list(TARGETS),
