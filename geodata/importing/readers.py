@@ -38,6 +38,7 @@ from geodata.importing.crsguess import guess_crs
 from geodata.importing.datum import datum_hint
 from geodata.importing.encoding import SAMPLE_BYTES, decode_text, detect, shapefile_encoding
 from geodata.importing.safety import (
+    check_archive,
     check_content,
     check_driver,
     check_size,
@@ -178,6 +179,8 @@ def read_any(
     check_size(path, max_bytes=max_bytes, name=name)
     suffix = _suffix(path)
     if suffix in TABLE_SUFFIXES:
+        if suffix == ".xlsx":  # a workbook is a zip: refuse one that declares a bomb's size
+            check_archive(path, max_bytes=max_bytes, name=name).close()
         return _read_table(path, name, sheet)
     if suffix == ".zip":
         return _read_zip(path, name, layer=layer, max_bytes=max_bytes)
@@ -299,6 +302,13 @@ def _read_zip(path: Path, name: str, *, layer: str | None, max_bytes: int | None
         )
         if shps:
             return _read_shapefile(folder / shps[0], name)
+        if not gdbs and any(m.lower().endswith(".gdbtable") for m in members):
+            # the contents of a .gdb folder zipped without the folder: put them back in one
+            tables = next(m for m in members if m.lower().endswith(".gdbtable"))
+            parent = (folder / tables).parent
+            gdb = folder / "data.gdb"
+            parent.rename(gdb) if parent != folder else _move_into(folder, gdb)
+            gdbs = [gdb.relative_to(folder).as_posix()]
         if gdbs:
             return _finish(_read_gdal(folder / gdbs[0], name, ".gdb", layer))
         raise file_error(
@@ -308,6 +318,13 @@ def _read_zip(path: Path, name: str, *, layer: str | None, max_bytes: int | None
         )
     finally:
         remove_tree(folder)
+
+
+def _move_into(folder: Path, target: Path) -> None:
+    items = list(folder.iterdir())
+    target.mkdir()
+    for item in items:
+        item.rename(target / item.name)
 
 
 def _sidecar(shp: Path, ext: str) -> Path | None:

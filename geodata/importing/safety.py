@@ -105,7 +105,7 @@ def check_size(path: Path, *, max_bytes: int | None = None, name: str | None = N
     return size
 
 
-def check_archive(path: Path, *, max_bytes: int | None = None) -> zipfile.ZipFile:
+def check_archive(path: Path, *, max_bytes: int | None = None, name: str | None = None) -> zipfile.ZipFile:
     """Open a zip only if every entry is a plain relative path and the uncompressed total is bounded.
 
     Parameters
@@ -115,6 +115,8 @@ def check_archive(path: Path, *, max_bytes: int | None = None) -> zipfile.ZipFil
     max_bytes : int, optional
         The upload cap in bytes (the page); the archive's declared size may reach
         :data:`MAX_UNZIPPED_FACTOR` times this. None (CLI): :func:`cli_unzipped_limit`.
+    name : str, optional
+        The name shown in messages; default the file name.
 
     Returns
     -------
@@ -126,25 +128,26 @@ def check_archive(path: Path, *, max_bytes: int | None = None) -> zipfile.ZipFil
     DataValidationError
         When the archive is damaged, holds an absolute / drive / ``..`` path, or expands too far.
     """
+    shown = name or path.name
     limit = unzipped_limit(path, max_bytes)
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, EOFError):
-        raise file_error(path.name, "the archive is damaged or not a zip file", "re-create the zip") from None
+        raise file_error(shown, "the archive is damaged or not a zip file", "re-create the zip") from None
     total = 0
     for info in zf.infolist():
-        name = info.filename.replace("\\", "/")
-        if name.startswith("/") or re.match(r"^[A-Za-z]:", name) or ".." in name.split("/"):
+        member = info.filename.replace("\\", "/")
+        if member.startswith("/") or re.match(r"^[A-Za-z]:", member) or ".." in member.split("/"):
             zf.close()
             raise file_error(
-                path.name,
+                shown,
                 f"unsafe path inside the archive: {info.filename!r}",
                 "the zip must contain plain relative file names",
             )
         total += info.file_size
     if total > limit:
         zf.close()
-        raise _expands_error(path.name, total, limit)
+        raise _expands_error(shown, total, limit)
     return zf
 
 
@@ -224,7 +227,7 @@ def extract_archive(
     limit = unzipped_limit(path, max_bytes)
     total = 0
     out: list[str] = []
-    with check_archive(path, max_bytes=max_bytes) as zf:
+    with check_archive(path, max_bytes=max_bytes, name=name) as zf:
         for info in zf.infolist():
             member = info.filename.replace("\\", "/")
             if member.endswith("/"):

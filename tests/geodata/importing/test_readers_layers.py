@@ -96,3 +96,15 @@ def test_dxf_red_lines_get_an_inferred_crs_and_layer_names_as_categories(tmp_pat
     assert any("field Layer" in n for n in r.notes)
     # 90 km west of the 117°E meridian at 28.7°N: 117 − 90 / (111.3 × cos 28.7°) ≈ 116.08°E
     assert r.gdf.to_crs(4326).total_bounds[0] == pytest.approx(116.08, abs=0.01)
+
+
+@pytest.mark.skipif(
+    "w" not in pyogrio.list_drivers().get("OpenFileGDB", ""), reason="GDAL cannot write FileGDB"
+)
+def test_zipped_gdb_contents_without_the_folder(tmp_path):
+    gdb = _two_layers(tmp_path / "bureau.gdb", "OpenFileGDB")
+    with zipfile.ZipFile(tmp_path / "contents.zip", "w", zipfile.ZIP_DEFLATED) as zf:
+        for f in gdb.iterdir():
+            zf.write(f, f.name)  # the files, not the folder
+    r = read_any(tmp_path / "contents.zip", layer="schools")
+    assert r.layers == ["schools", "clinics"] and len(r.gdf) == 2
