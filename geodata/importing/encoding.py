@@ -44,7 +44,11 @@ def detect(raw: bytes, candidates: tuple[str, ...] = CANDIDATES) -> str | None:
     """
     if raw.startswith(codecs.BOM_UTF8) or _is_utf8(raw):
         return "utf_8"
-    sample = raw[:SAMPLE_BYTES]
+    first = re.search(rb"[\x80-\xff]", raw)  # detect where the non-ASCII text is, not on a plain-ASCII start
+    start = raw.rfind(b"\n", 0, first.start()) + 1 if first else 0
+    sample = raw[start : start + SAMPLE_BYTES]
+    if len(raw) > start + SAMPLE_BYTES and b"\n" in sample:
+        sample = sample[: sample.rfind(b"\n") + 1]
     matches = charset_normalizer.from_bytes(sample, cp_isolation=list(candidates))
     best = matches.best()
     if best is None:

@@ -21,6 +21,7 @@ linear in the number of rows.
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import tempfile
@@ -421,13 +422,9 @@ def _read_table(path: Path, name: str, sheet: str | None) -> ReadResult:
                 )
             df = xl.parse(chosen, header=header)
         else:
-            text, enc = decode_text(path.read_bytes(), name)
-            lines = text[: 64 * 1024].splitlines()
-            header, sep, _ = _find_header(lines)
-            df = pd.read_csv(io.StringIO(text), sep=sep, skiprows=header, skipinitialspace=True)
+            df, enc, header, sep = _read_text_table(path.read_bytes(), name)
             if sep != ",":
                 notes.append(f"columns separated by {_DELIMITER_NAMES[sep]}")
-            del text
     except DataValidationError:
         raise
     except Exception as exc:  # noqa: BLE001 - pandas raises many kinds on malformed tables
@@ -445,6 +442,31 @@ def _read_table(path: Path, name: str, sheet: str | None) -> ReadResult:
         sheet_defaulted=sheet_defaulted,
     )
     return _finish(result, table=True)
+
+
+def _read_text_table(raw: bytes, name: str) -> tuple[pd.DataFrame, str, int, str]:
+    """Parse a text table straight from its bytes (no decoded copy of the whole text in memory).
+
+    The codec is decided on the first :data:`~geodata.importing.encoding.SAMPLE_BYTES` (BOM, strict
+    UTF-8, else detection); should a later byte contradict a UTF-8 guess, the whole text is detected.
+    """
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _parse_text(*decode_text(raw, name))  # UTF-16 (rare, small): decode the whole text
+    cut = raw[:SAMPLE_BYTES]
+    if len(raw) > SAMPLE_BYTES and b"\n" in cut:
+        cut = cut[: cut.rfind(b"\n") + 1]  # whole lines: no character cut in two (0x0A is no GBK/Big5 byte)
+    sample, codec = decode_text(cut, name)
+    header, sep, _ = _find_header(sample[: 64 * 1024].splitlines())
+    try:
+        df = pd.read_csv(io.BytesIO(raw), encoding=codec, sep=sep, skiprows=header, skipinitialspace=True)
+    except UnicodeDecodeError:  # the sample was UTF-8, a later part is not: decide on the whole text
+        return _parse_text(*decode_text(raw, name))
+    return df, codec, header, sep
+
+
+def _parse_text(text: str, codec: str) -> tuple[pd.DataFrame, str, int, str]:
+    header, sep, _ = _find_header(text[: 64 * 1024].splitlines())
+    return pd.read_csv(io.StringIO(text), sep=sep, skiprows=header, skipinitialspace=True), codec, header, sep
 
 
 def parse_coordinates(series: pd.Series) -> tuple[pd.Series, int]:

@@ -60,3 +60,12 @@ def test_utf16_table_with_bom(tmp_path):
     assert (
         r.encoding == "utf-16" and r.gdf["名称"].iloc[0] == "八一小学" and r.gdf.geometry.iloc[0].x == 115.89
     )
+
+
+def test_gbk_after_a_long_ascii_start_is_still_detected(tmp_path):
+    # the codec is guessed on the first 256 kB; GBK text only further down must still decode right
+    rows = "".join(f"F{i},115.9,28.68\n" for i in range(30_000))  # ~480 kB of ASCII
+    raw = ("name,lng,lat\n" + rows + "八一小学,115.89,28.67\n").encode("gb18030")
+    (tmp_path / "late.csv").write_bytes(raw)
+    r = read_any(tmp_path / "late.csv")
+    assert r.encoding == "gb18030" and r.gdf["name"].iloc[-1] == "八一小学" and len(r.gdf) == 30_001
