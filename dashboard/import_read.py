@@ -28,7 +28,7 @@ def choose_layer_or_sheet(result, reread, L: str):
     geodata.importing.ReadResult
         The chosen layer or sheet as read.
     """
-    if len(result.layers) > 1:
+    if len(result.layers) > 1 and result.layer_defaulted:  # (a DXF's CAD layers are categories)
         counts = result.layer_counts
         layer = st.selectbox(
             t("read.layer_pick", L, n=len(result.layers)),

@@ -216,6 +216,9 @@ def _read_gdal(
     layers = spatial or [str(n) for n, _ in listed]
     if not layers:
         raise file_error(name, "the file has no features")
+    cad_layer = None
+    if layer is not None and suffix == ".dxf" and layer not in layers:
+        cad_layer, layer = layer, None  # a DXF has one GDAL layer; --layer names a CAD layer (field Layer)
     if layer is not None:
         refuse_vsi(layer, name)
         if layer not in layers:
@@ -261,10 +264,25 @@ def _read_gdal(
     if len(layers) > 1:
         result.notes.append(f"layer read: {chosen} (of {len(layers)} layers)")
     if suffix == ".dxf" and "Layer" in gdf.columns:
-        result.notes.append(
-            "DXF: the CAD layer of each entity is in the field Layer (use it as the category)"
-        )
+        _cad_layers(result, cad_layer, name)
     return result
+
+
+def _cad_layers(result: ReadResult, cad_layer: str | None, name: str) -> None:
+    """List a DXF's CAD layers (field ``Layer``) with counts; keep only ``cad_layer`` when given."""
+    counts = result.gdf["Layer"].astype(str).value_counts(sort=False)
+    result.layers = [str(n) for n in counts.index]
+    result.layer_counts = {str(n): int(c) for n, c in counts.items()}
+    result.layer_defaulted = False  # all entities are read; the CAD layer is their category
+    if cad_layer is not None:
+        if cad_layer not in result.layer_counts:
+            raise file_error(
+                name,
+                f"no layer named {cad_layer!r}; the layers are: {', '.join(result.layers)}",
+                "give --layer with one of them",
+            )
+        result.gdf = result.gdf[result.gdf["Layer"].astype(str) == cad_layer]
+    result.notes.append("DXF: the CAD layer of each entity is in the field Layer (use it as the category)")
 
 
 def _dxf_encoding(path: Path) -> tuple[str | None, str | None]:

@@ -108,3 +108,16 @@ def test_zipped_gdb_contents_without_the_folder(tmp_path):
             zf.write(f, f.name)  # the files, not the folder
     r = read_any(tmp_path / "contents.zip", layer="schools")
     assert r.layers == ["schools", "clinics"] and len(r.gdf) == 2
+
+
+@pytest.mark.filterwarnings("ignore:'crs' was not provided")
+def test_dxf_cad_layers_are_listed_and_one_can_be_taken(tmp_path):
+    path = _red_lines(tmp_path / "红线.dxf")
+    r = read_any(path)
+    assert r.layer_counts == {"道路红线": 2, "用地红线": 1} and not r.layer_defaulted and len(r.gdf) == 3
+    r = read_any(path, layer="用地红线")
+    assert len(r.gdf) == 1 and set(r.gdf["Layer"]) == {"用地红线"}
+    with pytest.raises(
+        DataValidationError, match="no layer named '绿线'; the layers are: 道路红线, 用地红线"
+    ):
+        read_any(path, layer="绿线")
