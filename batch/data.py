@@ -28,10 +28,29 @@ def cmd_workspace(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_for_cli(path: str, crs: str | None, datum: str = "wgs84"):
+def _valid_crs(crs: str | None, source: str) -> str | None:
+    """Return ``crs`` when pyproj understands it; else raise a clear error (never a traceback)."""
+    if not crs:
+        return None
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    try:
+        CRS.from_user_input(crs)
+    except (CRSError, TypeError, ValueError):
+        raise DataValidationError(
+            [Problem(source, None, None, f"invalid CRS {crs!r}", "give an EPSG code, e.g. EPSG:4548")], source
+        ) from None
+    return crs
+
+
+def _read_for_cli(
+    path: str, crs: str | None, datum: str = "wgs84", *, layer: str | None = None, sheet: str | None = None
+):
     from geodata.importing import apply_datum, read_any
 
-    result = read_any(path)
+    crs = _valid_crs(crs, path)
+    result = read_any(path, layer=layer, sheet=sheet)  # local files: no upload cap
     if crs:
         result.gdf = result.gdf.set_crs(crs, allow_override=True)
         result.crs_source = "user"
@@ -40,44 +59,162 @@ def _read_for_cli(path: str, crs: str | None, datum: str = "wgs84"):
     return result
 
 
+# ---- check (reading side: layers, sheets, bad rows, bilingual messages) ----
+
+#: the problem of each kind of bad row (see geodata.importing.crsguess)
+_BAD_ROW = {
+    "swapped": (
+        "longitude and latitude swapped (the other rows are the other way round)",
+        "swap the two coordinates of this row",
+    ),
+    "out_of_area": ("outside the study area (far from the other rows)", "check this row's coordinates"),
+    "invalid": (
+        "missing or invalid coordinates (inf, NaN or 0,0)",
+        "fill in the coordinates or drop the row",
+    ),
+}
+_NAME_COLUMNS = ("名称", "name", "名字", "单位名称", "设施名称", "小区名称", "Name", "NAME")
+
+
+def _print_problem(p: Problem, file=None) -> None:
+    from i18n.problems import problem_text
+
+    where_zh = (
+        p.layer + (f" 第 {p.row} 行" if p.row is not None else "") + (f" 字段 {p.field}" if p.field else "")
+    )
+    zh = f"{where_zh}：{problem_text(p.problem, 'zh')}" + (
+        f"——{problem_text(p.hint, 'zh')}" if p.hint else ""
+    )
+    print(f"  - {zh}", file=file)
+    print(f"    {p}", file=file)
+
+
+def _say(key: str, **fmt) -> None:
+    from i18n import t
+
+    print(f"{t(key, 'zh', **fmt)} / {t(key, 'en', **fmt)}")
+
+
+def _bad_row_problems(result) -> list[Problem]:
+    """One problem per bad row (row number and name), at most MAX_ROWS_LISTED per kind, the rest counted."""
+    from geodata.validate import MAX_ROWS_LISTED
+
+    gdf = result.gdf
+    names = next((c for c in _NAME_COLUMNS if c in gdf.columns), None)
+    out = []
+    for kind, (problem, hint) in _BAD_ROW.items():
+        rows = [r for r, k in result.bad_rows.items() if k == kind]
+        for row in rows[:MAX_ROWS_LISTED]:
+            label = gdf[names].iloc[row] if names else None
+            where = result.source + (f" ({label})" if label is not None and str(label) != "nan" else "")
+            out.append(Problem(where, row, "geometry", problem, hint))
+        if len(rows) > MAX_ROWS_LISTED:
+            more = f"{problem} (and {len(rows) - MAX_ROWS_LISTED} more rows)"
+            out.append(Problem(result.source, None, "geometry", more, hint))
+    return out
+
+
 @command("check")
 def cmd_check(args: argparse.Namespace) -> int:
-    """Validation report of a file: exit 0 usable as is, 1 problems (listed), 2 unreadable."""
+    """Validation report of a file: exit 0 usable as is, 1 problems (listed), 2 unreadable.
+
+    Messages are printed in Chinese and English. A multi-layer file (GPKG, KML, FileGDB, DXF) without
+    ``--layer`` and a workbook whose coordinates are not on the first sheet without ``--sheet`` are
+    problems (the layers / sheets are listed); each row that does not fit the majority's coordinates
+    is listed by row and name (经纬度颠倒, 超出研究范围, 坐标缺失/无效).
+    """
+    import numpy as np
+
     from geodata.validate import check_crs, check_geometry
+    from i18n import t
 
     try:
-        result = _read_for_cli(args.file, args.crs)
+        result = _read_for_cli(args.file, args.crs, layer=args.layer, sheet=args.sheet)
     except DataValidationError as err:
-        print(f"cannot read {args.file}:", file=sys.stderr)
+        print(
+            f"{t('read.cannot_read', 'zh', file=args.file)} / {t('read.cannot_read', 'en', file=args.file)}",
+            file=sys.stderr,
+        )
         for p in err.problems:
-            print(f"  - {p}", file=sys.stderr)
+            _print_problem(p, file=sys.stderr)
         return 2
     gdf = result.gdf
     print(f"file: {result.source}")
     print(f"features: {len(gdf)}  geometry: {', '.join(sorted(gdf.geometry.geom_type.dropna().unique()))}")
     print(f"columns: {', '.join(str(c) for c in gdf.columns if c != gdf.geometry.name)}")
     crs_text = gdf.crs.to_string() if gdf.crs is not None else "none"
-    print(
-        f"crs: {crs_text} ({result.crs_source})"
-        + (f"; candidates: {', '.join(result.crs_candidates)}" if result.crs_candidates else "")
-    )
-    if result.encoding:
-        print(f"encoding: {result.encoding}")
-    for note in result.notes:
-        print(f"note: {note}")
-    if result.datum_hint:
-        print(
-            f"note: names suggest {result.datum_hint.upper()} coordinates — import with --datum {result.datum_hint}"
+    _say("read.crs", crs=crs_text, src=t(f"read.crs_src.{result.crs_source}", "en"))
+    if result.crs_candidates:
+        _say("read.candidates", c=", ".join(result.crs_candidates))
+    if result.layers:
+        _say(
+            "read.layers", layers=", ".join(f"{n} ({result.layer_counts.get(n, -1)})" for n in result.layers)
         )
+    if result.sheets:
+        _say("read.sheets", sheets=", ".join(result.sheets))
+    if result.encoding:
+        _say("read.encoding", e=result.encoding)
+    from i18n.problems import problem_text
+
+    for note in result.notes:
+        print(f"说明：{problem_text(note, 'zh')} / note: {note}")
+    if result.datum_hint:
+        _say("read.datum", d=result.datum_hint.upper(), d_lower=result.datum_hint)
     allowed = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
-    problems = check_crs(gdf, result.source) + check_geometry(gdf, result.source, allowed)
-    if result.crs_source == "inferred" and result.crs_candidates and not args.crs:
-        print("note: the CRS was inferred; confirm it with --crs")
+    problems: list[Problem] = []
+    if result.layer_defaulted and not args.layer:
+        problems.append(
+            Problem(
+                result.source,
+                None,
+                None,
+                f"the file has {len(result.layers)} layers and none was chosen: "
+                + ", ".join(f"{n} ({result.layer_counts.get(n, -1)})" for n in result.layers),
+                "give --layer NAME",
+            )
+        )
+    if result.sheet_defaulted and not args.sheet:
+        problems.append(
+            Problem(
+                result.source,
+                None,
+                None,
+                f"the workbook has {len(result.sheets)} sheets and the coordinates are not on the first: "
+                + ", ".join(result.sheets),
+                "give --sheet NAME",
+            )
+        )
+    problems += _bad_row_problems(result)
+    keep = np.ones(len(gdf), dtype=bool)
+    keep[list(result.bad_rows)] = False
+    if result.crs_ambiguous and not args.crs:
+        problems.append(
+            Problem(
+                result.source,
+                None,
+                "geometry",
+                "Gauss-Krüger coordinates without zone prefix fit both "
+                + " and ".join(result.crs_candidates)
+                + " — the zone cannot be told",
+                "give --crs with the right one",
+            )
+        )
+    else:
+        problems += check_crs(gdf[keep], result.source)
+    problems += check_geometry(gdf, result.source, allowed)
+    if (
+        result.crs_source == "inferred"
+        and result.crs_candidates
+        and not args.crs
+        and not result.crs_ambiguous
+    ):
+        _say("read.confirm_crs")
     if problems:
-        print(f"problems: {len(problems)}")
+        _say("read.problems", n=len(problems))
         for p in problems:
-            print(f"  - {p}")
+            _print_problem(p)
         return 1
+    print(t("read.usable", "zh"))
     print("usable as is: yes")
     return 0
 
@@ -107,7 +244,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not target_ws.exists():
         raise FileNotFoundError(f"工作空间不存在：{target_ws} / no such workspace: {target_ws}")
     poi = _read_poi_for_cli(args) if args.as_ == "facilities" else None
-    result = poi.result if poi else _read_for_cli(args.file, args.crs, args.datum or "wgs84")
+    result = (
+        poi.result
+        if poi
+        else _read_for_cli(args.file, args.crs, args.datum or "wgs84", layer=args.layer, sheet=args.sheet)
+    )
     if result.gdf.crs is None:
         raise DataValidationError(
             [Problem(result.source, None, "geometry", "no CRS and none could be inferred", "give --crs")],
@@ -215,6 +356,7 @@ def register(sub) -> None:
     p = sub.add_parser("check", help="validation report of a data file (exit 0 ok, 1 problems, 2 unreadable)")
     p.add_argument("file")
     p.add_argument("--crs", default=None, help="the file's CRS when it has none, e.g. EPSG:4548")
+    _add_read_options(p)
     p = sub.add_parser("import", help="import a file into the workspace")
     p.add_argument("file")
     p.add_argument("--as", dest="as_", required=True, choices=["facilities", "neighbourhoods", "parcels"])
@@ -228,6 +370,7 @@ def register(sub) -> None:
         "--mapping", default=None, help="JSON: {columns: {ours: theirs}, categories: {..}, defaults: {..}}"
     )
     p.add_argument("--crs", default=None)
+    _add_read_options(p)
     p.add_argument(
         "--datum",
         choices=["wgs84", "gcj02", "bd09"],
@@ -238,3 +381,9 @@ def register(sub) -> None:
     p.add_argument(
         "--on-problems", choices=["cancel", "repair", "drop"], default="cancel", dest="on_problems"
     )
+
+
+def _add_read_options(p) -> None:
+    """``--layer`` (multi-layer files) and ``--sheet`` (workbooks), shared by check and import."""
+    p.add_argument("--layer", default=None, help="layer of a GPKG / KML / FileGDB / DXF with several layers")
+    p.add_argument("--sheet", default=None, help="sheet of an XLSX workbook holding the coordinates")

@@ -57,6 +57,10 @@ WHAT = {
     ),
     "load_bench": "N browser sessions on the coverage page, cluster vs one replica",
     "network_bench": "walking network: ours vs bare scipy Dijkstra and networkx",
+    "import_bench": (
+        "`cli.py check` on a 1 M-row facility CSV (5 % blank coordinates, a few swapped rows): wall-clock "
+        "seconds and peak RSS of the check process (goal < 30 s, < 1 GB)"
+    ),
     "rerun_bench": (
         "page rerun after one widget change on the demo (AppTest, server side; median and slowest of 4 changes), "
         "before_: the same on the branch start commit"

@@ -9,13 +9,14 @@ import streamlit as st
 from dashboard import auth, common
 from geodata.importing.amap import PoiRead, assign_types, load_typecodes, read_poi, save_typecodes
 from geodata.importing.amap import user_typecodes_path as _user_path
+from geodata.importing.safety import max_upload_bytes
 from i18n import t
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def read(path: str, source: str) -> PoiRead | None:
     """The upload read as a POI export, or None when it is not one (cached on the stored upload)."""
-    return read_poi(path, source=source)
+    return read_poi(path, source=source, max_bytes=max_upload_bytes())
 
 
 def recognised(poi: PoiRead, datum: str, L: str) -> None:

@@ -10,6 +10,7 @@ from streamlit_folium import st_folium
 from cartography import mapkit
 from cartography.geojson import display_geojson, tooltip
 from dashboard import auth, common, import_amap
+from dashboard.import_read import choose_layer_or_sheet, show_bad_rows
 from dashboard.workspace_panel import import_allowed, render_workspace_panel
 from geodata.errors import DataValidationError
 from geodata.importing import (
@@ -38,8 +39,8 @@ PREVIEW_MAX = 2000
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _read(path: str, layer: str | None, source: str):
-    return read_any(path, layer=layer, source=source)
+def _read(path: str, layer: str | None, source: str, sheet: str | None = None):
+    return read_any(path, layer=layer, sheet=sheet, source=source, max_bytes=max_upload_bytes())
 
 
 def _crs_and_datum(result, L: str):
@@ -67,13 +68,14 @@ def _crs_and_datum(result, L: str):
     return apply_datum(gdf, datum) if datum != "wgs84" else gdf
 
 
-def _preview(gdf, L: str) -> None:
+def _preview(gdf, L: str, skip=()) -> None:
     st.subheader(t("imp.preview", L))
     left, right = st.columns([3, 2])
     shown = gdf.head(PREVIEW_MAX)
     with left:
         m = mapkit.base_map()
-        ok = shown[shown.geometry.notna() & ~shown.geometry.is_empty]
+        fits = ~pd.Series(range(len(shown)), index=shown.index).isin(list(skip))  # skip: positional rows
+        ok = shown[shown.geometry.notna() & ~shown.geometry.is_empty & fits]
         if len(ok):
             # user column names never reach the map as field names: safe ids, escaped names as aliases
             user_cols = [c for c in ok.columns if c != ok.geometry.name][:3]
@@ -94,7 +96,9 @@ def _preview(gdf, L: str) -> None:
         )
     with right:
         st.dataframe(
-            pd.DataFrame(shown.drop(columns=shown.geometry.name)).astype(str), height=380, width="stretch"
+            pd.DataFrame(shown.drop(columns=shown.geometry.name)).fillna("").astype(str),
+            height=380,
+            width="stretch",
         )
 
 
@@ -254,18 +258,17 @@ def render_import() -> None:
         return
     up = st.file_uploader(
         t("imp.upload", L, mb=max_upload_bytes() // (1024 * 1024)),
-        type=["gpkg", "zip", "geojson", "json", "kml", "csv", "xlsx"],
+        type=["gpkg", "zip", "geojson", "json", "kml", "dxf", "csv", "txt", "xlsx", "xls"],
         key="imp_file",
     )
     if up is None:
         return
     try:
-        path = str(store_upload(up.name, up.getvalue()))
+        path = str(store_upload(up.name, up.getvalue(), max_bytes=max_upload_bytes()))
         poi = import_amap.read(path, up.name)  # an AMap / Baidu POI export, recognised by its columns
         result = poi.result if poi is not None else _read(path, None, up.name)
-        if len(result.layers) > 1:
-            layer = st.selectbox(t("imp.layer", L), result.layers, key="imp_layer")
-            result = _read(path, layer, up.name)
+        if poi is None:
+            result = choose_layer_or_sheet(result, lambda layer, sheet: _read(path, layer, up.name, sheet), L)
     except DataValidationError as err:
         st.error(t("imp.read_error", L))
         st.dataframe(common.problem_frame(err.problems, L), hide_index=True, width="stretch")
@@ -274,10 +277,11 @@ def render_import() -> None:
     notes = [t("imp.features", L, source=result.source, n=f"{len(result.gdf):,}")]
     notes += [problem_text(n, L) for n in result.notes]
     st.markdown("\n".join(f"- {common.md_escape(n)}" for n in notes))
+    show_bad_rows(result, L)
     gdf = _crs_and_datum(result, L)
     if poi is not None:
         import_amap.recognised(poi, st.session_state.get("imp_datum", poi.datum), L)
-    _preview(gdf, L)
+    _preview(gdf, L, skip=result.bad_rows)  # rows that do not fit the others would zoom the map to the globe
     target = st.radio(
         t("imp.target", L),
         list(TARGETS),

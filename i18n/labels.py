@@ -15,6 +15,7 @@ from i18n.tables import (
     hc_report,
     health,
     import_amap,
+    import_read,
     importing,
     layout,
     maps,
@@ -48,6 +49,7 @@ _TABLES = (
     hc_loop,
     workspace,
     import_amap,
+    import_read,
 )
 
 

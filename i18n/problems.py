@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from i18n.tables.import_read import PATTERNS as _READ_PATTERNS
+
 # (English pattern, Chinese template with {1}, {2} … for the groups)
 _PATTERNS: tuple[tuple[str, str], ...] = (
     (r"the layer has no coordinate reference system \(CRS\)", "该图层没有坐标参考系（CRS）"),
@@ -102,7 +104,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     (r"layer is missing from the workspace", "工作空间中缺少该图层"),
     (r"add a layer named '(.*)'", "请添加名为“{1}”的图层"),
 )
-_COMPILED = tuple((re.compile(rf"^{p}$"), zh) for p, zh in _PATTERNS)
+_COMPILED = tuple((re.compile(rf"^{p}$"), zh) for p, zh in (*_PATTERNS, *_READ_PATTERNS))
 _MORE = re.compile(r"^(.*) \(and (\d+) more rows\)$")
 _KINDS = {"int": "整数", "float": "数值", "str": "文本", "bool": "是/否"}
 

@@ -27,7 +27,7 @@ from geodata.atomic import atomic_write, locked
 from geodata.errors import DataValidationError
 from geodata.importing.encoding import decode_text
 from geodata.importing.readers import TABLE_SUFFIXES, ReadResult
-from geodata.importing.safety import check_size, file_error, max_upload_bytes
+from geodata.importing.safety import check_size, file_error
 from geodata.paths import GEODATA_DIR, data_dir
 
 #: the shipped, cited typecode table
@@ -183,7 +183,8 @@ def read_poi(path: str | Path, *, source: str | None = None, max_bytes: int | No
     source : str, optional
         The name shown to the user; default the file name.
     max_bytes : int, optional
-        Size cap in bytes; default :func:`~geodata.importing.safety.max_upload_bytes`.
+        Size cap in bytes: the web page passes its upload cap; local files named on the command line
+        have none (the empty and missing checks still apply).
 
     Returns
     -------
@@ -203,7 +204,7 @@ def read_poi(path: str | Path, *, source: str | None = None, max_bytes: int | No
     provider = detect_provider(_sniff_columns(path, name))
     if provider is None:
         return None
-    check_size(path, max_bytes=max_bytes or max_upload_bytes(), name=name)
+    check_size(path, max_bytes=max_bytes, name=name)
     enc = None
     try:
         if path.suffix.lower() in (".xlsx", ".xls"):

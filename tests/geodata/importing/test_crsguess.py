@@ -19,7 +19,8 @@ def test_gauss_kruger_with_and_without_zone_prefix():
     with_prefix = gpd.GeoDataFrame(geometry=pt.to_crs("EPSG:4527").geometry.values, crs=None)
     assert infer_crs(with_prefix) == ["EPSG:4527"]  # 39xxxxxx → zone 39, CM 117°E
     without = gpd.GeoDataFrame(geometry=pt.to_crs("EPSG:4548").geometry.values, crs=None)
-    assert infer_crs(without)[:2] == ["EPSG:4547", "EPSG:4548"]
+    # 410 km easting: CM 114°E would put it at 113.0°E, outside Jiangxi; only CM 117°E fits
+    assert infer_crs(without) == ["EPSG:4548"]
 
 
 def test_degrees_in_china_and_nothing_outside():
