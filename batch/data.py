@@ -84,7 +84,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 @command("import")
 def cmd_import(args: argparse.Namespace) -> int:
-    """Import a file into the workspace as facilities, neighbourhoods or parcels (atomically)."""
+    """Import a file into the workspace as facilities, neighbourhoods, parcels, population, streets, communities or
+    subdistricts (atomically)."""
     import json
     from pathlib import Path
 
@@ -106,6 +107,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     target_ws = Path(args.workspace) if args.workspace else workspace_path()
     if not target_ws.exists():
         raise FileNotFoundError(f"工作空间不存在：{target_ws} / no such workspace: {target_ws}")
+    if args.as_ in (
+        "population",
+        "streets",
+        "communities",
+        "subdistricts",
+    ):  # new kinds: batch/import_kinds.py
+        from batch.import_kinds import run_import_kind
+
+        return run_import_kind(args, target_ws)
     result = _read_for_cli(args.file, args.crs, args.datum)
     if result.gdf.crs is None:
         raise DataValidationError(
@@ -155,7 +165,20 @@ def register(sub) -> None:
     p.add_argument("--crs", default=None, help="the file's CRS when it has none, e.g. EPSG:4548")
     p = sub.add_parser("import", help="import a file into the workspace")
     p.add_argument("file")
-    p.add_argument("--as", dest="as_", required=True, choices=["facilities", "neighbourhoods", "parcels"])
+    p.add_argument(
+        "--as",
+        dest="as_",
+        required=True,
+        choices=[
+            "facilities",
+            "neighbourhoods",
+            "parcels",
+            "population",
+            "streets",
+            "communities",
+            "subdistricts",
+        ],
+    )
     p.add_argument(
         "--workspace",
         default=None,
@@ -175,3 +198,6 @@ def register(sub) -> None:
     p.add_argument(
         "--on-problems", choices=["cancel", "repair", "drop"], default="cancel", dest="on_problems"
     )
+    from batch.import_kinds import add_kind_arguments
+
+    add_kind_arguments(p)
