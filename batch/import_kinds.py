@@ -128,7 +128,7 @@ def print_population(result) -> None:
         print(f"unmatched: {label}")
     for label in result.ambiguous:
         print(f"ambiguous: {label}")
-    print(f"cells={len(result.cells)} total={result.total:.6g}")
+    print(f"cells={len(result.cells)} total={result.total:.2f}")
 
 
 def run_import_kind(args: argparse.Namespace, target_ws: Path) -> int:
