@@ -14,6 +14,7 @@ from i18n.tables import (
     hc_records,
     hc_report,
     health,
+    import_kinds,
     importing,
     layout,
     maps,
@@ -46,6 +47,7 @@ _TABLES = (
     scenarios,
     hc_loop,
     workspace,
+    import_kinds,
 )
 
 

@@ -370,3 +370,51 @@ def commit_layer(
             frame.to_crs("EPSG:4326").to_file(tmp, layer=name, driver="GPKG", mode="w")
         load_workspace(tmp)  # the whole workspace must still validate
     return dest
+
+
+#: suffixes the import page accepts for the new kinds: the readers' formats plus population rasters
+KIND_UPLOAD_SUFFIXES = (".tif", ".tiff")
+
+
+def store_kind_upload(name: str, raw: bytes) -> Path:
+    """Store an upload of a new kind (a GeoTIFF too) under a content-hash name.
+
+    Parameters
+    ----------
+    name : str
+        The browser's file name; only its suffix is kept (GeoTIFF or a suffix of
+        :data:`geodata.importing.uploads.UPLOAD_SUFFIXES`).
+    raw : bytes
+        The content.
+
+    Returns
+    -------
+    Path
+        ``<data dir>/uploads/<sha256><suffix>``.
+
+    Raises
+    ------
+    DataValidationError
+        A suffix not allowed, or content over the upload cap.
+    """
+    import hashlib
+    from pathlib import PureWindowsPath
+
+    from geodata.atomic import atomic_write
+    from geodata.importing.safety import file_error, max_upload_bytes
+    from geodata.importing.uploads import store_upload, uploads_dir
+
+    suffix = PureWindowsPath(str(name)).suffix.lower()
+    if suffix not in KIND_UPLOAD_SUFFIXES:
+        return store_upload(name, raw)
+    limit = max_upload_bytes()
+    if len(raw) > limit:
+        raise file_error(
+            str(name),
+            f"the file is {len(raw) / 1e6:,.0f} MB, over the upload limit of {limit / 1e6:,.0f} MB",
+            "split it or raise RENEWAL_MAX_UPLOAD_MB",
+        )
+    path = uploads_dir() / f"{hashlib.sha256(raw).hexdigest()}{suffix}"
+    if not path.exists():
+        atomic_write(path, raw)
+    return path
