@@ -132,7 +132,9 @@ def _locate(points: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, communities: 
     return adcode, community
 
 
-def _cells(points, population, elderly, districts, communities, ids, extra=None) -> gpd.GeoDataFrame:
+def _cells(
+    points, population, elderly, districts, communities, ids, extra=None, located=None
+) -> gpd.GeoDataFrame:
     gdf = gpd.GeoDataFrame(
         {
             "cell_id": [str(i) for i in ids],
@@ -142,9 +144,9 @@ def _cells(points, population, elderly, districts, communities, ids, extra=None)
         geometry=gpd.GeoSeries(points).to_crs("EPSG:4326").to_numpy(),
         crs="EPSG:4326",
     )
-    adcode, community = _locate(gdf, districts, communities)
-    gdf["district_adcode"] = adcode.to_numpy()
-    gdf["community_id"] = community.to_numpy()
+    adcode, community = located if located is not None else _locate(gdf, districts, communities)
+    gdf["district_adcode"] = np.asarray(adcode, dtype="int64")
+    gdf["community_id"] = np.asarray(community, dtype=object)
     for col, values in (extra or {}).items():
         gdf[col] = np.asarray(values, dtype="float64")
     cols = ["cell_id", "population", "elderly", "district_adcode", "community_id", *(extra or {})]
@@ -230,13 +232,21 @@ def raster_population(
     # cell centres from the affine transform (north-up: x = c + a·(col + ½), y = f + e·(row + ½))
     xs = t.c + t.a * (col0 + cols + 0.5)
     ys = t.f + t.e * (row0 + rows + 0.5)
+    # inside = the cell's centre lies in a district: GDAL rasterize burns exactly those cells
+    zone = _burn(districts.to_crs(raster_crs).geometry, t, row0, col0, data.shape)[rows, cols]
+    inside = zone > 0
+    rows, cols, xs, ys, zone = rows[inside], cols[inside], xs[inside], ys[inside], zone[inside]
+    adcode = districts["adcode"].to_numpy()[zone - 1]
+    community = np.full(len(rows), "", dtype=object)
+    if communities is not None and not communities.empty:
+        czone = _burn(communities.to_crs(raster_crs).geometry, t, row0, col0, data.shape)[rows, cols]
+        ids_c = communities["community_id"].astype(str).to_numpy()
+        community = np.where(czone > 0, ids_c[np.maximum(czone, 1) - 1], "")
     pts = gpd.GeoSeries(gpd.points_from_xy(xs, ys), crs=raster_crs)
     pop = values[rows, cols]
     ids = [f"r{row0 + r}_{col0 + c}" for r, c in zip(rows, cols)]
     elderly = pop * share if share is not None else np.zeros_like(pop)
-    cells = _cells(pts, pop, elderly, districts, communities, ids)
-    inside = cells["district_adcode"].to_numpy() >= 0
-    cells = cells[inside].reset_index(drop=True)
+    cells = _cells(pts, pop, elderly, districts, communities, ids, located=(adcode, community))
     if cells.empty:
         raise file_error(
             name, "no populated cell lies inside the workspace boundary", "check its CRS and extent"
@@ -250,6 +260,16 @@ def raster_population(
         _elderly_note(share),
     ]
     return PopulationImport(cells, "raster", float(cells["population"].sum()), dropped, notes=notes)
+
+
+def _burn(geoms: gpd.GeoSeries, t, row0: int, col0: int, shape) -> np.ndarray:
+    """Per cell of the window, 1 + the position of the polygon holding the cell's centre (0: none)."""
+    from affine import Affine
+    from rasterio.features import rasterize
+
+    shapes = [(g, i + 1) for i, g in enumerate(geoms) if g is not None and not g.is_empty]
+    window_t = Affine(t.a, 0.0, t.c + t.a * col0, 0.0, t.e, t.f + t.e * row0)
+    return rasterize(shapes, out_shape=shape, transform=window_t, fill=0, dtype="int32")
 
 
 def _window(bounds, t, width: int, height: int) -> tuple[int, int, int, int] | None:

@@ -4,7 +4,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-from shapely.geometry import box
+from shapely.geometry import Polygon, box
 
 from geodata.errors import DataValidationError
 from geodata.importing.population import (
@@ -261,3 +261,25 @@ def test_replace_population_atomic(tmp_path):
     assert load_workspace(ws)["population_cells"]["population"].sum() == 55.0  # unchanged
     replace_population(res, workspace=ws, replace=True)
     assert len(load_workspace(ws)["population_cells"]) == 10  # replaced, not appended
+
+
+def test_raster_triangle_boundary_by_cell_centre(tmp_path):
+    # centre of cell (row r, col c) lies inside the triangle iff r + c < 3: 1 + 2 + 3 + 4 + 5 (row 1 col 1 is nodata)
+    tri = Polygon([(X0, Y0), (X0 + 380, Y0), (X0, Y0 - 380)])  # no centre on the edge
+    districts = gpd.GeoDataFrame({"adcode": [7], "name_zh": ["a"], "name_en": ["a"]}, geometry=[tri], crs=UTM)
+    comms = gpd.GeoDataFrame(
+        {"community_id": ["C1"], "name": ["n"], "subdistrict_id": [""], "district_adcode": [7]},
+        geometry=[box(X0, Y0 - 100, X0 + 400, Y0)],  # row 0 only
+        crs=UTM,
+    )
+    res = raster_population(write_raster(tmp_path / "pop.tif"), districts.to_crs(4326), comms.to_crs(4326))
+    assert res.total == 15.0
+    assert sorted(res.cells["cell_id"]) == ["r0_0", "r0_1", "r0_2", "r1_0", "r2_0"]
+    assert dict(zip(res.cells["cell_id"], res.cells["community_id"])) == {
+        "r0_0": "C1",
+        "r0_1": "C1",
+        "r0_2": "C1",
+        "r1_0": "",
+        "r2_0": "",
+    }
+    assert set(res.cells["district_adcode"]) == {7}
