@@ -319,8 +319,8 @@ def commit_layer(
 ) -> Path:
     """Replace one whole layer of a user workspace (and optionally others), atomically.
 
-    The layers are written into a copy of ``workspace``; the whole copy must load
-    (:func:`~geodata.workspace.load_workspace`); then it replaces ``workspace`` with
+    The layers are written into a copy of ``workspace``; what was written must read back and validate
+    (:func:`~geodata.workspace.load_workspace`; the other layers are untouched); then it replaces ``workspace`` with
     :func:`geodata.atomic.atomic_path`. A failure leaves everything unchanged.
 
     Parameters
@@ -366,9 +366,10 @@ def commit_layer(
                 f"工作空间已有 {existing} 个“{layer}”要素：导入将全部替换，请确认（命令行加 --replace） / the workspace"
                 f" already holds {existing} {layer} features: the import replaces them all — confirm with --replace"
             )
-        for name, frame in {layer: gdf, **(also or {})}.items():
-            frame.to_crs("EPSG:4326").to_file(tmp, layer=name, driver="GPKG", mode="w")
-        load_workspace(tmp)  # the whole workspace must still validate
+        written = {layer: gdf, **(also or {})}
+        for name, frame in written.items():
+            pyogrio.write_dataframe(frame.to_crs("EPSG:4326"), tmp, layer=name, driver="GPKG", use_arrow=True)
+        load_workspace(tmp, layers=list(written))  # what was written reads back and validates
     return dest
 
 
