@@ -444,7 +444,9 @@ def table_population(
     by_name: dict[str, list] = {}
     for i, v in zip(polys.index, polys["name"]):
         by_name.setdefault(normalise_name(v), []).append(i)
-    sub_names = {}
+    sub_names, sub_label = {}, {}
+    if has_sub and level == "community":  # street names shown with ambiguous community names
+        sub_label = dict(zip(subdistricts["subdistrict_id"].astype(str), subdistricts["name"].astype(str)))
     if street_col is not None and has_sub:
         sub_names = dict(
             zip(subdistricts["subdistrict_id"].astype(str), subdistricts["name"].map(normalise_name))
@@ -464,7 +466,10 @@ def table_population(
         if len(cands) == 1:
             matched.append((row, cands[0]))
         elif len(cands) > 1:
-            where = "、".join(f"{polys.at[i, key]}" for i in cands)
+            where = "、".join(
+                f"{sub_label.get(str(polys.at[i, 'subdistrict_id']), '')} {polys.at[i, key]}".strip()
+                for i in cands
+            )
             ambiguous.append(f"{label}（{where}）")
         else:
             unmatched.append(label or code or f"row {row + 2}")

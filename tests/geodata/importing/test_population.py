@@ -176,7 +176,7 @@ def test_table_by_name_unmatched_and_ambiguous():
     res = table_population(df, districts, comms, subs)
     assert res.total == 1000.0
     assert res.unmatched == ["不存在社区"]
-    assert res.ambiguous == ["和平社区（C2、C3）"]
+    assert res.ambiguous == ["和平社区（八一街道 C2、滕王阁街道 C3）"]
     assert res.dropped == {"unmatched": 1, "ambiguous": 1}
 
 
