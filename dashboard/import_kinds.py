@@ -39,8 +39,14 @@ _TYPES = {
 
 def kind_selector(L: str) -> str:
     """The 导入内容 radio: ``"layers"`` keeps the page's own flow (facilities, neighbourhoods, parcels)."""
-    return st.radio(
-        t("ik.kind", L), KINDS, horizontal=True, key="ik_kind", format_func=lambda k: t(f"ik.kind.{k}", L)
+    return common.kept(
+        st.radio,
+        t("ik.kind", L),
+        list(KINDS),
+        horizontal=True,
+        key="ik_kind",
+        by_language=True,
+        format_func=lambda k: t(f"ik.kind.{k}", L),
     )
 
 
@@ -84,8 +90,13 @@ def _population_options(name: str, L: str) -> tuple | None:
     dshare = 1.0
     if suffix in TABLE_SUFFIXES:
         levels = [None, "community", "subdistrict"]
-        level = c2.selectbox(
-            t("ik.level", L), levels, key="ik_level", format_func=lambda v: t(f"ik.level.{v or 'auto'}", L)
+        level = common.kept(
+            c2.selectbox,
+            t("ik.level", L),
+            levels,
+            key="ik_level",
+            by_language=True,
+            format_func=lambda v: t(f"ik.level.{v or 'auto'}", L),
         )
     elif suffix not in RASTER_SUFFIXES:
         household = c2.number_input(t("ik.household_size", L), 0.5, 10.0, None, 0.01, key="ik_household")
@@ -140,11 +151,13 @@ def _vector(kind: str, path: str, name: str, ws, L: str):
         st.warning(t("ik.no_crs", L))
         return None
     if kind == "streets":
-        out, _ = _streets_from(gdf, name)
+        out, notes = _streets_from(gdf, name)
     else:
-        out, _ = areas_from(gdf, kind, ws.layers["districts"], ws.layers.get("subdistricts"), name=name)
+        out, notes = areas_from(gdf, kind, ws.layers["districts"], ws.layers.get("subdistricts"), name=name)
     st.subheader(t("ik.result", L))
     st.metric(t("ik.metric.features", L), f"{len(out):,}")
+    for note in notes:  # "中文 / English" notes naming the user's columns: escaped
+        st.caption(common.md_escape(common.one_language(note, L)))
     return out
 
 
@@ -208,8 +221,4 @@ def _error(err: Exception, L: str) -> None:
     if isinstance(err, DataValidationError):
         st.dataframe(common.problem_frame(err.problems, L), hide_index=True, width="stretch")
     else:  # our ValueErrors read "中文 / English": show the reader's half
-        text = str(err)
-        if " / " in text:
-            zh, en = text.split(" / ", 1)
-            text = en if L == "en" else zh
-        st.markdown(common.md_escape(text))
+        st.markdown(common.md_escape(common.one_language(err, L)))
