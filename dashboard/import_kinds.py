@@ -89,15 +89,16 @@ def _population_options(name: str, L: str) -> tuple | None:
     level = household = area = None
     dshare = 1.0
     if suffix in TABLE_SUFFIXES:
-        levels = [None, "community", "subdistrict"]
+        levels = ["auto", "community", "subdistrict"]
         level = common.kept(
             c2.selectbox,
             t("ik.level", L),
             levels,
             key="ik_level",
             by_language=True,
-            format_func=lambda v: t(f"ik.level.{v or 'auto'}", L),
+            format_func=lambda v: t(f"ik.level.{v}", L),
         )
+        level = None if level == "auto" else level
     elif suffix not in RASTER_SUFFIXES:
         household = c2.number_input(t("ik.household_size", L), 0.5, 10.0, None, 0.01, key="ik_household")
         area = c2.number_input(t("ik.dwelling_area", L), 10.0, 1000.0, None, 1.0, key="ik_dwelling_area")
