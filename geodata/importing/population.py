@@ -209,7 +209,7 @@ def raster_population(
             name, f"cannot be read as a raster ({type(exc).__name__})", "give a GeoTIFF"
         ) from None
     with src:
-        raster_crs = src.crs or (rasterio.crs.CRS.from_user_input(crs) if crs else None)
+        raster_crs = src.crs or (_user_crs(crs, name) if crs else None)
         if raster_crs is None:
             raise file_error(name, "the raster has no CRS", "give --crs, e.g. EPSG:4326")
         if src.transform.is_identity:
@@ -260,6 +260,16 @@ def raster_population(
         _elderly_note(share),
     ]
     return PopulationImport(cells, "raster", float(cells["population"].sum()), dropped, notes=notes)
+
+
+def _user_crs(crs: str, name: str):
+    from rasterio.crs import CRS
+    from rasterio.errors import CRSError
+
+    try:
+        return CRS.from_user_input(crs)
+    except CRSError:
+        raise file_error(name, f"{crs!r} is not a valid CRS", "give an EPSG code, e.g. EPSG:4326") from None
 
 
 def _burn(geoms: gpd.GeoSeries, t, row0: int, col0: int, shape) -> np.ndarray:

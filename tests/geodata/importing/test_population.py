@@ -283,3 +283,12 @@ def test_raster_triangle_boundary_by_cell_centre(tmp_path):
         "r2_0": "",
     }
     assert set(res.cells["district_adcode"]) == {7}
+
+
+def test_raster_without_crs_needs_one(tmp_path):
+    path = write_raster(tmp_path / "nocrs.tif", crs=None)
+    with pytest.raises(DataValidationError, match="no CRS"):
+        raster_population(path, utm_districts())
+    with pytest.raises(DataValidationError, match="not a valid CRS"):
+        raster_population(path, utm_districts(), crs="EPSG:999999")
+    assert raster_population(path, utm_districts(), crs=UTM).total == 55.0
