@@ -319,8 +319,8 @@ def commit_layer(
 ) -> Path:
     """Replace one whole layer of a user workspace (and optionally others), atomically.
 
-    The layers are written into a copy of ``workspace``; what was written must read back and validate
-    (:func:`~geodata.workspace.load_workspace`; the other layers are untouched); then it replaces ``workspace`` with
+    The layers are validated, then written into a copy of ``workspace`` (the row count of each written layer is
+    checked, the other layers are untouched); then the copy replaces ``workspace`` with
     :func:`geodata.atomic.atomic_path`. A failure leaves everything unchanged.
 
     Parameters
@@ -355,7 +355,8 @@ def commit_layer(
             f" / {dest.name} holds synthetic demo data and takes no real rows: create a city workspace first"
             " (cli.py workspace new)"
         )
-    problems = validate_layer(gdf, LAYERS[layer])
+    written = {layer: gdf, **(also or {})}
+    problems = [p for name, frame in written.items() for p in validate_layer(frame, LAYERS[name], name)]
     if problems:
         raise DataValidationError(problems, source=f"import into {layer}")
     with atomic_path(dest) as tmp:
@@ -366,10 +367,24 @@ def commit_layer(
                 f"工作空间已有 {existing} 个“{layer}”要素：导入将全部替换，请确认（命令行加 --replace） / the workspace"
                 f" already holds {existing} {layer} features: the import replaces them all — confirm with --replace"
             )
-        written = {layer: gdf, **(also or {})}
         for name, frame in written.items():
             pyogrio.write_dataframe(frame.to_crs("EPSG:4326"), tmp, layer=name, driver="GPKG", use_arrow=True)
-        load_workspace(tmp, layers=list(written))  # what was written reads back and validates
+            if pyogrio.read_info(tmp, layer=name)["features"] != len(
+                frame
+            ):  # validated above; all rows there
+                raise DataValidationError(
+                    [
+                        Problem(
+                            name,
+                            None,
+                            None,
+                            "the written layer lost rows",
+                            "try again; report it if it repeats",
+                        )
+                    ],
+                    name,
+                )
+        load_workspace(tmp, layers=["districts"])  # the copy is still a readable workspace
     return dest
 
 

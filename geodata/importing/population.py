@@ -137,7 +137,7 @@ def _cells(
 ) -> gpd.GeoDataFrame:
     gdf = gpd.GeoDataFrame(
         {
-            "cell_id": [str(i) for i in ids],
+            "cell_id": np.asarray(ids).astype(str).astype(object),
             "population": np.asarray(population, dtype="float64"),
             "elderly": np.asarray(elderly, dtype="float64"),
         },
@@ -244,7 +244,9 @@ def raster_population(
         community = np.where(czone > 0, ids_c[np.maximum(czone, 1) - 1], "")
     pts = gpd.GeoSeries(gpd.points_from_xy(xs, ys), crs=raster_crs)
     pop = values[rows, cols]
-    ids = [f"r{row0 + r}_{col0 + c}" for r, c in zip(rows, cols)]
+    ids = np.char.add(
+        np.char.add("r", (row0 + rows).astype(str)), np.char.add("_", (col0 + cols).astype(str))
+    )
     elderly = pop * share if share is not None else np.zeros_like(pop)
     cells = _cells(pts, pop, elderly, districts, communities, ids, located=(adcode, community))
     if cells.empty:
