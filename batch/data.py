@@ -107,15 +107,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     target_ws = Path(args.workspace) if args.workspace else workspace_path()
     if not target_ws.exists():
         raise FileNotFoundError(f"工作空间不存在：{target_ws} / no such workspace: {target_ws}")
-    if args.as_ in (
-        "population",
-        "streets",
-        "communities",
-        "subdistricts",
-    ):  # new kinds: batch/import_kinds.py
-        from batch.import_kinds import run_import_kind
+    from batch import import_kinds  # population, streets, 社区/街道
 
-        return run_import_kind(args, target_ws)
+    if args.as_ in import_kinds.KINDS:
+        return import_kinds.run_import_kind(args, target_ws)
     result = _read_for_cli(args.file, args.crs, args.datum)
     if result.gdf.crs is None:
         raise DataValidationError(
@@ -165,19 +160,10 @@ def register(sub) -> None:
     p.add_argument("--crs", default=None, help="the file's CRS when it has none, e.g. EPSG:4548")
     p = sub.add_parser("import", help="import a file into the workspace")
     p.add_argument("file")
+    from batch.import_kinds import KINDS, add_kind_arguments
+
     p.add_argument(
-        "--as",
-        dest="as_",
-        required=True,
-        choices=[
-            "facilities",
-            "neighbourhoods",
-            "parcels",
-            "population",
-            "streets",
-            "communities",
-            "subdistricts",
-        ],
+        "--as", dest="as_", required=True, choices=["facilities", "neighbourhoods", "parcels", *KINDS]
     )
     p.add_argument(
         "--workspace",
@@ -198,6 +184,4 @@ def register(sub) -> None:
     p.add_argument(
         "--on-problems", choices=["cancel", "repair", "drop"], default="cancel", dest="on_problems"
     )
-    from batch.import_kinds import add_kind_arguments
-
     add_kind_arguments(p)
