@@ -45,7 +45,12 @@ def _valid_crs(crs: str | None, source: str) -> str | None:
 
 
 def _read_for_cli(
-    path: str, crs: str | None, datum: str = "wgs84", *, layer: str | None = None, sheet: str | None = None
+    path: str,
+    crs: str | None,
+    datum: str | None = "wgs84",
+    *,
+    layer: str | None = None,
+    sheet: str | None = None,
 ):
     from geodata.importing import apply_datum, read_any
 
@@ -54,7 +59,7 @@ def _read_for_cli(
     if crs:
         result.gdf = result.gdf.set_crs(crs, allow_override=True)
         result.crs_source = "user"
-    if datum != "wgs84" and result.gdf.crs is not None:
+    if datum not in (None, "wgs84") and result.gdf.crs is not None:
         result.gdf = apply_datum(result.gdf, datum)
     return result
 
@@ -221,7 +226,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 @command("import")
 def cmd_import(args: argparse.Namespace) -> int:
-    """Import a file into the workspace as facilities, neighbourhoods or parcels (atomically)."""
+    """Import a file into the workspace as facilities, neighbourhoods, parcels, population, streets, communities or
+    subdistricts (atomically)."""
     import json
     from pathlib import Path
 
@@ -243,6 +249,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     target_ws = Path(args.workspace) if args.workspace else workspace_path()
     if not target_ws.exists():
         raise FileNotFoundError(f"工作空间不存在：{target_ws} / no such workspace: {target_ws}")
+    from batch import import_kinds  # population, streets, 社区/街道
+
+    if args.as_ in import_kinds.KINDS:
+        return import_kinds.run_import_kind(args, target_ws)
     poi = _read_poi_for_cli(args) if args.as_ == "facilities" else None
     result = (
         poi.result
@@ -359,7 +369,11 @@ def register(sub) -> None:
     _add_read_options(p)
     p = sub.add_parser("import", help="import a file into the workspace")
     p.add_argument("file")
-    p.add_argument("--as", dest="as_", required=True, choices=["facilities", "neighbourhoods", "parcels"])
+    from batch.import_kinds import KINDS, add_kind_arguments
+
+    p.add_argument(
+        "--as", dest="as_", required=True, choices=["facilities", "neighbourhoods", "parcels", *KINDS]
+    )
     p.add_argument(
         "--workspace",
         default=None,
@@ -381,6 +395,7 @@ def register(sub) -> None:
     p.add_argument(
         "--on-problems", choices=["cancel", "repair", "drop"], default="cancel", dest="on_problems"
     )
+    add_kind_arguments(p)
 
 
 def _add_read_options(p) -> None:

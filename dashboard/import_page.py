@@ -9,7 +9,7 @@ from streamlit_folium import st_folium
 
 from cartography import mapkit
 from cartography.geojson import display_geojson, tooltip
-from dashboard import auth, common, import_amap
+from dashboard import auth, common, import_amap, import_kinds
 from dashboard.import_read import choose_layer_or_sheet, show_bad_rows
 from dashboard.workspace_panel import import_allowed, render_workspace_panel
 from geodata.errors import DataValidationError
@@ -255,6 +255,10 @@ def render_import() -> None:
         st.info(t("imp.read_only", L), icon=":material/visibility:")
         return
     if not import_allowed(L):
+        return
+    kind = import_kinds.kind_selector(L)
+    if kind != "layers":  # population, streets, 社区/街道 (dashboard/import_kinds.py)
+        import_kinds.render_kind(kind, L)
         return
     up = st.file_uploader(
         t("imp.upload", L, mb=max_upload_bytes() // (1024 * 1024)),

@@ -15,6 +15,7 @@ from i18n.tables import (
     hc_report,
     health,
     import_amap,
+    import_kinds,
     import_read,
     importing,
     layout,
@@ -50,6 +51,7 @@ _TABLES = (
     workspace,
     import_amap,
     import_read,
+    import_kinds,
 )
 
 
