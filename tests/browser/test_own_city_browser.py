@@ -105,7 +105,7 @@ def test_new_city_to_coverage(city_server, bpage, tmp_path):
     page.locator("input[type=file]").first.set_input_files(str(csv))
     page.get_by_text("校验报告").first.wait_for(timeout=60_000)
     page.get_by_role("button", name="确认导入").click()
-    page.get_by_text("已导入 2 条到 facilities").first.wait_for(timeout=60_000)
+    page.get_by_text("已导入 2 条到 公共服务设施").first.wait_for(timeout=60_000)
     # the population raster
     page.get_by_text("人口", exact=True).first.click()
     page.get_by_text("人口栅格 GeoTIFF").first.wait_for()
