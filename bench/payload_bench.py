@@ -86,14 +86,17 @@ def tile_workspace(ws: Workspace, copies: int = 10, *, columns: int = 5, gap_m: 
         for k in range(copies):
             dx, dy = (k % columns) * width, (k // columns) * height
             part = gdf.copy()
-            part["geometry"] = [affinity.translate(g, dx, dy) if g is not None else None for g in gdf.geometry]
+            part["geometry"] = [
+                affinity.translate(g, dx, dy) if g is not None else None for g in gdf.geometry
+            ]
             for col in part.columns:
                 if col == "geometry" or k == 0:
                     continue
                 if col in _ID_COLUMNS and pd.api.types.is_integer_dtype(part[col]):
                     part[col] = part[col] + k * 10**7
                 elif col in _ID_COLUMNS or col in ("name", "name_zh", "name_en"):
-                    part[col] = part[col].astype(str) + f"·{k}"
+                    text = part[col].astype(str)
+                    part[col] = text.where(text.str.strip() == "", text + f"·{k}")  # unnamed stays unnamed
             parts.append(part)
         tiled = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=ANALYSIS_CRS)
         out[name] = tiled.to_crs(gdf.crs if gdf.crs is not None else "EPSG:4326").astype(
