@@ -52,6 +52,7 @@ WHAT = {
     ),
     "load_bench": "N browser sessions on the coverage page, cluster vs one replica",
     "network_bench": "walking network: ours vs bare scipy Dijkstra and networkx",
+    "payload_bench": "map HTML per page (overview, coverage, renewal, 城市体检) on the demo and a 10× tiled demo; settle in chromium",
     "rerun_bench": (
         "page rerun after one widget change on the demo (AppTest, server side; median and slowest of 4 changes), "
         "before_: the same on the branch start commit"

@@ -1,0 +1,246 @@
+"""The compact map payload: coordinates kept to ~1 m, only the properties a tooltip or style uses, user text still
+escaped, aggregated counts summing to the total, and the demo's maps showing the same figures."""
+
+import json
+import re
+
+import folium
+import geopandas as gpd
+import pytest
+import shapely
+from shapely.geometry import MultiPolygon, Point, Polygon, box
+
+from cartography.builders import compounds_layer, facilities_layer
+from cartography.compact import (
+    CompactGeoJson,
+    budget_tolerance,
+    decode,
+    encode,
+    encode_geometry,
+    grid_counts,
+    vertex_count,
+)
+from cartography.geojson import display_geojson
+
+HOSTILE = "<img src=x onerror=window.__xss=1>${x}`"
+
+
+def _page(*layers) -> str:
+    m = folium.Map(tiles=None)
+    for layer in layers:
+        layer.add_to(m)
+    return m.get_root().render()
+
+
+def _payloads(page: str) -> list[dict]:
+    return [json.loads(p) for p in re.findall(r"window\.raDecode\((.*?)\)\);\n", page, flags=re.S)]
+
+
+def test_encoding_round_trip_keeps_coordinates_to_the_precision():
+    # a polygon with a hole and a two-part multipolygon, coordinates with 7 decimals
+    outer = [
+        (115.1234567, 28.1234567),
+        (115.1334567, 28.1234567),
+        (115.1334567, 28.1334567),
+        (115.1234567, 28.1234567),
+    ]
+    hole = [(115.125, 28.125), (115.126, 28.125), (115.126, 28.126), (115.125, 28.125)]
+    poly = Polygon(outer, [hole])
+    multi = MultiPolygon([poly, box(115.2, 28.2, 115.21, 28.21)])
+    for geom in (poly, multi, Point(115.1234567, 28.7654321)):
+        back = decode({"q": 10**5, "g": [encode_geometry(geom, 5)], "p": {}})["features"][0]["geometry"]
+        got = shapely.geometry.shape(back)
+        assert got.geom_type == geom.geom_type
+        a, b = shapely.get_coordinates(geom), shapely.get_coordinates(got)
+        assert a.shape == b.shape
+        assert abs(a - b).max() <= 0.5e-5 + 1e-12  # rounded to 5 decimals (about 1 m), never more
+    # the first coordinate is absolute, the next ones are differences (small integers)
+    assert encode_geometry(poly, 5)[1][0][:4] == [11512346, 2812346, 1000, 0]
+
+
+def test_six_decimals_when_asked():
+    g = encode_geometry(Point(115.1234567, 28.7654321), 6)
+    assert g == [0, [115123457, 28765432]]
+
+
+def test_only_the_columns_asked_for_are_sent_and_repeated_text_is_a_dictionary():
+    gdf = gpd.GeoDataFrame(
+        {
+            "name": [f"小区{i}" for i in range(10)],
+            "colour": ["#d7301f"] * 9 + ["#91bfdb"],
+            "secret": ["内部备注"] * 10,
+        },
+        geometry=[box(115.9 + i * 0.01, 28.6, 115.905 + i * 0.01, 28.605) for i in range(10)],
+        crs="EPSG:4326",
+    )
+    layer = CompactGeoJson(gdf, columns=("name", "colour"), style_props={"fillColor": "colour"})
+    (payload,) = _payloads(_page(layer))
+    assert set(payload["p"]) == {"name", "colour"}
+    assert "内部备注" not in json.dumps(payload, ensure_ascii=False)
+    assert payload["p"]["colour"] == {"d": ["#d7301f", "#91bfdb"], "i": [0] * 9 + [1]}
+    fc = decode(payload)
+    assert [f["properties"]["name"] for f in fc["features"]] == list(gdf["name"])
+    assert len(fc["features"]) == 10
+
+
+def test_user_text_is_still_escaped():
+    gdf = gpd.GeoDataFrame(
+        {"name": [HOSTILE], "build_year": [1985], "population": [1200]},
+        geometry=[box(115.9, 28.6, 115.905, 28.605)],
+        crs="EPSG:4326",
+    )
+    page = _page(compounds_layer(gdf, name="小区", aliases=("名称", "年份", "人口")))
+    assert "<img" not in page and "${x}" not in page
+    (payload,) = _payloads(page)
+    name = decode(payload)["features"][0]["properties"]["name"]
+    assert name.startswith("&lt;img src=x onerror=window.__xss=1&gt;&#36;{x}&#96;")
+
+
+def test_script_cannot_be_closed_by_the_payload():
+    gdf = gpd.GeoDataFrame(
+        {"name": ["</script><script>alert(1)"]}, geometry=[Point(115.9, 28.6)], crs="EPSG:4326"
+    )
+    page = _page(CompactGeoJson(gdf, columns=("name",), points=True))
+    assert "</script><script>alert(1)" not in page
+
+
+def test_grid_counts_sum_to_the_total_by_hand():
+    # three points in the cell [0, 500) × [0, 500) m, one in the next cell east; classes a/b
+    from layers.crs import ANALYSIS_CRS
+
+    pts = gpd.GeoDataFrame(
+        {"type": ["a", "a", "b", "b"]},
+        geometry=[
+            Point(500_010, 3_100_010),
+            Point(500_100, 3_100_400),
+            Point(500_490, 3_100_200),
+            Point(500_600, 3_100_100),
+        ],
+        crs=ANALYSIS_CRS,
+    )
+    cells = grid_counts(pts, 500, by="type").sort_values("count", ascending=False)
+    assert cells["count"].tolist() == [3, 1]
+    assert cells["n_a"].tolist() == [2, 0] and cells["n_b"].tolist() == [1, 1]
+    assert int(cells["count"].sum()) == len(pts)
+    with pytest.raises(ValueError, match="metres"):
+        grid_counts(pts, 0)
+
+
+def test_dense_facility_layer_is_aggregated_and_keeps_every_count():
+    n = 60
+    fac = gpd.GeoDataFrame(
+        {"type": ["kindergarten", "park", "clinic"] * (n // 3), "name": [f"设施{i}" for i in range(n)]},
+        geometry=[Point(115.85 + (i % 10) * 0.004, 28.6 + (i // 10) * 0.004) for i in range(n)],
+        crs="EPSG:4326",
+    )
+    names = {"kindergarten": "幼儿园", "park": "公园", "clinic": "卫生站"}
+    few = _page(facilities_layer(fac, name="设施", type_names=names))
+    assert "L.markerClusterGroup" in few and "设施7" in few  # under the budget: every point, its name
+    many = _page(facilities_layer(fac, name="设施", type_names=names, max_points=20))
+    assert "L.markerClusterGroup" not in many and "设施7" not in many
+    (payload,) = _payloads(many)
+    props = [f["properties"] for f in decode(payload)["features"]]
+    assert sum(p["count"] for p in props) == n
+    for p in props:  # the per-type counts in each tooltip add up to the cell's count
+        assert sum(int(part.rsplit(" ", 1)[1]) for part in p["summary"].split(" · ")) == p["count"]
+    total_kg = sum(
+        int(part.rsplit(" ", 1)[1])
+        for p in props
+        for part in p["summary"].split(" · ")
+        if part.startswith("幼儿园")
+    )
+    assert total_kg == n // 3
+
+
+def test_budget_generalises_only_a_layer_over_budget():
+    # a 2 km circle with 1,000 vertices in a metric CRS
+    from layers.crs import ANALYSIS_CRS
+
+    ring = Point(500_000, 3_100_000).buffer(2000, quad_segs=250)
+    gdf = gpd.GeoDataFrame(geometry=[ring], crs=ANALYSIS_CRS)
+    assert budget_tolerance(gdf, 1.0, None) == 1.0
+    assert budget_tolerance(gdf, 1.0, 10_000) == 1.0  # under budget: the map's own tolerance
+    tol = budget_tolerance(gdf, 1.0, 100)
+    assert tol > 1.0
+    simplified = gdf.assign(geometry=gdf.simplify(tol, preserve_topology=True))
+    assert vertex_count(simplified) <= 100 < vertex_count(gdf)
+    # the area a planner sees changes by well under 1 %
+    assert abs(simplified.area.iloc[0] - gdf.area.iloc[0]) / gdf.area.iloc[0] < 0.01
+
+
+def test_demo_maps_show_the_same_figures(demo_ws):
+    """On the demo every layer fits its budget: same tolerance as before, same features, same figures."""
+    from cartography.builders import AREA_VERTICES, BOUNDARY_VERTICES
+    from cartography.maps import coverage_map, grade_map
+    from geodata.catalogue import load_catalogue
+    from geodata.indicators import load_indicators
+    from layers.coverage import share_by
+    from layers.healthcheck import evaluate
+    from layers.pipelines import coverage_model
+
+    for name, tol, budget in (
+        ("compounds", 5.0, AREA_VERTICES),
+        ("parcels", 5.0, AREA_VERTICES),
+        ("communities", 10.0, AREA_VERTICES),
+        ("districts", 50.0, BOUNDARY_VERTICES),
+    ):
+        assert budget_tolerance(demo_ws[name], tol, budget) == tol, name
+
+    cat = load_catalogue()
+    model = coverage_model(demo_ws, cat, mode="euclidean")
+    share = share_by(model, "kindergarten", by="community_id")
+    page = coverage_map(demo_ws, model, "kindergarten", lang="zh", community_share=share).get_root().render()
+    comms = [
+        p
+        for p in map(decode, _payloads(page))
+        if p["features"] and "share_pct" in p["features"][0]["properties"]
+    ]
+    (fc,) = comms
+    assert len(fc["features"]) == len(demo_ws["communities"])
+    expected = (
+        demo_ws["communities"]["community_id"]
+        .map(share["served_share"])
+        .fillna(0.0)
+        .mul(100)
+        .round(1)
+        .tolist()
+    )
+    assert [f["properties"]["share_pct"] for f in fc["features"]] == expected
+    old = display_geojson(demo_ws["communities"], simplify_m=10, columns=("name",))
+    assert [f["properties"]["name"] for f in fc["features"]] == [
+        f["properties"]["name"] for f in old["features"]
+    ]
+    # the geometry is the one the map drew before (same simplification, 5 decimals)
+    a = shapely.get_coordinates(shapely.geometry.shape(old["features"][0]["geometry"]))
+    b = shapely.get_coordinates(shapely.geometry.shape(fc["features"][0]["geometry"]))
+    assert abs(a - b).max() < 1e-9 or len(a) >= len(b)  # identical, or only rounding repeats dropped
+
+    ind = load_indicators(catalogue=cat)
+    ev = evaluate(demo_ws.layers, cat, ind, year=2026, level="community")
+    key = ind[0]["key"]
+    page = grade_map(demo_ws, ev, "community", key, "zh").get_root().render()
+    graded = [
+        p for p in map(decode, _payloads(page)) if p["features"] and "label" in p["features"][0]["properties"]
+    ]
+    (fc,) = graded
+    rows = ev[ev["indicator"] == key]
+    from i18n import t
+
+    counts = {}
+    for f in fc["features"]:
+        counts[f["properties"]["label"]] = counts.get(f["properties"]["label"], 0) + 1
+    expected_counts = {}
+    for g in demo_ws["communities"]["community_id"].map(rows.set_index("unit")["grade"]).fillna("none"):
+        label = t(f"hc.grade.{g}", "zh")
+        expected_counts[label] = expected_counts.get(label, 0) + 1
+    assert counts == expected_counts
+
+
+def test_compact_payload_is_smaller_than_folium_geojson(demo_ws):
+    comps = demo_ws["compounds"].head(500)
+    old = _page(
+        folium.GeoJson(display_geojson(comps, simplify_m=5, columns=("name", "build_year", "population")))
+    )
+    new = _page(compounds_layer(comps, name="小区", aliases=("名称", "年份", "人口")))
+    assert len(new.encode()) < 0.5 * len(old.encode())
+    assert encode(display_geojson(comps.head(0), columns=("name",))) == {"q": 100000, "g": [], "p": {}}
