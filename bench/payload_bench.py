@@ -189,6 +189,7 @@ def main(argv=None) -> int:
     ap.add_argument("--smoke", action="store_true", help="2 copies, no browser")
     ap.add_argument("--no-browser", action="store_true", help="skip the settle times")
     ap.add_argument("--lang", default="zh")
+    ap.add_argument("--pages", default=",".join(PAGES), help="comma-separated pages to build")
     ap.add_argument("--keep", type=Path, help="write the 10× map documents (standalone HTML) here")
     args = ap.parse_args(argv)
     copies = 2 if args.smoke else args.copies
@@ -209,11 +210,12 @@ def main(argv=None) -> int:
         f"{len(demo['communities']):,} communities; {tag}: {len(big['compounds']):,} / {len(big['facilities']):,} / "
         f"{len(big['communities']):,} (tiled in {time.perf_counter() - t0:.1f} s)"
     )
-    small_maps = build_maps(bnd, demo, cat, args.lang)
+    pages = tuple(p for p in args.pages.split(",") if p in PAGES)
+    small_maps = build_maps(bnd, demo, cat, args.lang, pages)
     for page, (m, _s) in small_maps.items():
         print(f"map_bytes_{page}_demo={map_bytes(m)}")
     del small_maps
-    big_maps = build_maps(bnd, big, cat, args.lang)
+    big_maps = build_maps(bnd, big, cat, args.lang, pages)
     worst = 0
     for page, (m, secs) in big_maps.items():
         n = map_bytes(m)

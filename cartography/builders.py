@@ -6,6 +6,7 @@ Pure builders: they take GeoDataFrames in any CRS, simplify *for display only* i
 
 from __future__ import annotations
 
+import base64
 import json
 
 import folium
@@ -15,7 +16,7 @@ from folium.plugins import FastMarkerCluster
 from folium.template import Template
 
 from cartography.colours import PARCEL_TYPE_COLOURS, STREET_STYLES, build_year_colour
-from cartography.compact import CompactGeoJson, budget_tolerance, grid_counts, script_json
+from cartography.compact import CompactGeoJson, budget_tolerance, grid_counts, raster_png, script_json
 from cartography.geojson import display_geojson, escape_text, street_lines, tooltip  # noqa: F401 - re-exported
 from cartography.mapkit import MapLabels
 from layers.crs import DISPLAY_CRS
@@ -127,12 +128,39 @@ def streets_layer(
     return group
 
 
+#: compound polygons sent one by one up to this many; a larger city's compounds are drawn as an image at
+#: city scale with hover statistics per grid cell (:func:`compounds_layer`)
+MAX_COMPOUNDS = 12_000
+#: pixels along the longer side of that image
+COMPOUND_IMAGE_PX = 3072
+#: at most this many hover cells over that image (1 km, larger when needed)
+MAX_COMPOUND_CELLS = 3_000
+
+
 def compounds_layer(
-    compounds: gpd.GeoDataFrame, *, name: str, aliases: tuple[str, str, str], show: bool = True
+    compounds: gpd.GeoDataFrame,
+    *,
+    name: str,
+    aliases: tuple[str, str, str],
+    show: bool = True,
+    max_features: int = MAX_COMPOUNDS,
+    cell_aliases: tuple[str, str] | None = None,
+    class_labels: tuple[str, str, str] = ("< 2000", "2000–2009", "≥ 2010"),
 ) -> folium.FeatureGroup:
-    """Compound polygons coloured by build-year class; tooltip name / build year / population."""
+    """Compound polygons coloured by build-year class; tooltip name / build year / population.
+
+    Up to ``max_features`` compounds each polygon is sent with its tooltip. A denser layer (a large city) is
+    drawn as one transparent PNG (:func:`cartography.compact.raster_png`, same colours, its size fixed by
+    :data:`COMPOUND_IMAGE_PX`) under a grid of 1 km cells (larger when needed) whose tooltip gives the
+    compounds in the cell, their population and the count per build-year class (``cell_aliases``: the
+    labels of the first two rows, default the name and population aliases; ``class_labels``: the three
+    classes of the legend, one row each).
+    """
     gdf = compounds.assign(colour=[build_year_colour(int(y)) for y in compounds["build_year"]])
     group = folium.FeatureGroup(name=name, show=show)
+    if len(gdf) > max_features:
+        cell_aliases = cell_aliases or (aliases[0], aliases[2])
+        return _compound_image(gdf, group, cell_aliases, class_labels)
     CompactGeoJson(
         gdf,
         columns=("name", "build_year", "population", "colour"),
@@ -141,6 +169,38 @@ def compounds_layer(
         simplify_m=5.0,
         max_vertices=AREA_VERTICES,
         tooltip=tooltip(("name", "build_year", "population"), aliases),
+    ).add_to(group)
+    return group
+
+
+def _compound_image(gdf, group, cell_aliases, class_labels) -> folium.FeatureGroup:
+    png, bounds = raster_png(gdf, "colour", max_px=COMPOUND_IMAGE_PX, outline=True)
+    folium.raster_layers.ImageOverlay(
+        "data:image/png;base64," + base64.b64encode(png).decode(),
+        bounds=bounds,
+        opacity=0.7,
+        interactive=False,
+    ).add_to(group)
+    years = gdf["build_year"].astype(int).to_numpy()
+    cls = np.where(years < 2000, 0, np.where(years < 2010, 1, 2))
+    cell = 1000.0
+    cells = grid_counts(gdf.assign(_cls=cls), cell, by="_cls", sums=("population",), squares=True)
+    while len(cells) > MAX_COMPOUND_CELLS:
+        cell *= 2
+        cells = grid_counts(gdf.assign(_cls=cls), cell, by="_cls", sums=("population",), squares=True)
+    per_class = [f"n_{k}" for k in range(3)]
+    for col in per_class:  # a class no compound falls in still has its row (0)
+        if col not in cells.columns:
+            cells[col] = 0
+    cells = cells.assign(population=cells["population"].round(0).astype(int))
+    # the per-class counts as numbers (one tooltip row each): they sum to the cell's count
+    CompactGeoJson(
+        cells[["count", "population", *per_class, "geometry"]],
+        columns=("count", "population", *per_class),
+        style={"stroke": False, "fillOpacity": 0.0, "fillColor": "#000000"},
+        tooltip=tooltip(
+            ("count", "population", *per_class), (cell_aliases[0], cell_aliases[1], *class_labels)
+        ),
     ).add_to(group)
     return group
 
@@ -215,7 +275,7 @@ class _CompactMarkerCluster(FastMarkerCluster):
 #: facility points sent one by one up to this many; a denser layer is drawn as counts per grid cell
 MAX_FACILITY_POINTS = 12_000
 #: at most this many grid cells in an aggregated facility layer (the cell grows until they fit)
-MAX_FACILITY_CELLS = 3_000
+MAX_FACILITY_CELLS = 1_000
 
 
 def facility_cell_size(facilities: gpd.GeoDataFrame, max_cells: int = MAX_FACILITY_CELLS) -> float:

@@ -43,8 +43,9 @@ window.raDecode = window.raDecode || function (c) {
         var v = c.p[k];
         vals[k] = Array.isArray(v) ? v : v.i.map(function (i) { return v.d[i]; });
     });
+    var x = 0, y = 0;
     function ring(r) {
-        var out = new Array(r.length / 2), x = 0, y = 0;
+        var out = new Array(r.length / 2);
         for (var i = 0; i < r.length; i += 2) { x += r[i]; y += r[i + 1]; out[i / 2] = [x / q, y / q]; }
         return out;
     }
@@ -52,7 +53,7 @@ window.raDecode = window.raDecode || function (c) {
     var feats = new Array(n);
     for (var f = 0; f < n; f++) {
         var g = c.g[f], t = g[0], coords;
-        if (t === 0) { coords = [g[1][0] / q, g[1][1] / q]; }
+        if (t === 0) { coords = ring(g[1])[0]; }
         else if (t === 1) { coords = ring(g[1]); }
         else if (t === 2 || t === 3) { coords = g[1].map(ring); }
         else { coords = g[1].map(function (p) { return p.map(ring); }); }
@@ -65,25 +66,31 @@ window.raDecode = window.raDecode || function (c) {
 """
 
 
-def _ring(coords: np.ndarray, scale: float) -> list[int]:
+def _ring(coords: np.ndarray, scale: float, cursor: list[int]) -> list[int]:
     q = np.round(np.asarray(coords)[:, :2] * scale).astype(np.int64)
     if len(q) > 1:
         # drop repeated points left by rounding (the closing point of a ring stays: it differs from its neighbour)
         keep = np.ones(len(q), dtype=bool)
         keep[1:] = np.any(q[1:] != q[:-1], axis=1)
         q = q[keep]
-    d = np.diff(q, axis=0, prepend=np.zeros((1, 2), dtype=np.int64))
+    # differences from the previous point, the first from where the previous ring of the layer ended
+    d = np.diff(q, axis=0, prepend=np.asarray([cursor], dtype=np.int64))
+    cursor[:] = [int(q[-1, 0]), int(q[-1, 1])]
     return d.ravel().tolist()
 
 
-def _polygon(poly, scale: float) -> list[list[int]]:
-    return [_ring(shapely.get_coordinates(poly.exterior), scale)] + [
-        _ring(shapely.get_coordinates(r), scale) for r in poly.interiors
+def _polygon(poly, scale: float, cursor: list[int]) -> list[list[int]]:
+    return [_ring(shapely.get_coordinates(poly.exterior), scale, cursor)] + [
+        _ring(shapely.get_coordinates(r), scale, cursor) for r in poly.interiors
     ]
 
 
-def encode_geometry(geom, precision: int = 5) -> list | None:
+def encode_geometry(geom, precision: int = 5, cursor: list[int] | None = None) -> list | None:
     """One geometry (EPSG:4326) in the compact encoding: ``[type code, delta-encoded integer coordinates]``.
+
+    Coordinates are integers (degrees × ``10**precision``), each the difference from the point before; the
+    first point of a ring the difference from ``cursor`` (the last point encoded before it in the layer,
+    updated here), so a layer of many small features has no long absolute numbers either.
 
     Parameters
     ----------
@@ -91,6 +98,8 @@ def encode_geometry(geom, precision: int = 5) -> list | None:
         Point, LineString, Polygon, MultiLineString or MultiPolygon in degrees (others are not drawn).
     precision : int
         Decimals kept (5 ≈ 1.1 m at the equator, 6 ≈ 0.1 m).
+    cursor : list of int, optional
+        ``[x, y]`` of the previous point in the layer (default: the origin, an absolute first point).
 
     Returns
     -------
@@ -99,18 +108,19 @@ def encode_geometry(geom, precision: int = 5) -> list | None:
     """
     if geom is None or geom.is_empty:
         return None
+    cursor = [0, 0] if cursor is None else cursor
     scale = 10.0**precision
     kind = geom.geom_type
     if kind == "Point":
-        return [0, [int(round(geom.x * scale)), int(round(geom.y * scale))]]
+        return [0, _ring(np.array([[geom.x, geom.y]]), scale, cursor)]
     if kind == "LineString":
-        return [1, _ring(shapely.get_coordinates(geom), scale)]
+        return [1, _ring(shapely.get_coordinates(geom), scale, cursor)]
     if kind == "Polygon":
-        return [2, _polygon(geom, scale)]
+        return [2, _polygon(geom, scale, cursor)]
     if kind == "MultiLineString":
-        return [3, [_ring(shapely.get_coordinates(p), scale) for p in geom.geoms]]
+        return [3, [_ring(shapely.get_coordinates(p), scale, cursor) for p in geom.geoms]]
     if kind == "MultiPolygon":
-        return [4, [_polygon(p, scale) for p in geom.geoms]]
+        return [4, [_polygon(p, scale, cursor) for p in geom.geoms]]
     raise ValueError(f"cannot draw a {kind} in a compact layer")
 
 
@@ -142,8 +152,9 @@ def encode(features: dict, precision: int = 5) -> dict:
     dict
         ``{"q": 10**precision, "g": [geometry per feature], "p": {column: values}}``.
     """
+    cursor = [0, 0]
     kept = [
-        (encode_geometry(shapely.geometry.shape(f["geometry"]), precision), f)
+        (encode_geometry(shapely.geometry.shape(f["geometry"]), precision, cursor), f)
         for f in features["features"]
         if f.get("geometry")
     ]
@@ -156,9 +167,12 @@ def encode(features: dict, precision: int = 5) -> dict:
 def decode(payload: dict) -> dict:
     """The compact encoding back to a GeoJSON FeatureCollection (what the browser's decoder does; for tests)."""
     q = payload["q"]
+    cursor = np.zeros(2, dtype=np.int64)
 
     def ring(r):
-        xy = np.cumsum(np.asarray(r, dtype=np.int64).reshape(-1, 2), axis=0)
+        nonlocal cursor
+        xy = np.cumsum(np.asarray(r, dtype=np.int64).reshape(-1, 2), axis=0) + cursor
+        cursor = xy[-1].copy()
         return (xy / q).tolist()
 
     cols = {k: (v if isinstance(v, list) else [v["d"][i] for i in v["i"]]) for k, v in payload["p"].items()}
@@ -166,7 +180,7 @@ def decode(payload: dict) -> dict:
     feats = []
     for n, (t, c) in enumerate(payload["g"]):
         if t == 0:
-            coords = [c[0] / q, c[1] / q]
+            coords = ring(c)[0]
         elif t == 1:
             coords = ring(c)
         elif t in (2, 3):
@@ -353,7 +367,14 @@ def script_json(value) -> str:
     )
 
 
-def grid_counts(points: gpd.GeoDataFrame, cell_m: float, *, by: str | None = None) -> gpd.GeoDataFrame:
+def grid_counts(
+    points: gpd.GeoDataFrame,
+    cell_m: float,
+    *,
+    by: str | None = None,
+    sums: tuple[str, ...] = (),
+    squares: bool = False,
+) -> gpd.GeoDataFrame:
     """Points counted per square grid cell (metres, in the analysis CRS), with counts per class.
 
     Parameters
@@ -364,16 +385,22 @@ def grid_counts(points: gpd.GeoDataFrame, cell_m: float, *, by: str | None = Non
         Cell side, metres.
     by : str, optional
         Class column: adds one ``n_<class>`` column per class (they sum to ``count``).
+    sums : tuple of str
+        Numeric columns summed per cell (same names in the result).
+    squares : bool
+        Geometry the cell square instead of the centroid of its points.
 
     Returns
     -------
     GeoDataFrame
-        One row per non-empty cell: ``count`` (points in the cell), per-class counts, geometry the centroid
-        of the cell's points (EPSG:4326).
+        One row per non-empty cell: ``count`` (points in the cell), per-class counts, sums, geometry the
+        centroid of the cell's points or the cell (EPSG:4326). Polygons count at their centroid.
     """
     if cell_m <= 0:
         raise ValueError("cell_m must be positive (metres)")
     metric = points.to_crs(ANALYSIS_CRS)
+    if len(metric) and not (metric.geom_type == "Point").all():
+        metric = metric.set_geometry(metric.geometry.centroid)
     x = metric.geometry.x.to_numpy()
     y = metric.geometry.y.to_numpy()
     frame = pd.DataFrame(
@@ -386,12 +413,76 @@ def grid_counts(points: gpd.GeoDataFrame, cell_m: float, *, by: str | None = Non
     )
     if by is not None:
         frame["cls"] = points[by].astype(str).to_numpy()
+    for col in sums:
+        frame[f"s_{col}"] = points[col].to_numpy()
     grouped = frame.groupby(["ix", "iy"], sort=True)
-    out = grouped.agg(count=("x", "size"), x=("x", "mean"), y=("y", "mean"))
+    out = grouped.agg(
+        count=("x", "size"), x=("x", "mean"), y=("y", "mean"), **{c: (f"s_{c}", "sum") for c in sums}
+    )
     if by is not None:
         per = frame.groupby(["ix", "iy", "cls"]).size().unstack("cls", fill_value=0)
         per.columns = [f"n_{c}" for c in per.columns]
         out = out.join(per)
+    if squares:
+        ix = out.index.get_level_values("ix").to_numpy()
+        iy = out.index.get_level_values("iy").to_numpy()
+        out = out.drop(columns=["x", "y"]).reset_index(drop=True)
+        geom = shapely.box(ix * cell_m, iy * cell_m, (ix + 1) * cell_m, (iy + 1) * cell_m)
+        return gpd.GeoDataFrame(out, geometry=geom, crs=ANALYSIS_CRS).to_crs(DISPLAY_CRS)
     out = out.reset_index(drop=True)
     geom = gpd.points_from_xy(out.pop("x"), out.pop("y"), crs=ANALYSIS_CRS)
     return gpd.GeoDataFrame(out, geometry=geom, crs=ANALYSIS_CRS).to_crs(DISPLAY_CRS)
+
+
+def raster_png(
+    gdf: gpd.GeoDataFrame, colour: str, *, max_px: int = 2048, outline: bool = False
+) -> tuple[bytes, list[list[float]]]:
+    """Polygons painted into a transparent PNG in Web Mercator (what Leaflet's image overlay expects).
+
+    The image's size depends on ``max_px`` only, not on the number of polygons: the picture of a dense layer
+    at city scale for a constant payload. Colours are ``#rrggbb`` per row (column ``colour``).
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame
+        Polygons in any CRS.
+    colour : str
+        Column with the fill colour of each polygon.
+    max_px : int
+        Pixels along the longer side of the layer's extent.
+    outline : bool
+        Also draw each polygon's edge (1 px), so small polygons stay visible.
+
+    Returns
+    -------
+    (bytes, list)
+        The PNG and its bounds ``[[south, west], [north, east]]`` in degrees.
+    """
+    from io import BytesIO
+
+    from PIL import Image, ImageDraw
+
+    merc = gdf.to_crs("EPSG:3857")
+    minx, miny, maxx, maxy = merc.total_bounds
+    span = max(maxx - minx, maxy - miny, 1.0)
+    px = max_px / span
+    w, h = max(1, int(math.ceil((maxx - minx) * px))), max(1, int(math.ceil((maxy - miny) * px)))
+    img = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(img)
+    for geom, col in zip(merc.geometry, merc[colour]):
+        if geom is None or geom.is_empty:
+            continue
+        for part in shapely.get_parts(geom):
+            if part.geom_type != "Polygon":
+                continue
+            xy = shapely.get_coordinates(part.exterior)
+            pts = list(zip((xy[:, 0] - minx) * px, (maxy - xy[:, 1]) * px))
+            if len(pts) >= 3:
+                draw.polygon(pts, fill=str(col), outline=str(col) if outline else None)
+    buf = BytesIO()
+    img.save(buf, format="PNG", optimize=True)
+    corners = gpd.GeoSeries([shapely.Point(minx, miny), shapely.Point(maxx, maxy)], crs="EPSG:3857").to_crs(
+        DISPLAY_CRS
+    )
+    (w_, s_), (e_, n_) = [(p.x, p.y) for p in corners]
+    return buf.getvalue(), [[s_, w_], [n_, e_]]

@@ -445,9 +445,14 @@ class MapLabels(MacroElement):
         super().__init__()
         self._name = "MapLabels"
         self.records = records
-        self.data_json = _script_json(records)
+        # whole numbers without ".0" (zoom ranges, widths, angles): about a tenth of a large city's labels
+        self.data_json = _script_json([[_whole(v) for v in r] for r in records])
         self.sizes_json = _script_json(LABEL_SIZES)
         self.css_json = _script_json(LABEL_CSS)
+
+
+def _whole(v):
+    return int(v) if isinstance(v, float) and v.is_integer() else v
 
 
 def _script_json(value) -> str:

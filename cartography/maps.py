@@ -601,6 +601,8 @@ def overview_map(bnd, ws, catalogue, *, lang: str, extent: str, basemap: str, ti
         shift(ws["compounds"]),
         name=t("layer.compounds", lang),
         aliases=(t("col.name", lang), t("col.build_year", lang), t("col.population", lang)),
+        cell_aliases=(t("payload.cells.count", lang), t("col.population", lang)),
+        class_labels=tuple(t(k, lang) for k in BUILD_YEAR_LABELS),
     ).add_to(m)
     type_labels = {k: t(f"ptype.{k}", lang) for k in PARCEL_TYPE_COLOURS}
     parcels_layer(

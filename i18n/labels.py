@@ -18,6 +18,7 @@ from i18n.tables import (
     layout,
     maps,
     overview,
+    payload,
     present,
     renewal,
     reports,
@@ -46,6 +47,7 @@ _TABLES = (
     scenarios,
     hc_loop,
     workspace,
+    payload,
 )
 
 
