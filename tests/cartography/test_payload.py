@@ -244,3 +244,38 @@ def test_compact_payload_is_smaller_than_folium_geojson(demo_ws):
     new = _page(compounds_layer(comps, name="小区", aliases=("名称", "年份", "人口")))
     assert len(new.encode()) < 0.5 * len(old.encode())
     assert encode(display_geojson(comps.head(0), columns=("name",))) == {"q": 100000, "g": [], "p": {}}
+
+
+def test_label_records_pack_and_unpack():
+    from cartography.mapkit import pack_labels, unpack_labels
+
+    recs = [
+        [28.68123, 115.89001, "东湖区", "district", 10.0, 30.0, 10, 3.0, 0.0, "c"],
+        [28.6271, 115.84487, "丁公路", "street", 15.0, 30.0, 61, 3.0, 86.8, "c"],
+        [28.6366, 115.8443, "丁公路", "street", 15.0, 30.0, 61, 3.0, -84.7, "c"],
+    ]
+    packed = pack_labels(recs)
+    assert packed["s"] == [["东湖区", 3], ["丁公路", 3]]  # each text once
+    assert packed["g"] == [["district", 10, 30, 10, "c"], ["street", 15, 30, 61, "c"]]
+    assert packed["r"][0] == [2868123, 11589001, 0, 0] and packed["r"][2] == [950, -57, 1, 1, -84.7]
+    back = unpack_labels(packed)
+    assert [r[2:] for r in back] == [r[2:] for r in recs]
+    assert all(abs(a[0] - b[0]) < 1e-9 and abs(a[1] - b[1]) < 1e-9 for a, b in zip(back, recs))
+
+
+def test_a_layer_of_many_features_round_trips_with_the_running_cursor():
+    polys = [
+        box(115.8 + 0.01 * i, 28.6 + 0.003 * (i % 3), 115.805 + 0.01 * i, 28.604 + 0.003 * (i % 3))
+        for i in range(20)
+    ]
+    gdf = gpd.GeoDataFrame({"n": range(20)}, geometry=polys, crs="EPSG:4326")
+    fc = display_geojson(gdf, columns=("n",))
+    payload = encode(fc)
+    # after the first feature no ring starts with an absolute (8-digit) coordinate
+    assert all(abs(v) < 10_000 for g in payload["g"][1:] for ring in g[1] for v in ring)
+    back = decode(payload)
+    for a, b in zip(fc["features"], back["features"]):
+        assert a["properties"] == b["properties"]
+        pa = shapely.get_coordinates(shapely.geometry.shape(a["geometry"]))
+        pb = shapely.get_coordinates(shapely.geometry.shape(b["geometry"]))
+        assert abs(pa - pb).max() < 1e-9
