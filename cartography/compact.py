@@ -29,7 +29,7 @@ import pandas as pd
 import shapely
 from jinja2 import Template
 
-from cartography.geojson import display_geojson
+from cartography.geojson import display_frame, display_geojson  # noqa: F401 - display_geojson: docs
 from layers.crs import ANALYSIS_CRS, DISPLAY_CRS
 
 #: geometry type codes of the compact encoding
@@ -141,11 +141,18 @@ def _plain(v):
     return v
 
 
-def encode(features: dict, precision: int = 5) -> dict:
-    """A GeoJSON FeatureCollection (EPSG:4326, as made by :func:`display_geojson`) in the compact encoding.
+def encode(features, precision: int = 5) -> dict:
+    """Features in the compact encoding.
 
-    Features without a geometry are left out. The properties of the first feature name the columns; a
-    feature lacking one gets ``None``.
+    Parameters
+    ----------
+    features : dict or GeoDataFrame
+        A GeoJSON FeatureCollection (EPSG:4326, as made by :func:`display_geojson`), or a GeoDataFrame in
+        EPSG:4326 whose columns are the properties (as made by :func:`display_frame`). Features without a
+        geometry are left out; with a FeatureCollection the properties of the first feature name the columns
+        (a feature lacking one gets ``None``).
+    precision : int
+        Decimals kept.
 
     Returns
     -------
@@ -153,6 +160,13 @@ def encode(features: dict, precision: int = 5) -> dict:
         ``{"q": 10**precision, "g": [geometry per feature], "p": {column: values}}``.
     """
     cursor = [0, 0]
+    if isinstance(features, gpd.GeoDataFrame):
+        geoms = features.geometry.to_numpy()
+        encoded = [encode_geometry(g, precision, cursor) for g in geoms]
+        keep = [i for i, g in enumerate(encoded) if g is not None]
+        cols = [c for c in features.columns if c != features.geometry.name]
+        props = {c: _column([_plain(v) for v in features[c].to_numpy()[keep]]) if keep else [] for c in cols}
+        return {"q": int(10**precision), "g": [encoded[i] for i in keep], "p": props}
     kept = [
         (encode_geometry(shapely.geometry.shape(f["geometry"]), precision, cursor), f)
         for f in features["features"]
@@ -226,7 +240,7 @@ def budget_tolerance(gdf: gpd.GeoDataFrame, simplify_m: float, max_vertices: int
     if not max_vertices or gdf.empty:
         return simplify_m
     tol = max(simplify_m, 0.0)
-    metric = gdf.geometry.to_crs(ANALYSIS_CRS).values
+    metric = gdf.geometry.to_crs(ANALYSIS_CRS).to_numpy()
     geoms = shapely.simplify(metric, tol, preserve_topology=True) if tol > 0 else metric
     step = 0
     while int(shapely.get_num_coordinates(geoms).sum()) > max_vertices and step < 6:
@@ -313,7 +327,7 @@ class CompactGeoJson(folium.GeoJson):
             self.tolerance_m, fc = simplify_m, gdf
         else:
             self.tolerance_m = budget_tolerance(gdf, simplify_m, max_vertices)
-            fc = display_geojson(gdf, simplify_m=self.tolerance_m, precision=precision, columns=columns)
+            fc = display_frame(gdf, simplify_m=self.tolerance_m, precision=precision, columns=columns)
         self.payload = encode(fc, precision)
         self.interactive = bool(interactive)
         self.smooth_factor = smooth_factor
@@ -323,7 +337,9 @@ class CompactGeoJson(folium.GeoJson):
         self.style_props_json = script_json(style_props or {})
         self.payload_json = script_json(self.payload)
         # what folium's tooltip checks (the field names of a feature) and the layer's extent
-        first = fc["features"][:1]
+        first = (
+            decode({**self.payload, "g": self.payload["g"][:1]})["features"][:1] if self.payload["g"] else []
+        )
         self.data = {"type": "FeatureCollection", "features": first}
         self._bounds = _bounds(fc)
         self.style = False
@@ -346,15 +362,14 @@ class CompactGeoJson(folium.GeoJson):
         return self._bounds
 
 
-def _bounds(fc: dict):
-    coords = [
-        shapely.get_coordinates(shapely.geometry.shape(f["geometry"]))
-        for f in fc["features"]
-        if f.get("geometry")
-    ]
-    if not coords:
+def _bounds(fc) -> list:
+    if isinstance(fc, gpd.GeoDataFrame):
+        geoms = fc.geometry.to_numpy()
+    else:
+        geoms = np.array([shapely.geometry.shape(f["geometry"]) for f in fc["features"] if f.get("geometry")])
+    xy = shapely.get_coordinates(geoms) if len(geoms) else np.empty((0, 2))
+    if not len(xy):
         return [[None, None], [None, None]]
-    xy = np.vstack(coords)
     return [[float(xy[:, 1].min()), float(xy[:, 0].min())], [float(xy[:, 1].max()), float(xy[:, 0].max())]]
 
 
