@@ -105,6 +105,17 @@ def tile_workspace(ws: Workspace, copies: int = 10, *, columns: int = 5, gap_m: 
     return Workspace(path=ws.path, layers=out, metadata=dict(ws.metadata))
 
 
+def write_city(ws: Workspace, path: Path) -> None:
+    """Save a workspace (every layer and the metadata table) as a GeoPackage the app can open."""
+    import pyogrio
+
+    path.unlink(missing_ok=True)
+    for name, gdf in ws.layers.items():
+        pyogrio.write_dataframe(gdf, path, layer=name, driver="GPKG")
+    meta = pd.DataFrame({"key": list(ws.metadata), "value": list(ws.metadata.values())})
+    pyogrio.write_dataframe(meta, path, layer="metadata", driver="GPKG")
+
+
 def build_maps(bnd, ws: Workspace, cat, lang: str = "zh", pages=PAGES) -> dict:
     """The map of each page, built with the cartography function the page calls and its default choices.
 
@@ -191,6 +202,11 @@ def main(argv=None) -> int:
     ap.add_argument("--lang", default="zh")
     ap.add_argument("--pages", default=",".join(PAGES), help="comma-separated pages to build")
     ap.add_argument("--keep", type=Path, help="write the 10× map documents (standalone HTML) here")
+    ap.add_argument(
+        "--write-city",
+        type=Path,
+        help="also save the tiled city as a workspace GeoPackage (to open in the app)",
+    )
     args = ap.parse_args(argv)
     copies = 2 if args.smoke else args.copies
     tag = "10x" if copies == 10 else f"{copies}x"
@@ -211,6 +227,9 @@ def main(argv=None) -> int:
         f"{len(big['communities']):,} (tiled in {time.perf_counter() - t0:.1f} s)"
     )
     pages = tuple(p for p in args.pages.split(",") if p in PAGES)
+    if args.write_city:
+        write_city(big, args.write_city)
+        print(f"[city] written to {args.write_city}")
     small_maps = build_maps(bnd, demo, cat, args.lang, pages)
     for page, (m, _s) in small_maps.items():
         print(f"map_bytes_{page}_demo={map_bytes(m)}")

@@ -279,3 +279,57 @@ def test_a_layer_of_many_features_round_trips_with_the_running_cursor():
         pa = shapely.get_coordinates(shapely.geometry.shape(a["geometry"]))
         pb = shapely.get_coordinates(shapely.geometry.shape(b["geometry"]))
         assert abs(pa - pb).max() < 1e-9
+
+
+def test_raster_png_paints_each_polygon_in_its_colour():
+    from io import BytesIO
+
+    from PIL import Image
+
+    from cartography.compact import raster_png
+
+    gdf = gpd.GeoDataFrame(
+        {"colour": ["#ff0000", "#0000ff"]},
+        geometry=[box(115.80, 28.60, 115.81, 28.61), box(115.83, 28.60, 115.84, 28.61)],
+        crs="EPSG:4326",
+    )
+    png, bounds = raster_png(gdf, "colour", max_px=400)
+    img = Image.open(BytesIO(png)).convert("RGBA")
+    assert max(img.size) == 400
+    (s, w), (n, e) = bounds
+    assert (
+        abs(s - 28.60) < 1e-6 and abs(w - 115.80) < 1e-6 and abs(n - 28.61) < 1e-6 and abs(e - 115.84) < 1e-6
+    )
+    width, height = img.size
+    assert img.getpixel((int(width * 0.125), height // 2)) == (255, 0, 0, 255)  # middle of the red square
+    assert img.getpixel((int(width * 0.875), height // 2)) == (0, 0, 255, 255)
+    assert img.getpixel((width // 2, height // 2))[3] == 0  # between them: transparent
+
+
+def test_many_compounds_become_an_image_with_cell_counts():
+    years = [1985, 1995, 2005, 2015, 1990, 2012]
+    gdf = gpd.GeoDataFrame(
+        {
+            "name": [f"小区{i}" for i in range(6)],
+            "build_year": years,
+            "population": [100, 200, 300, 400, 500, 600],
+        },
+        geometry=[box(115.85 + 0.002 * i, 28.60, 115.8515 + 0.002 * i, 28.6015) for i in range(6)],
+        crs="EPSG:4326",
+    )
+    page = _page(compounds_layer(gdf, name="小区", aliases=("名称", "年份", "人口"), max_features=5))
+    assert "L.imageOverlay" in page and "data:image/png;base64," in page
+    assert "小区3" not in page  # no per-compound vectors above the budget
+    (payload,) = _payloads(page)
+    props = [f["properties"] for f in decode(payload)["features"]]
+    assert sum(p["count"] for p in props) == 6
+    assert sum(p["population"] for p in props) == 2100
+    assert (
+        sum(p["n_0"] for p in props) == 3
+        and sum(p["n_1"] for p in props) == 1
+        and sum(p["n_2"] for p in props) == 2
+    )
+    for p in props:
+        assert p["n_0"] + p["n_1"] + p["n_2"] == p["count"]
+    below = _page(compounds_layer(gdf, name="小区", aliases=("名称", "年份", "人口")))
+    assert "L.imageOverlay" not in below and "小区3" in below
