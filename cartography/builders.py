@@ -293,17 +293,18 @@ def facilities_layer(
     type_names: dict[str, str],
     type_colours: dict[str, str] | None = None,
     show: bool = True,
-    max_points: int = MAX_FACILITY_POINTS,
+    max_points: int | None = None,
 ) -> folium.FeatureGroup:
     """Facility points as one fast marker cluster; tooltip "type · name" (escaped).
 
-    Up to ``max_points`` facilities every point is sent (clustered at small scales, one marker each from zoom
+    Up to ``max_points`` (default :data:`MAX_FACILITY_POINTS`) facilities every point is sent (clustered at small scales, one marker each from zoom
     16). A denser layer (a large city) is drawn as counts per grid cell (see :func:`facility_cell_size`): a
     circle per cell sized by its count, the tooltip giving the count of each facility type, which sum to the
     cell's count; the page's payload then stays the same whatever the number of facilities.
     """
     type_colours = type_colours or {}
     group = folium.FeatureGroup(name=name, show=show)
+    max_points = MAX_FACILITY_POINTS if max_points is None else max_points
     if len(facilities) > max_points:
         return _facility_cells(facilities, group, name, type_names, type_colours)
     pts = facilities.to_crs(DISPLAY_CRS)

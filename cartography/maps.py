@@ -16,6 +16,7 @@ import pandas as pd
 from cartography import mapkit
 from cartography.builders import (
     AREA_VERTICES,
+    MAX_FACILITY_POINTS,
     boundary_layer,
     compounds_layer,
     facilities_layer,
@@ -633,7 +634,8 @@ def overview_map(bnd, ws, catalogue, *, lang: str, extent: str, basemap: str, ti
         (BOUNDARY_COLOURS["district"], t("map.legend.district", lang), "outline"),
     ]
     items += _street_legend(ws, lang)
-    items += [("#2b8cbe", t("legend.facility", lang), "dot:10")]
+    dense = len(ws["facilities"]) > MAX_FACILITY_POINTS  # drawn as counts per grid cell (builders)
+    items += [("#2b8cbe", t("payload.legend.facility_cells" if dense else "legend.facility", lang), "dot:10")]
     mapkit.legend_html(t("legend.title", lang), items).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     _fit(m, shift(bnd.province if extent == "province" else _city_extent(ws)))

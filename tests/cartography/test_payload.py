@@ -333,3 +333,20 @@ def test_many_compounds_become_an_image_with_cell_counts():
         assert p["n_0"] + p["n_1"] + p["n_2"] == p["count"]
     below = _page(compounds_layer(gdf, name="小区", aliases=("名称", "年份", "人口")))
     assert "L.imageOverlay" not in below and "小区3" in below
+
+
+def test_overview_legend_names_the_facility_cells_of_a_dense_city(demo_ws, monkeypatch):
+    from cartography import maps
+    from geodata.boundaries import load_boundaries
+    from geodata.catalogue import load_catalogue
+    from i18n import t
+
+    bnd, cat = load_boundaries(), load_catalogue()
+    page = maps.overview_map(bnd, demo_ws, cat, lang="en", extent="city", basemap="none").get_root().render()
+    assert t("legend.facility", "en") in page and t("payload.legend.facility_cells", "en") not in page
+    monkeypatch.setattr(maps, "MAX_FACILITY_POINTS", 100)
+    import cartography.builders as builders
+
+    monkeypatch.setattr(builders, "MAX_FACILITY_POINTS", 100)
+    page = maps.overview_map(bnd, demo_ws, cat, lang="en", extent="city", basemap="none").get_root().render()
+    assert t("payload.legend.facility_cells", "en") in page and "L.markerClusterGroup" not in page
