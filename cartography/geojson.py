@@ -59,13 +59,22 @@ def display_geojson(
     :func:`escape_text`; missing values become ``""``. Property names are escaped too (an imported column
     can be called ``<img src=x onerror=...>``): :func:`tooltip` escapes its ``fields`` the same way.
     """
+    return json.loads(
+        display_frame(gdf, simplify_m=simplify_m, precision=precision, columns=columns).to_json(drop_id=True)
+    )
+
+
+def display_frame(
+    gdf: gpd.GeoDataFrame, *, simplify_m: float = 0.0, precision: int = 5, columns: tuple[str, ...] = ()
+) -> gpd.GeoDataFrame:
+    """What :func:`display_geojson` writes, as a GeoDataFrame (EPSG:4326, simplified, rounded, escaped)."""
     if gdf.crs is None:
         raise ValueError("layer has no CRS; cannot prepare it for display")
     geom = gdf.geometry
     if simplify_m > 0:
         geom = geom.to_crs(ANALYSIS_CRS).simplify(simplify_m, preserve_topology=True)
     geom = geom.to_crs(DISPLAY_CRS)
-    geom = shapely.set_precision(geom.values, 10.0**-precision, mode="pointwise")
+    geom = shapely.set_precision(geom.to_numpy(), 10.0**-precision, mode="pointwise")
     props = gdf[list(columns)].copy()
     for col in columns:
         values = props[col]
@@ -73,8 +82,7 @@ def display_geojson(
             continue
         props[col] = values.astype(object).map(lambda v: "" if _missing(v) else escape_text(v))
     props.columns = [escape_text(c) for c in props.columns]  # property names: escaped like the values
-    out = gpd.GeoDataFrame(props, geometry=geom, crs=DISPLAY_CRS)
-    return json.loads(out.to_json(drop_id=True))
+    return gpd.GeoDataFrame(props, geometry=geom, crs=DISPLAY_CRS)
 
 
 def _missing(value) -> bool:
@@ -277,6 +285,25 @@ def street_label_points(
     ]
 
 
+def _snake_order(parts: list, row_m: float = 300.0) -> list:
+    """Lines ordered row by row (``row_m`` metres), alternately west→east and east→west, each drawn in the
+    direction of its row: one line then starts close to where the one before ended (a compact encoding
+    writes that step, not a position). The drawing is the same."""
+    if len(parts) < 2:
+        return parts
+    keyed = []
+    for p in parts:
+        xy = shapely.get_coordinates(p)
+        row = int(np.floor((xy[0, 1] + xy[-1, 1]) / 2.0 / row_m))
+        east = row % 2 == 0
+        if (xy[0, 0] > xy[-1, 0]) == east:
+            p = shapely.reverse(p)
+            xy = xy[::-1]
+        keyed.append(((row, xy[0, 0] if east else -xy[0, 0]), p))
+    keyed.sort(key=lambda kp: kp[0])
+    return [p for _, p in keyed]
+
+
 def street_lines(streets: gpd.GeoDataFrame, *, kind_field: str = "kind", simplify_m: float = 3.0) -> dict:
     """The street network as one compact GeoJSON MultiLineString per street class (display only).
 
@@ -308,6 +335,7 @@ def street_lines(streets: gpd.GeoDataFrame, *, kind_field: str = "kind", simplif
         parts = [p for p in shapely.get_parts(merged) if not p.is_empty]
         if simplify_m > 0:
             parts = list(shapely.simplify(np.array(parts, dtype=object), simplify_m))
+        parts = _snake_order(parts)
         display = gpd.GeoSeries(parts, crs=ANALYSIS_CRS).to_crs(DISPLAY_CRS)
         coords = [np.round(shapely.get_coordinates(p), 5).tolist() for p in display if not p.is_empty]
         features.append(

@@ -15,6 +15,8 @@ import pandas as pd
 
 from cartography import mapkit
 from cartography.builders import (
+    AREA_VERTICES,
+    MAX_FACILITY_POINTS,
     boundary_layer,
     compounds_layer,
     facilities_layer,
@@ -39,6 +41,7 @@ from cartography.colours import (
     score_colour,
     share_colour,
 )
+from cartography.compact import CompactGeoJson
 from cartography.geojson import display_geojson, label_points, street_label_points, text_tooltip, tooltip
 from cartography.layout import belts_layer, circle_layer, city_seats_layer, clusters_layer, seat_labels
 from geodata.layout import TIER_EN, TIERS
@@ -376,14 +379,13 @@ def coverage_map(
     comms["pop"] = pop.round(0).astype(int).map(lambda v: f"{v:,}")
     comms["colour"] = [share_colour(s) for s in share]
     group = folium.FeatureGroup(name=t("cov.layer.communities", lang))
-    folium.GeoJson(
-        display_geojson(comms, simplify_m=10, columns=("name", "share_pct", "pop", "colour")),
-        style_function=lambda f: {
-            "color": "#555555",
-            "weight": 0.6,
-            "fillColor": f["properties"]["colour"],
-            "fillOpacity": 0.55,
-        },
+    CompactGeoJson(
+        comms,
+        columns=("name", "share_pct", "pop", "colour"),
+        style={"color": "#555555", "weight": 0.6, "fillOpacity": 0.55},
+        style_props={"fillColor": "colour"},
+        simplify_m=10,
+        max_vertices=AREA_VERTICES,
         tooltip=tooltip(
             ["name", "share_pct", "pop"],
             [t("col.community", lang), t("col.served_share", lang) + " %", t("col.population", lang)],
@@ -393,16 +395,13 @@ def coverage_map(
     if not selection.startswith("circle:"):
         fac = model.facilities[model.facilities["type"] == selection]
         if model.mode == "euclidean" and len(fac):
-            area = coverage_area(fac, model.radius_m(selection), simplify_m=15).to_crs("EPSG:4326")
-            folium.GeoJson(
-                area.to_json(),
+            area = coverage_area(fac, model.radius_m(selection), simplify_m=15)
+            CompactGeoJson(
+                area,
                 name=t("cov.layer.area", lang),
-                style_function=lambda _f: {
-                    "color": "#1a9850",
-                    "weight": 1,
-                    "fillColor": "#1a9850",
-                    "fillOpacity": 0.12,
-                },
+                style={"color": "#1a9850", "weight": 1, "fillColor": "#1a9850", "fillOpacity": 0.12},
+                simplify_m=15,
+                max_vertices=AREA_VERTICES,
                 interactive=False,
             ).add_to(m)
     frame_items = _city_frame(m, ws, lang)
@@ -469,15 +468,14 @@ def parcel_map(ws, parcels, scores, colour_by: str, L: str) -> folium.Map:
     if sub is not None:
         sub.add_to(m)
     districts_layer(ws, L, interactive=False).add_to(m)
-    folium.GeoJson(
-        display_geojson(gdf, simplify_m=2, columns=(*fields, "colour")),
+    CompactGeoJson(
+        gdf,
+        columns=(*fields, "colour"),
         name=t("layer.parcels", L),
-        style_function=lambda f: {
-            "color": f["properties"]["colour"],
-            "weight": 1.5,
-            "fillColor": f["properties"]["colour"],
-            "fillOpacity": 0.6,
-        },
+        style={"weight": 1.5, "fillOpacity": 0.6},
+        style_props={"color": "colour", "fillColor": "colour"},
+        simplify_m=2,
+        max_vertices=AREA_VERTICES,
         tooltip=tooltip(
             fields,
             [
@@ -521,15 +519,14 @@ def graded_units_map(
     polys["colour"] = polys["grade"].map(GRADE_COLOURS)
     m = mapkit.base_map()
     city_context(m, ws, L)
-    folium.GeoJson(
-        display_geojson(polys, simplify_m=10, columns=("name_text", "value_text", "label", "colour")),
+    CompactGeoJson(
+        polys,
+        columns=("name_text", "value_text", "label", "colour"),
         name=t(f"level.{level}", L),
-        style_function=lambda f: {
-            "color": "#ffffff",
-            "weight": weight,
-            "fillColor": f["properties"]["colour"],
-            "fillOpacity": opacity,
-        },
+        style={"color": "#ffffff", "weight": weight, "fillOpacity": opacity},
+        style_props={"fillColor": "colour"},
+        simplify_m=10,
+        max_vertices=AREA_VERTICES,
         tooltip=tooltip(
             ["name_text", "value_text", "label"], [t("col.unit", L), t("col.value", L), t("col.grade", L)]
         ),
@@ -605,6 +602,8 @@ def overview_map(bnd, ws, catalogue, *, lang: str, extent: str, basemap: str, ti
         shift(ws["compounds"]),
         name=t("layer.compounds", lang),
         aliases=(t("col.name", lang), t("col.build_year", lang), t("col.population", lang)),
+        cell_aliases=(t("payload.cells.count", lang), t("col.population", lang)),
+        class_labels=tuple(t(k, lang) for k in BUILD_YEAR_LABELS),
     ).add_to(m)
     type_labels = {k: t(f"ptype.{k}", lang) for k in PARCEL_TYPE_COLOURS}
     parcels_layer(
@@ -635,7 +634,8 @@ def overview_map(bnd, ws, catalogue, *, lang: str, extent: str, basemap: str, ti
         (BOUNDARY_COLOURS["district"], t("map.legend.district", lang), "outline"),
     ]
     items += _street_legend(ws, lang)
-    items += [("#2b8cbe", t("legend.facility", lang), "dot:10")]
+    dense = len(ws["facilities"]) > MAX_FACILITY_POINTS  # drawn as counts per grid cell (builders)
+    items += [("#2b8cbe", t("payload.legend.facility_cells" if dense else "legend.facility", lang), "dot:10")]
     mapkit.legend_html(t("legend.title", lang), items).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     _fit(m, shift(bnd.province if extent == "province" else _city_extent(ws)))

@@ -21,6 +21,7 @@ from i18n.tables import (
     layout,
     maps,
     overview,
+    payload,
     present,
     renewal,
     reports,
@@ -52,6 +53,7 @@ _TABLES = (
     import_amap,
     import_read,
     import_kinds,
+    payload,
 )
 
 

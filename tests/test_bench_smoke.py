@@ -164,3 +164,22 @@ def test_province_bench_smoke():
     for key in ("ratio_vs_sjoin_script_province", "memory_ratio_province", "province_model_peak_mb"):
         assert figures[key] > 0, key
     assert figures["cells"] > 10_000 and figures["facilities"] == 300
+
+
+def test_payload_bench_smoke():
+    """Demo and a 2× tiled city: every page's map bytes printed, the tiled city's larger than the demo's."""
+    p = subprocess.run(
+        [sys.executable, "bench/payload_bench.py", "--smoke"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert p.returncode == 0, p.stderr
+    figures = parse_figures(p.stdout)
+    for page in ("overview", "coverage", "renewal", "healthcheck"):
+        assert 0 < figures[f"map_bytes_{page}_demo"] < figures[f"map_bytes_{page}_2x"], page
+        assert figures[f"build_s_{page}_2x"] > 0
+    assert figures["map_bytes_2x"] == max(
+        figures[f"map_bytes_{p}_2x"] for p in ("overview", "coverage", "renewal", "healthcheck")
+    )

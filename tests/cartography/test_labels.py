@@ -27,9 +27,23 @@ def _render(*groups) -> str:
 def _labels(page: str) -> list[list]:
     """Label records of every MapLabels element in a rendered page."""
     out = []
-    for blob in re.findall(r"var data = (\[.*?\]);\n", page):
-        out += json.loads(blob)
+    from cartography.mapkit import unpack_labels
+
+    for blob in re.findall(r"var data = window\.raUnpackLabels\((\{.*?\})\);\n", page):
+        out += unpack_labels(json.loads(blob))
     return out
+
+
+def _compact_layers(page: str) -> list[tuple[str, dict]]:
+    """(options, decoded FeatureCollection) of every compact GeoJSON layer in a rendered page."""
+    from cartography.compact import decode
+
+    found = re.findall(
+        r"var (geo_json_\w+) = L\.geoJson\(null, \{(.*?)\n\s*\}\);\s*\1\.addData\(window\.raDecode\((.*?)\)\);\n",
+        page,
+        flags=re.S,
+    )
+    return [(options, decode(json.loads(payload))) for _, options, payload in found]
 
 
 def _enc(text: str) -> str:
@@ -139,14 +153,17 @@ def test_hostile_names_only_escaped_in_labels_and_streets(hostile_city):
     )
     assert HOSTILE not in page
     assert "onerror=alert(1)>" not in page
-    assert page.count("&lt;img src=x onerror=alert(1)&gt;") >= 4  # district, sub-district, community, street
+    escaped = {r[3] for r in _labels(page) if "&lt;img src=x onerror=alert(1)&gt;" in r[2]}
+    assert {"district", "subdistrict", "community", "street"} <= escaped  # each label text sent once, escaped
 
 
 def test_streets_layer_is_non_interactive_context_by_kind(hostile_city):
     page = _render(streets_layer(hostile_city["streets"], name="道路"))
-    assert '"interactive": false' in page
-    assert "#8c8c8c" in page and "#b4b4b4" in page  # arterial and local street styles
-    assert "MultiLineString" in page
+    ((options, data),) = _compact_layers(page)
+    assert "interactive: false" in options
+    colours = {f["properties"]["color"] for f in data["features"]}
+    assert {"#8c8c8c", "#b4b4b4"} <= colours  # arterial and local street styles
+    assert {f["geometry"]["type"] for f in data["features"]} == {"MultiLineString"}
 
 
 def test_outline_layer_non_interactive_has_no_tooltip(bnd):
@@ -155,7 +172,7 @@ def test_outline_layer_non_interactive_has_no_tooltip(bnd):
             bnd.province, name="省界", name_field="name_zh", colour="#252525", weight=3, interactive=False
         )
     )
-    assert '"interactive": false' in page
+    assert "interactive: false" in page
     assert "bindTooltip" not in page
 
 
@@ -164,15 +181,15 @@ def test_overview_province_and_prefectures_never_take_the_pointer(bnd, demo_ws):
 
     m = maps.overview_map(bnd, demo_ws, load_catalogue(), lang="zh", extent="province", basemap="none")
     page = m.get_root().render()
-    # every GeoJSON layer: (options, data); the province (江西省) layer is a non-interactive outline
-    blocks = re.split(r"var geo_json_\w+ = L\.geoJson", page)[1:]
-    layers = [(b.split("_add(")[0], b.split("_add(", 1)[1][:400_000]) for b in blocks]
-    province = [o for o, d in layers if _enc("江西省") in d]
-    assert province and all('"interactive": false' in o for o in province)
-    prefectures = [o for o, d in layers if _enc("赣州市") in d and _enc("瑞金市") not in d]
-    assert prefectures and all('"interactive": false' in o for o in prefectures)
-    counties = [o for o, d in layers if _enc("瑞金市") in d]
-    assert counties and all('"interactive": false' not in o for o in counties)
+    # every GeoJSON layer: (options, data); only interactive layers carry the names their tooltip shows
+    layers = _compact_layers(page)
+    names = [{v for f in d["features"] for v in f["properties"].values()} for _, d in layers]
+    counties = [o for (o, _), n in zip(layers, names) if "瑞金市" in n]
+    assert counties and all("interactive: true" in o for o in counties)
+    # the province and prefecture outlines: non-interactive, no tooltip, no names sent
+    outlines = [o for (o, d), n in zip(layers, names) if not n and len(d["features"]) in (1, 11)]
+    assert len(outlines) >= 2 and all("interactive: false" in o for o in outlines)
+    assert not any("江西省" in n or ("赣州市" in n and "瑞金市" not in n) for n in names)
     assert _enc("所属设区市") in page  # the county tooltip names its prefecture
     recs = _labels(page)
     names = {(r[3], r[2]) for r in recs}
