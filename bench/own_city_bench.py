@@ -9,7 +9,8 @@ each command as a planner runs it (a new Python process each):
 3. ``cli.py import worldpop.tif --as population --workspace W.gpkg``
 4. ``cli.py coverage --workspace W.gpkg --out coverage.xlsx``
 
-and prints one line per step plus ``own_city_seconds=<total> cells=<n> total_population=<int>``. The population
+and prints one ``<step>_s=<seconds>`` line per step, then ``cells=``, ``total_population=`` and, last,
+``own_city_seconds=<total>``. The population
 total printed by the import is checked against the raster sum over cells whose centre lies in the boundary.
 
     python bench/own_city_bench.py [--adcode 360702] [--cell-deg 0.001] [--facilities 40]
@@ -117,13 +118,16 @@ def main() -> None:
             dt, last = _run(*cmd)
             total_s += dt
             lines[name] = last
-            print(f"{name}_s={dt:.2f}  {last}")
+            print(f"  {name}: {last}")
+            print(f"{name}_s={dt:.2f}")
         got = int(lines["import_population"].split("total_population=")[1].split()[0])
         assert got == round(expected), (got, expected)
         print(
-            f"own_city_seconds={total_s:.1f} adcode={args.adcode} cells={n_inside} "
-            f"total_population={got} expected={round(expected)}"
+            f"adcode {args.adcode}: total population {got:,} (raster sum inside the boundary {round(expected):,})"
         )
+        print(f"cells={n_inside}")
+        print(f"total_population={got}")
+        print(f"own_city_seconds={total_s:.1f}")
 
 
 if __name__ == "__main__":

@@ -61,6 +61,10 @@ WHAT = {
         "`cli.py check` on a 1 M-row facility CSV (5 % blank coordinates, a few swapped rows): wall-clock "
         "seconds and peak RSS of the check process (goal < 30 s, < 1 GB)"
     ),
+    "own_city_bench": (
+        "a planner's first hour through the CLI on 章贡区: workspace new → import a kindergarten CSV → import a "
+        "WorldPop-style GeoTIFF (≈100 m cells) → coverage; seconds per step and in all"
+    ),
     "payload_bench": "map HTML per page (overview, coverage, renewal, 城市体检) on the demo and a 10× tiled demo; settle in chromium",
     "rerun_bench": (
         "page rerun after one widget change on the demo (AppTest, server side; median and slowest of 4 changes), "

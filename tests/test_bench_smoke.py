@@ -183,3 +183,16 @@ def test_payload_bench_smoke():
     assert figures["map_bytes_2x"] == max(
         figures[f"map_bytes_{p}_2x"] for p in ("overview", "coverage", "renewal", "healthcheck")
     )
+
+
+def test_own_city_bench_smoke():
+    """workspace new → facilities → population raster → coverage on a coarse raster: every step timed, totals agree."""
+    p = subprocess.run(
+        [sys.executable, "bench/own_city_bench.py", "--cell-deg", "0.01", "--facilities", "5"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert p.returncode == 0, p.stdout + p.stderr
+    figures = parse_figures(p.stdout)
+    assert figures["own_city_seconds"] > 0 and figures["cells"] > 0 and figures["total_population"] > 0
