@@ -66,20 +66,6 @@ def _read_for_cli(
 
 # ---- check (reading side: layers, sheets, bad rows, bilingual messages) ----
 
-#: the problem of each kind of bad row (see geodata.importing.crsguess)
-_BAD_ROW = {
-    "swapped": (
-        "longitude and latitude swapped (the other rows are the other way round)",
-        "swap the two coordinates of this row",
-    ),
-    "out_of_area": ("outside the study area (far from the other rows)", "check this row's coordinates"),
-    "invalid": (
-        "missing or invalid coordinates (inf, NaN or 0,0)",
-        "fill in the coordinates or drop the row",
-    ),
-}
-_NAME_COLUMNS = ("名称", "name", "名字", "单位名称", "设施名称", "小区名称", "Name", "NAME")
-
 
 def _print_problem(p: Problem, file=None) -> None:
     from i18n.problems import problem_text
@@ -100,25 +86,6 @@ def _say(key: str, **fmt) -> None:
     print(f"{t(key, 'zh', **fmt)} / {t(key, 'en', **fmt)}")
 
 
-def _bad_row_problems(result) -> list[Problem]:
-    """One problem per bad row (row number and name), at most MAX_ROWS_LISTED per kind, the rest counted."""
-    from geodata.validate import MAX_ROWS_LISTED
-
-    gdf = result.gdf
-    names = next((c for c in _NAME_COLUMNS if c in gdf.columns), None)
-    out = []
-    for kind, (problem, hint) in _BAD_ROW.items():
-        rows = [r for r, k in result.bad_rows.items() if k == kind]
-        for row in rows[:MAX_ROWS_LISTED]:
-            label = gdf[names].iloc[row] if names else None
-            where = result.source + (f" ({label})" if label is not None and str(label) != "nan" else "")
-            out.append(Problem(where, row, "geometry", problem, hint))
-        if len(rows) > MAX_ROWS_LISTED:
-            more = f"{problem} (and {len(rows) - MAX_ROWS_LISTED} more rows)"
-            out.append(Problem(result.source, None, "geometry", more, hint))
-    return out
-
-
 @command("check")
 def cmd_check(args: argparse.Namespace) -> int:
     """Validation report of a file: exit 0 usable as is, 1 problems (listed), 2 unreadable.
@@ -130,6 +97,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     """
     import numpy as np
 
+    from geodata.importing.conform import bad_row_problems
     from geodata.validate import check_crs, check_geometry
     from i18n import t
 
@@ -189,7 +157,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                 "give --sheet NAME",
             )
         )
-    problems += _bad_row_problems(result)
+    problems += bad_row_problems(result.gdf, result.bad_rows, result.source)
     keep = np.ones(len(gdf), dtype=bool)
     keep[list(result.bad_rows)] = False
     if result.crs_ambiguous and not args.crs:
@@ -280,17 +248,20 @@ def cmd_import(args: argparse.Namespace) -> int:
         )
     conformed = conform(gdf, args.as_, columns, categories=categories, defaults=mapping.get("defaults"))
     conformed = attach_areas(conformed, args.as_, load_workspace(target_ws).layers)
-    problems = validation_report(conformed, args.as_)
+    bad_rows = result.bad_rows  # swapped / out-of-area / invalid rows, named (the file's rows, in order)
+    problems = validation_report(conformed, args.as_, bad_rows=bad_rows)
     if problems and args.on_problems != "cancel":
         n_before = len(conformed)
-        conformed = repair(conformed, problems, args.on_problems, target=args.as_)
+        conformed = repair(conformed, problems, args.on_problems, target=args.as_, bad_rows=bad_rows)
         if args.on_problems == "drop":
             print(f"dropped={n_before - len(conformed)} rows with problems")
-        problems = validation_report(conformed, args.as_)
+            bad_rows = {}
+        problems = validation_report(conformed, args.as_, bad_rows=bad_rows)
     if problems:
+        print(f"未导入：{len(problems)} 个问题（未作任何修改）", file=sys.stderr)
         print(f"not imported: {len(problems)} problem(s) (nothing was changed)", file=sys.stderr)
         for p in problems:
-            print(f"  - {p}", file=sys.stderr)
+            _print_problem(p, file=sys.stderr)
         return 1
     done = commit_import(conformed, args.as_, workspace=target_ws)
     print(

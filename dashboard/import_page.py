@@ -154,8 +154,8 @@ def _mapping(gdf, target: str, L: str, poi=None):
     return columns, categories, defaults
 
 
-def _report_and_commit(conformed, target: str, categories, L: str) -> None:
-    problems = validation_report(conformed, target)
+def _report_and_commit(conformed, target: str, categories, L: str, bad_rows: dict | None = None) -> None:
+    problems = validation_report(conformed, target, bad_rows=bad_rows)  # swapped / stray rows by name
     st.subheader(t("imp.report", L))
     if problems:
         st.warning(t("imp.n_problems", L, n=len(problems)))
@@ -178,7 +178,9 @@ def _report_and_commit(conformed, target: str, categories, L: str) -> None:
         if action == "cancel":
             st.info(t("imp.cancelled", L))
             return
-        data = repair(conformed, problems, action, target=target) if problems else conformed
+        data = (
+            repair(conformed, problems, action, target=target, bad_rows=bad_rows) if problems else conformed
+        )
         try:
             done = commit_import(data, target, workspace=common.workspace_in_use())
         except DataValidationError as err:  # before ValueError: it is one
@@ -299,4 +301,4 @@ def render_import() -> None:
     conformed = conform(gdf, target, columns, categories=categories, defaults=defaults)
     ws = common.workspace_or_none()
     conformed = attach_areas(conformed, target, ws.layers if ws is not None else {})
-    _report_and_commit(conformed, target, categories, L)
+    _report_and_commit(conformed, target, categories, L, bad_rows=result.bad_rows)

@@ -18,7 +18,7 @@ from geodata.importing.commit import (
     commit_import,
     user_workspace_path,
 )
-from geodata.importing.conform import attach_areas, conform, repair, validation_report
+from geodata.importing.conform import attach_areas, bad_row_problems, conform, repair, validation_report
 from geodata.importing.crsguess import infer_crs
 from geodata.importing.datum import DATUMS, apply_datum, datum_hint
 from geodata.importing.encoding import decode_text, detect_dbf_encoding
@@ -48,6 +48,7 @@ __all__ = [
     "ReadResult",
     "apply_datum",
     "attach_areas",
+    "bad_row_problems",
     "check_archive",
     "commit",
     "commit_import",

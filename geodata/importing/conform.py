@@ -107,10 +107,71 @@ def attach_areas(gdf: gpd.GeoDataFrame, target: str, layers: dict) -> gpd.GeoDat
     return out
 
 
+#: rows whose coordinates do not fit the file's other rows (:attr:`ReadResult.bad_rows`, from
+#: :func:`geodata.importing.crsguess.guess_crs`): the problem and hint of each kind
+BAD_ROW_PROBLEMS = {
+    "swapped": (
+        "longitude and latitude swapped (the other rows are the other way round)",
+        "swap the two coordinates of this row",
+    ),
+    "out_of_area": ("outside the study area (far from the other rows)", "check this row's coordinates"),
+    "invalid": (
+        "missing or invalid coordinates (inf, NaN or 0,0)",
+        "fill in the coordinates or drop the row",
+    ),
+}
+#: columns that name a row, in the order they are looked for (conformed layers have ``name``)
+NAME_COLUMNS = ("name", "名称", "名字", "单位名称", "设施名称", "小区名称", "Name", "NAME")
+
+
+def bad_row_problems(
+    gdf: gpd.GeoDataFrame, bad_rows: dict[int, str], layer: str, *, max_rows: int | None = MAX_ROWS_LISTED
+) -> list[Problem]:
+    """One problem per row whose coordinates do not fit the others, named by its row and name.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        The layer the row numbers (positions, from 0) refer to.
+    bad_rows : dict of int to str
+        Row position → ``"swapped"`` (经纬度颠倒), ``"out_of_area"`` (超出研究范围) or ``"invalid"``.
+    layer : str
+        Layer or file name used in the problems.
+    max_rows : int or None, default MAX_ROWS_LISTED
+        Rows listed per kind (the rest counted in one problem without a row); None lists every row.
+
+    Returns
+    -------
+    list of Problem
+        Empty when no row is bad.
+    """
+    names = next((c for c in NAME_COLUMNS if c in gdf.columns), None)
+    out = []
+    for kind, (problem, hint) in BAD_ROW_PROBLEMS.items():
+        rows = sorted(r for r, k in bad_rows.items() if k == kind and 0 <= r < len(gdf))
+        shown = rows if max_rows is None else rows[:max_rows]
+        for row in shown:
+            label = gdf[names].iloc[row] if names else None
+            named = label is not None and not pd.isna(label) and str(label).strip() != ""
+            out.append(Problem(f"{layer} ({label})" if named else layer, row, "geometry", problem, hint))
+        if len(rows) > len(shown):
+            more = f"{problem} (and {len(rows) - len(shown)} more rows)"
+            out.append(Problem(layer, None, "geometry", more, hint))
+    return out
+
+
 def validation_report(
-    gdf: gpd.GeoDataFrame, target: str, *, max_rows: int | None = MAX_ROWS_LISTED
+    gdf: gpd.GeoDataFrame,
+    target: str,
+    *,
+    max_rows: int | None = MAX_ROWS_LISTED,
+    bad_rows: dict[int, str] | None = None,
 ) -> list[Problem]:
     """List every problem by row of a conformed layer (CRS, geometry, columns, values, duplicates).
+
+    Rows whose coordinates do not fit the others (``bad_rows``: swapped, far out of the area, invalid)
+    are reported as such, by row and name, and left out of the other checks — one swapped or stray row
+    neither makes the layer's CRS look wrong nor is reported twice (e.g. as lying outside every district).
 
     Parameters
     ----------
@@ -121,6 +182,9 @@ def validation_report(
     max_rows : int or None, default MAX_ROWS_LISTED
         Rows listed per kind of problem (the rest summarised in one problem without a row); None lists
         every row — :func:`repair` drops with that full list.
+    bad_rows : dict of int to str, optional
+        Row position → kind of the rows that do not fit the others (:attr:`ReadResult.bad_rows`; the
+        conformed layer keeps the file's rows in order).
 
     Returns
     -------
@@ -129,11 +193,15 @@ def validation_report(
     """
     schema = LAYERS[TARGETS[target]]
     name = TARGETS[target]
-    problems = (
-        check_crs(gdf, name)
-        + check_geometry(gdf, name, schema.geometry, max_rows=max_rows)
+    bad = {r: k for r, k in (bad_rows or {}).items() if 0 <= r < len(gdf)}
+    fitting = gdf.drop(index=gdf.index[sorted(bad)]) if bad else gdf
+    problems = bad_row_problems(gdf, bad, name, max_rows=max_rows) + check_crs(fitting, name)
+    problems += [
+        p
+        for p in check_geometry(gdf, name, schema.geometry, max_rows=max_rows)
         + check_columns(gdf, schema, name, max_rows=max_rows)
-    )
+        if p.row not in bad
+    ]
     if "geometry" in gdf and len(gdf):
         wkb = gdf.geometry.to_wkb()
         dup = np.flatnonzero(wkb.duplicated().to_numpy() & gdf.geometry.notna().to_numpy())
@@ -148,7 +216,12 @@ def validation_report(
 
 
 def repair(
-    gdf: gpd.GeoDataFrame, problems: list[Problem], action: str, *, target: str | None = None
+    gdf: gpd.GeoDataFrame,
+    problems: list[Problem],
+    action: str,
+    *,
+    target: str | None = None,
+    bad_rows: dict[int, str] | None = None,
 ) -> gpd.GeoDataFrame:
     """Repair the geometries or drop the rows with problems.
 
@@ -167,6 +240,9 @@ def repair(
     target : str, optional
         The import target; when given, ``"drop"`` removes all bad rows found by
         :func:`validation_report` with no listing cap (not only the rows in ``problems``).
+    bad_rows : dict of int to str, optional
+        The rows that do not fit the others (see :func:`validation_report`): ``"drop"`` removes them
+        too; ``"repair"`` keeps them (they stay problems: their coordinates need the user's eye).
 
     Returns
     -------
@@ -183,8 +259,11 @@ def repair(
         out["geometry"] = shapely.make_valid(out.geometry.values)
         return out
     if action == "drop":
-        bad = {p.row for p in problems if p.row is not None}
+        bad = {p.row for p in problems if p.row is not None} | {
+            r for r in bad_rows or {} if 0 <= r < len(gdf)
+        }
         if target is not None:
-            bad |= {p.row for p in validation_report(gdf, target, max_rows=None) if p.row is not None}
+            full = validation_report(gdf, target, max_rows=None, bad_rows=bad_rows)
+            bad |= {p.row for p in full if p.row is not None}
         return gdf.drop(index=gdf.index[sorted(bad)]).reset_index(drop=True)
     raise ValueError(f"unknown action {action!r}; use repair or drop")
