@@ -3,8 +3,8 @@
 LABELS: dict[str, tuple[str, str]] = {
     "imp.title": ("数据导入：设施、小区与更新地块", "Import data: facilities, neighbourhoods, parcels"),
     "imp.caption": (
-        "支持 GeoPackage、Shapefile（zip，UTF-8/GBK）、GeoJSON、KML、含坐标列的 CSV/XLSX。确认坐标系与字段对应、处理校验问题后才写入工作空间（原子写入，失败不改动任何数据）。",
-        "GeoPackage, zipped Shapefile (UTF-8/GBK), GeoJSON, KML, CSV/XLSX with coordinates. Nothing reaches the workspace until you confirm the CRS, the field mapping and the validation choices (atomic; a failed import changes nothing).",
+        "支持 GeoPackage、Shapefile（zip，UTF-8/GBK/Big5）、GeoJSON、KML、FileGDB（zip）、CAD（DXF）、含坐标列的 CSV/TXT/XLSX（含高德/百度 POI 导出），以及人口栅格（GeoTIFF）、七普人口表、道路中心线和社区/街道边界（见“导入内容”）。确认坐标系与字段对应、处理校验问题后才写入工作空间（原子写入，失败不改动任何数据）。",
+        "GeoPackage, zipped Shapefile (UTF-8/GBK/Big5), GeoJSON, KML, FileGDB (zipped), CAD (DXF), CSV/TXT/XLSX with coordinates (AMap/Baidu POI exports too), and population rasters (GeoTIFF), census tables, street centre lines and community/sub-district boundaries (see “What to import”). Nothing reaches the workspace until you confirm the CRS, the field mapping and the validation choices (atomic; a failed import changes nothing).",
     ),
     "imp.upload": ("选择文件（上限 {mb} MB）", "Choose a file (limit {mb} MB)"),
     "imp.layer": ("图层", "Layer"),
