@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
+import re
 from collections.abc import Callable, Iterable
 
 import branca
@@ -114,8 +116,13 @@ def show(
     returned_objects: Iterable[str] = (),
     use_container_width: bool = True,
     width: int = 500,
+    feature_group: str | None = None,
 ):
-    """Show a map rendered by :func:`rendered` as ``st_folium(fig, key=..., ...)`` would (returns its value)."""
+    """Show a map rendered by :func:`rendered` as ``st_folium(fig, key=..., ...)`` would (returns its value).
+
+    ``feature_group`` (from :func:`feature_groups`) is drawn on top of the map; when only it changes between
+    reruns the browser swaps those layers and keeps the map (same component key: no rebuild, no reload).
+    """
     returned_objects = list(returned_objects)
     defaults = {
         "last_clicked": None,
@@ -150,7 +157,7 @@ def show(
         default={k: v for k, v in defaults.items() if k in returned_objects},
         zoom=None,
         center=None,
-        feature_group=None,
+        feature_group=feature_group,
         return_on_hover=False,
         layer_control=None,
         pixelated=False,
@@ -159,3 +166,33 @@ def show(
         on_change=_on_change,
         wrap_longitude=False,
     )
+
+
+# ---------------------------------------------------------------------------------- dynamic layers
+
+_CONTROL = re.compile(r"\blet (layer_control_\w+) = L\.control\.layers\(")
+
+
+def feature_groups(r: dict, groups: list[folium.FeatureGroup]) -> str | None:
+    """The script of ``groups`` for :func:`show`'s ``feature_group``: layers added to the map of ``r`` (a
+    :func:`rendered` map) in the browser without rebuilding it, as ``st_folium(feature_group_to_add=...)``
+    builds them, and listed by name in that map's layer control (the previous ones taken out of it).
+
+    Returns ``None`` for no groups (the browser then removes the layers it had added).
+    """
+    if not groups:
+        return None
+    host = folium.Map(tiles=None)  # any map: its id is replaced by the component's map variable
+    parts = [sf._get_feature_group_string(g, map=host, idx=i) for i, g in enumerate(groups)]
+    control = _CONTROL.search(r["script"])
+    if control:
+        names = [f"feature_group_feature_group_{i}" for i in range(len(groups))]
+        adds = "".join(
+            f"c.addOverlay({v}, {json.dumps(g.layer_name)});" for v, g in zip(names, groups, strict=True)
+        )
+        parts.append(
+            f"(function() {{ var c = {control.group(1)}; var fg = window.feature_group || [];"
+            " fg.forEach(function(l) { c.removeLayer(l); });"
+            f" {adds} window.feature_group = fg.slice(-{len(groups)}); }})();\n"
+        )
+    return "".join(parts)

@@ -23,6 +23,7 @@ from i18n.tables import (
     reports,
     scenarios,
     siting,
+    speed,
     workspace,
 )
 
@@ -46,6 +47,7 @@ _TABLES = (
     scenarios,
     hc_loop,
     workspace,
+    speed,
 )
 
 
