@@ -100,8 +100,10 @@ def _metrics(base, shown, selection: str, L: str, result) -> None:
     share_delta = f"{(h['served_share'] - h0['served_share']) * 100:+.1f}" if result is not None else None
     cols[3].metric(t("cov.metric.share", L), f"{h['served_share'] * 100:.1f}%", delta=share_delta)
     st.caption(t("cov.mode_note", L, mode=t(f"mode.{shown.mode}", L)))
+    # always the same elements above the map: one shifting position would make the browser rebuild the map
+    note = st.container()
     if result is not None:
-        st.info(
+        note.info(
             t(
                 "cov.scenario_included",
                 L,
