@@ -437,6 +437,7 @@ def render_coverage() -> None:
             height=600,
             returned_objects=["last_clicked"],
             feature_group=mapcache.feature_groups(rendered, layers),
+            prompt_click=True,
         )
     with right:
         _whatif_panel(model, selection, cat, L, result, per_site)
