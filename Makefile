@@ -100,6 +100,7 @@ bench: setup-dev system-deps
 	-$(PY) bench/results.py run bench/store_bench.py
 	-$(PY) bench/results.py run bench/load_bench.py
 	-$(PY) bench/results.py run bench/rerun_bench.py
+	-$(PY) bench/results.py run bench/browser_bench.py
 	$(PY) bench/results.py readme
 
 clean:

@@ -226,7 +226,7 @@ def _change(s: Session, page: str, i: int) -> None:
         label = t("extent.province" if city.is_checked() else "extent.city", "zh")
         p.get_by_text(label, exact=True).first.click()
     elif page == "coverage":
-        box = p.get_by_label(t("cov.radius", "zh")).first
+        box = p.get_by_role("spinbutton", name=t("cov.radius", "zh")).first
         box.fill(f"{350 + 50 * (i % 6):.2f}")
         box.press("Enter")
     elif page == "renewal":

@@ -52,6 +52,10 @@ WHAT = {
     ),
     "load_bench": "N browser sessions on the coverage page, cluster vs one replica",
     "network_bench": "walking network: ours vs bare scipy Dijkstra and networkx",
+    "browser_bench": (
+        "in the browser (Playwright + chromium, 1920×1080, demo): cold start → first map, warm page switches, "
+        "what-if map click → new figures and site drawn (10 clicks), rerun after one widget change per page"
+    ),
     "rerun_bench": (
         "page rerun after one widget change on the demo (AppTest, server side; median and slowest of 4 changes), "
         "before_: the same on the branch start commit"
