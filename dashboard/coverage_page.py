@@ -406,7 +406,11 @@ def render_coverage() -> None:
     map_key = f"cov_map_{L}_{opts['basemap']}_{state.map_epoch('cov')}"
     _take_click(map_key, selection)
     proposed = _proposed_frame(cat, L)
-    removed = [] if selection.startswith("circle:") else common.kept_value(f"cov_remove_{selection}", [])
+    # the removals as of this run (the widget's state is set before the run; its kept copy only when drawn)
+    rkey = f"cov_remove_{selection}"
+    removed = (
+        [] if selection.startswith("circle:") else st.session_state.get(rkey, common.kept_value(rkey, []))
+    )
     result = _scenario(model, proposed, removed)
     shown = result.model if result is not None else model
     per_site, site_of_cell = (None, None)

@@ -87,3 +87,14 @@ def test_clicks_are_ignored_when_click_to_add_is_off(demo_gpkg):
     at.session_state[MAP_KEY] = {"last_clicked": {"lat": 28.70, "lng": 115.95}}
     at.run()
     assert _sites(at) == [(115.95, 28.7, "kindergarten")]
+
+
+def test_a_removal_counts_in_the_run_it_is_made(demo_gpkg):
+    at = _page()
+    served = float(next(m for m in at.metric if m.label == "已覆盖人口").value.replace(",", ""))
+    ms = at.multiselect(key="cov_remove_kindergarten")
+    ms.set_value(ms.options[:2]).run()
+    assert not at.exception, at.exception
+    values = {m.label: m.value for m in at.metric}
+    lost = float(values["情景失去覆盖人口"].replace(",", ""))
+    assert lost > 0 and float(values["已覆盖人口"].replace(",", "")) == served - lost
