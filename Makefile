@@ -104,6 +104,7 @@ bench: setup-dev system-deps
 	-$(PY) bench/results.py run bench/import_bench.py
 	-$(PY) bench/results.py run bench/payload_bench.py
 	-$(PY) bench/results.py run bench/own_city_bench.py
+	-$(PY) bench/results.py run bench/browser_bench.py
 	$(PY) bench/results.py readme
 
 clean:

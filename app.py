@@ -6,21 +6,33 @@ shared PostGIS store, or RENEWAL_LOGIN=required) nothing but the sign-in form is
 admins also get the accounts page. Every page runs inside a friendly error boundary.
 """
 
+import importlib
+
 import streamlit as st
 
 from dashboard import auth, common
-from dashboard.admin_page import render_admin
-from dashboard.coverage_page import render_coverage
-from dashboard.healthcheck_page import render_healthcheck
-from dashboard.import_page import render_import
-from dashboard.layout_page import render_layout
-from dashboard.overview_page import render_overview
-from dashboard.present_page import render_present
-from dashboard.renewal_page import render_renewal
-from dashboard.scenario_page import render_scenarios
-from dashboard.siting_page import render_siting
 from dashboard.workspace_panel import workspace_sidebar
 from i18n import t
+
+
+def _lazy(name: str):
+    """``dashboard.<page>_page.render_<name>``, imported when the page is first shown (a faster cold start:
+    the first page does not wait for the imports of the others)."""
+    module, func = {"health": ("healthcheck", "healthcheck"), "scenarios": ("scenario", "scenarios")}.get(
+        name, (name, name)
+    )
+
+    def render() -> None:
+        getattr(importlib.import_module(f"dashboard.{module}_page"), f"render_{func}")()
+
+    render.__name__ = f"render_{func}"
+    return render
+
+
+render_admin, render_coverage, render_healthcheck = _lazy("admin"), _lazy("coverage"), _lazy("health")
+render_import, render_layout, render_overview = _lazy("import"), _lazy("layout"), _lazy("overview")
+render_present, render_renewal = _lazy("present"), _lazy("renewal")
+render_scenarios, render_siting = _lazy("scenarios"), _lazy("siting")
 
 st.set_page_config(page_title="城市更新规划一张图 Renewal Atlas", page_icon="🗺️", layout="wide")
 

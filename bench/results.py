@@ -66,6 +66,10 @@ WHAT = {
         "WorldPop-style GeoTIFF (≈100 m cells) → coverage; seconds per step and in all"
     ),
     "payload_bench": "map HTML per page (overview, coverage, renewal, 城市体检) on the demo and a 10× tiled demo; settle in chromium",
+    "browser_bench": (
+        "in the browser (Playwright + chromium, 1920×1080, demo): cold start → first map, warm page switches, "
+        "what-if map click → new figures and site drawn (10 clicks), rerun after one widget change per page"
+    ),
     "rerun_bench": (
         "page rerun after one widget change on the demo (AppTest, server side; median and slowest of 4 changes), "
         "before_: the same on the branch start commit"

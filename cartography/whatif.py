@@ -5,9 +5,11 @@ from __future__ import annotations
 import folium
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
-from cartography.geojson import display_geojson, tooltip
+from cartography.colours import share_colour
+from cartography.geojson import display_geojson, text_tooltip, tooltip
 from layers.crs import DISPLAY_CRS
 
 #: one colour per proposed site (cycled), distinct from the served-share scale
@@ -66,5 +68,86 @@ def catchment_layer(
         marker=folium.CircleMarker(radius=4, weight=0, fill=True, fill_opacity=0.85),
         style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": f["properties"]["colour"]},
         tooltip=tooltip(("site", "pop"), aliases),
+    ).add_to(group)
+    return group
+
+
+def proposed_layer(proposed: pd.DataFrame, *, name: str) -> folium.FeatureGroup:
+    """The proposed what-if sites as red dots (the same markers as ``coverage_map(proposed=...)``).
+
+    Parameters
+    ----------
+    proposed : pandas.DataFrame
+        ``lon``, ``lat`` (WGS84 degrees) and ``type_label`` (shown on hover, escaped).
+    name : str
+        Layer name.
+    """
+    group = folium.FeatureGroup(name=name)
+    for lon, lat, label in zip(proposed["lon"], proposed["lat"], proposed["type_label"], strict=True):
+        folium.CircleMarker(
+            [lat, lon],
+            radius=9,
+            color="#ffffff",
+            weight=2,
+            fill=True,
+            fill_color="#d7191c",
+            fill_opacity=1.0,
+            tooltip=text_tooltip(f"{label} ({lon:.5f}, {lat:.5f})"),
+        ).add_to(group)
+    return group
+
+
+def changed_share_layer(
+    communities: gpd.GeoDataFrame,
+    before: pd.DataFrame,
+    after: pd.DataFrame,
+    *,
+    name: str,
+    aliases: tuple[str, str, str],
+) -> folium.FeatureGroup:
+    """The communities whose served share a what-if changes, in the colour of their new share.
+
+    Drawn over the community choropleth of the map before the change, so the map shows the scenario
+    without redrawing the communities that did not change.
+
+    Parameters
+    ----------
+    communities : geopandas.GeoDataFrame
+        ``community_id`` and ``name`` (escaped), any CRS.
+    before, after : pandas.DataFrame
+        :func:`layers.coverage.share_by` by ``community_id`` before and after the change (``served_share``
+        0…1, ``population`` residents).
+    name : str
+        Layer name.
+    aliases : tuple of (str, str, str)
+        Tooltip aliases: community, served share before → after (%), residents.
+    """
+    group = folium.FeatureGroup(name=name)
+    old = before["served_share"].reindex(after.index).fillna(0.0)
+    changed = after.index[(after["served_share"] - old).abs() > 1e-12]
+    comms = communities[communities["community_id"].isin(changed)]
+    if comms.empty:
+        return group
+    share = comms["community_id"].map(after["served_share"]).fillna(0.0)
+    was = comms["community_id"].map(old).fillna(0.0)
+    gdf = gpd.GeoDataFrame(
+        {
+            "name": comms["name"].to_numpy(),
+            "change": [f"{a * 100:.1f} → {b * 100:.1f}" for a, b in zip(was, share, strict=True)],
+            "pop": [f"{v:,.0f}" for v in comms["community_id"].map(after["population"]).fillna(0.0)],
+            "colour": [share_colour(s) for s in share],
+        },
+        geometry=comms.geometry.to_numpy(),
+        crs=comms.crs,
+    )
+    folium.GeoJson(
+        display_geojson(gdf, simplify_m=10, columns=("name", "change", "pop", "colour")),
+        style_function=lambda f: {
+            "color": "#222222",
+            "weight": 1.4,
+            "fillColor": f["properties"]["colour"],
+            "fillOpacity": 0.7,
+        },
+        tooltip=tooltip(("name", "change", "pop"), aliases),
     ).add_to(group)
     return group

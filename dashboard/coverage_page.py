@@ -8,7 +8,7 @@ import streamlit as st
 
 from cartography.charts import share_bar
 from cartography.maps import coverage_map
-from cartography.whatif import catchment_layer
+from cartography.whatif import catchment_layer, changed_share_layer, proposed_layer
 from dashboard import common, mapcache, state, workspace_panel
 from i18n import t
 from layers.circles import item_table, reached_distribution
@@ -100,8 +100,10 @@ def _metrics(base, shown, selection: str, L: str, result) -> None:
     share_delta = f"{(h['served_share'] - h0['served_share']) * 100:+.1f}" if result is not None else None
     cols[3].metric(t("cov.metric.share", L), f"{h['served_share'] * 100:.1f}%", delta=share_delta)
     st.caption(t("cov.mode_note", L, mode=t(f"mode.{shown.mode}", L)))
+    # always the same elements above the map: one shifting position would make the browser rebuild the map
+    note = st.container()
     if result is not None:
-        st.info(
+        note.info(
             t(
                 "cov.scenario_included",
                 L,
@@ -324,31 +326,67 @@ def _save_view(selection: str, overrides: dict, mode: str, cat, L: str) -> None:
     )
 
 
-def _coverage_map(ws, model, shown, selection: str, proposed: pd.DataFrame, site_of_cell, opts: dict, L: str):
-    extra = []
-    if site_of_cell is not None:
-        extra.append(
-            catchment_layer(
-                model.resident_xy,
-                model.population,
-                site_of_cell,
-                crs=ANALYSIS_CRS,
-                site_labels=[f"{t('col.site', L)} {i + 1}" for i in range(len(proposed))],
-                name=t("cov.layer.catchments", L),
-                aliases=(t("col.site", L), t("col.population", L)),
-            )
-        )
+def _base_map(ws, base, selection: str, opts: dict, L: str):
+    """The map without the added what-if sites (removals included): rebuilt only when its inputs change."""
     return coverage_map(
         ws,
-        shown,
+        base,
         selection,
         lang=L,
-        community_share=share_by(shown, selection, by="community_id"),
-        proposed=proposed,
+        community_share=share_by(base, selection, by="community_id"),
         basemap=opts["basemap"],
         tianditu_key=opts["tianditu_key"] or None,
-        extra_layers=extra,
     )
+
+
+def _whatif_layers(ws, base, shown, proposed: pd.DataFrame, site_of_cell, selection: str, L: str) -> list:
+    """What a click changes, as layers drawn over the base map in the browser: the sites, the communities
+    whose share changes (in their new colour) and the residents each site newly serves."""
+    if not len(proposed):
+        return []
+    return [
+        changed_share_layer(
+            ws["communities"],
+            share_by(base, selection, by="community_id"),
+            share_by(shown, selection, by="community_id"),
+            name=t("speed.layer.changed", L),
+            aliases=(t("col.community", L), t("speed.col.share_change", L), t("col.population", L)),
+        ),
+        catchment_layer(
+            base.resident_xy,
+            base.population,
+            site_of_cell,
+            crs=ANALYSIS_CRS,
+            site_labels=[f"{t('col.site', L)} {i + 1}" for i in range(len(proposed))],
+            name=t("cov.layer.catchments", L),
+            aliases=(t("col.site", L), t("col.population", L)),
+        ),
+        proposed_layer(proposed, name=t("cov.layer.proposed", L)),
+    ]
+
+
+def new_click(returned, seen):
+    """A map click not handled yet: ``(lon, lat)`` or ``None``.
+
+    ``returned`` is what the map component last returned (its ``last_clicked`` stays there on every later
+    rerun), ``seen`` the click handled before (or ``None``); a click is new when it differs from it.
+    """
+    click = (returned or {}).get("last_clicked")
+    if not click or click.get("lng") is None or click.get("lat") is None:
+        return None
+    here = (float(click["lng"]), float(click["lat"]))
+    return None if seen is not None and tuple(seen) == here else here
+
+
+def _take_click(map_key: str, selection: str) -> None:
+    """Add the site of a new map click before anything is computed, so this very run shows it (one rerun
+    per click, the map kept: its key does not change)."""
+    here = new_click(st.session_state.get(map_key), st.session_state.get("_cov_click_seen"))
+    if here is None:
+        return
+    st.session_state["_cov_click_seen"] = here
+    if common.kept_value("cov_click_add", True) and not selection.startswith("circle:"):
+        state.add_sites([(here[0], here[1], selection)])
 
 
 def render_coverage() -> None:
@@ -365,8 +403,14 @@ def render_coverage() -> None:
     if workspace_panel.needs_data(ws, "network" if mode == "network" else "coverage", L):
         return
     model = state.coverage_model(str(ws.path), mode).with_catalogue(cat.with_radii(overrides))
+    map_key = f"cov_map_{L}_{opts['basemap']}_{state.map_epoch('cov')}"
+    _take_click(map_key, selection)
     proposed = _proposed_frame(cat, L)
-    removed = [] if selection.startswith("circle:") else common.kept_value(f"cov_remove_{selection}", [])
+    # the removals as of this run (the widget's state is set before the run; its kept copy only when drawn)
+    rkey = f"cov_remove_{selection}"
+    removed = (
+        [] if selection.startswith("circle:") else st.session_state.get(rkey, common.kept_value(rkey, []))
+    )
     result = _scenario(model, proposed, removed)
     shown = result.model if result is not None else model
     per_site, site_of_cell = (None, None)
@@ -376,26 +420,31 @@ def render_coverage() -> None:
     _save_view(selection, overrides, mode, cat, L)
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        # rendered once per everything the map is drawn from (the model follows from the workspace, mode,
-        # catalogue and radii; the scenario from the sites and removals)
+        # the base map (no added sites) is rendered once per everything it is drawn from (the model follows
+        # from the workspace, mode, catalogue and radii); the added sites are layers the browser swaps in
+        # on the same map (st_folium's feature groups), so a click never rebuilds or reloads the map
+        base = _scenario(model, proposed.iloc[0:0], removed)
+        base = base.model if base is not None else model
         rendered = mapcache.cached(
-            lambda: _coverage_map(ws, model, shown, selection, proposed, site_of_cell, opts, L),
+            lambda: _base_map(ws, base, selection, opts, L),
             "coverage_map", str(ws.path), id(ws), id(cat), selection, sorted(overrides.items()), mode,
-            removed, proposed, opts["basemap"], opts["tianditu_key"], L,
+            removed, opts["basemap"], opts["tianditu_key"], L,
         )  # fmt: skip
-        returned = mapcache.show(
+        layers = (
+            []
+            if site_of_cell is None
+            else _whatif_layers(ws, base, shown, proposed, site_of_cell, selection, L)
+        )
+        mapcache.show(
             rendered,
-            key=f"cov_map_{L}_{opts['basemap']}_{state.map_epoch('cov')}",
+            key=map_key,
             height=600,
             returned_objects=["last_clicked"],
+            feature_group=mapcache.feature_groups(rendered, layers),
+            prompt_click=True,
         )
     with right:
         _whatif_panel(model, selection, cat, L, result, per_site)
-    click = (returned or {}).get("last_clicked")
-    if click and common.kept_value("cov_click_add", True) and not selection.startswith("circle:"):
-        state.add_sites([(click["lng"], click["lat"], selection)])
-        state.bump_map("cov")
-        st.rerun()
     if selection.startswith("circle:"):
         _circle_items(shown, ws, selection, L)
     _district_chart(shown, ws, selection, L)

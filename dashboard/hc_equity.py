@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from cartography.equity import equity_map
-from dashboard import common, state
+from dashboard import common, mapcache, state
 from geodata.indicators import load_indicators
 from i18n import format_value, t
 from layers.equity import AGE_FACILITY, workspace_equity
@@ -135,20 +134,14 @@ def render_equity_tab(ws, year: int, L: str) -> None:
         fac = ws["facilities"]
         if "opened_year" in fac:
             fac = fac[fac["opened_year"] <= year]
-        st_folium(
-            equity_map(
-                ws,
-                eq.by_subdistrict,
-                group,
-                L,
-                facilities=fac[fac["type"] == ftype],
-                facility_label=cat.types[ftype].name(L),
+        fac = fac[fac["type"] == ftype]
+        rendered = mapcache.cached(  # rendered once per group, year, language and data
+            lambda: equity_map(
+                ws, eq.by_subdistrict, group, L, facilities=fac, facility_label=cat.types[ftype].name(L)
             ),
-            key=f"eq_map_{L}_{group}_{year}",
-            height=520,
-            use_container_width=True,
-            returned_objects=[],
-        )
+            "equity_map", str(ws.path), id(ws), eq.by_subdistrict, group, L, fac, cat.types[ftype].name(L),
+        )  # fmt: skip
+        mapcache.show(rendered, key=f"eq_map_{L}_{group}_{year}", height=520, returned_objects=[])
     with right:
         st.markdown(f"**{t('eq.by_subdistrict', L)}**")
         table = _subdistrict_table(ws, eq, L)

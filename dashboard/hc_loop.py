@@ -10,10 +10,9 @@ import json
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from cartography.problems import problem_map
-from dashboard import auth, common, state
+from dashboard import auth, common, mapcache, state
 from geodata.indicators import load_indicators
 from geodata.stores import ProjectError
 from i18n import format_value, t
@@ -89,23 +88,17 @@ def problem_panel(ws, ev, row: dict, level: str, lib: pd.DataFrame, linked_ids: 
     c[1].metric(t("loop.size.households", L), f"{size['households']:,}")
     c[2].metric(t(f"loop.size.area.{size['area_kind']}", L), _area_ha(size["area_m2"]))
     st.caption(t("loop.size.note", L))
-    st_folium(
-        problem_map(
-            ws,
-            ev,
-            level,
-            row["indicator"],
-            L,
-            selected_unit=row["unit"],
-            problem_geometry=size["problem_geometry"],
-            sites=_sites(linked) if len(linked) else None,
+    sites = _sites(linked) if len(linked) else None
+    geom = size["problem_geometry"]
+    rendered = mapcache.cached(  # rendered once per problem, its evaluation, linked sites and language
+        lambda: problem_map(
+            ws, ev, level, row["indicator"], L, selected_unit=row["unit"], problem_geometry=geom, sites=sites
         ),
-        # one component per problem: a new selection is drawn fitted to its unit
-        key=f"loop_map_{L}_{level}_{abs(hash(pid))}",
-        height=520,
-        use_container_width=True,
-        returned_objects=[],
-    )
+        "problem_map", str(ws.path), id(ws), ev, level, row["indicator"], row["unit"], L,
+        None if geom is None else geom.wkb, sites,
+    )  # fmt: skip
+    # one component per problem: a new selection is drawn fitted to its unit
+    mapcache.show(rendered, key=f"loop_map_{L}_{level}_{abs(hash(pid))}", height=520, returned_objects=[])
     _effects(ws, pid, row, linked, L)
 
 
@@ -194,6 +187,15 @@ def _show(df: pd.DataFrame, L: str) -> None:
         st.dataframe(df, hide_index=True, width="stretch")
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _remeasure(
+    ev0: pd.DataFrame, ev1: pd.DataFrame, links: pd.DataFrame, projects: pd.DataFrame
+) -> pd.DataFrame:
+    """:func:`layers.closedloop.remeasure` of the earlier year's problems, once per evaluations, links and
+    projects (st.cache_data keys on their contents: an edit of a link or project computes it again)."""
+    return remeasure(problems(ev0), ev1, links, projects)
+
+
 def review_panel(ws, ind, y0: int, year: int, level: str, L: str) -> None:
     """复查销号: proposals with a confirm button (editors), flagged problems, closed problems with who / when."""
     st.subheader(t("loop.review.title", L))
@@ -203,7 +205,7 @@ def review_panel(ws, ind, y0: int, year: int, level: str, L: str) -> None:
     store = state.store()
     ev0 = state.evaluation(str(ws.path), y0, level)
     ev1 = state.evaluation(str(ws.path), year, level)
-    rm = remeasure(problems(ev0), ev1, store.problem_links(), store.list())
+    rm = _remeasure(ev0, ev1, store.problem_links(), store.list())
     closed = store.closures()
     closed = closed[closed["problem_id"].str.split("|").str[1] == level] if len(closed) else closed
     open_rm = rm[~rm["problem_id"].isin(set(closed["problem_id"]))]

@@ -53,10 +53,17 @@ def _scopes(ws, L: str) -> dict:
 
 def current_records(ws, year: int, scope: str) -> pd.DataFrame:
     """Pre-filled records of one scope and year with the stored ones laid over (see layers.records)."""
+    return _scope_records(str(ws.path), year, scope, state.store().records(year))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _scope_records(ws_path: str, year: int, scope: str, stored: pd.DataFrame) -> pd.DataFrame:
+    """:func:`layers.records.scope_records`, once per workspace, year, scope and stored records (keyed on
+    their contents: a saved record computes it again)."""
     rows, _ = catalogue()
     level = "city" if scope == "city" else "district"
-    ev = state.evaluation(str(ws.path), year, level)
-    return scope_records(rows, ev, state.store().records(year), year=year, scope=scope)
+    ev = state.evaluation(ws_path, year, level)
+    return scope_records(rows, ev, stored, year=year, scope=scope)
 
 
 def records_table(recs: pd.DataFrame, rows: list[dict], level: str, L: str) -> pd.DataFrame:
@@ -290,9 +297,15 @@ def _form(row: dict, rec: dict, wkey: str, L: str) -> dict:
     }
 
 
+@st.cache_resource(show_spinner=False)
+def _indicator_names(L: str) -> dict[str, str]:
+    """Engine indicator key → name in ``L`` (read once, not per catalogue row)."""
+    return {d["key"]: d["name_en" if L == "en" else "name_zh"] for d in load_indicators()}
+
+
 def _method_text(row: dict, L: str) -> str:
     if is_computed(row):
-        names = {d["key"]: d["name_en" if L == "en" else "name_zh"] for d in load_indicators()}
+        names = _indicator_names(L)
         return t("rec.computed_by", L, what=names.get(row["method"], row["method"]))
     what = (
         row.get("needs_en") if L == "en" and row.get("needs_en") else row["method"].split(":", 1)[1].strip()

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from cartography.maps import grade_map
-from dashboard import auth, common, hc_equity, hc_loop, hc_records, state, workspace_panel
+from dashboard import auth, common, hc_equity, hc_loop, hc_records, mapcache, state, workspace_panel
 from geodata.indicators import load_indicators
 from geodata.stores import ProjectError
 from i18n import format_value, t
@@ -35,13 +34,16 @@ def _eval_tab(ws, ev, ind, level: str, L: str) -> None:
     )
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        st_folium(
-            grade_map(ws, ev, level, indicator, L),
+        # rendered once per evaluation, level, indicator and language (not on every rerun of the page)
+        mapcache.show(
+            mapcache.cached(
+                lambda: grade_map(ws, ev, level, indicator, L), "grade_map", str(ws.path), id(ws), ev, level,
+                indicator, L,
+            ),
             key=f"hc_map_{L}_{level}",
             height=520,
-            use_container_width=True,
             returned_objects=[],
-        )
+        )  # fmt: skip
     unames = unit_names(ws.layers, level, L)
     with right:
         rows = ev[ev["indicator"] == indicator].sort_values("attainment")

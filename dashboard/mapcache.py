@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
+import re
 from collections.abc import Callable, Iterable
 
 import branca
@@ -106,6 +108,23 @@ def _walk(fig):
         yield from _walk(child)
 
 
+#: streamlit-folium (0.22–0.27) reports a click 250 ms after it (a debounce shared with pan and zoom). For a
+#: map returning ``last_clicked`` only, this handler sends the same value at once, the way the component does
+#: (``Streamlit.setComponentValue`` of ``{last_clicked: latlng}``, remembered as its ``previous_data``), so
+#: the debounced report that follows finds nothing new and sends nothing.
+PROMPT_CLICK = """
+map_div.on("click", function (e) {
+    var g = window.__GLOBAL_DATA__;
+    if (!g || !window.Streamlit) { return; }
+    var data = {last_clicked: {lat: e.latlng.lat, lng: e.latlng.lng}};
+    if (JSON.stringify(g.previous_data) === JSON.stringify(data)) { return; }
+    g.lat_lng_clicked = e.latlng;
+    g.previous_data = data;
+    window.Streamlit.setComponentValue(data);
+});
+"""
+
+
 def show(
     r: dict,
     *,
@@ -114,9 +133,19 @@ def show(
     returned_objects: Iterable[str] = (),
     use_container_width: bool = True,
     width: int = 500,
+    feature_group: str | None = None,
+    prompt_click: bool = False,
 ):
-    """Show a map rendered by :func:`rendered` as ``st_folium(fig, key=..., ...)`` would (returns its value)."""
+    """Show a map rendered by :func:`rendered` as ``st_folium(fig, key=..., ...)`` would (returns its value).
+
+    ``feature_group`` (from :func:`feature_groups`) is drawn on top of the map; when only it changes between
+    reruns the browser swaps those layers and keeps the map (same component key: no rebuild, no reload).
+    ``prompt_click`` (with ``returned_objects=["last_clicked"]`` only) sends a click at once instead of
+    after the component's fixed 250 ms debounce (:data:`PROMPT_CLICK`).
+    """
     returned_objects = list(returned_objects)
+    if prompt_click and returned_objects != ["last_clicked"]:
+        raise ValueError("prompt_click needs returned_objects=['last_clicked']")
     defaults = {
         "last_clicked": None,
         "last_object_clicked": None,
@@ -133,13 +162,13 @@ def show(
         "selected_tags": None,
         "last_geocoder_result": None,
     }
-    hash_key = sf.generate_js_hash(r["script"], key, False)
+    hash_key = sf.generate_js_hash(r["script"] + PROMPT_CLICK if prompt_click else r["script"], key, False)
 
     def _on_change():
         st.session_state[key] = st.session_state.get(hash_key, {})
 
     return sf._component_func(
-        script=r["script"],
+        script=r["script"] + PROMPT_CLICK if prompt_click else r["script"],
         header=r["header"],
         html=r["html"],
         id=r["id"],
@@ -150,7 +179,7 @@ def show(
         default={k: v for k, v in defaults.items() if k in returned_objects},
         zoom=None,
         center=None,
-        feature_group=None,
+        feature_group=feature_group,
         return_on_hover=False,
         layer_control=None,
         pixelated=False,
@@ -159,3 +188,42 @@ def show(
         on_change=_on_change,
         wrap_longitude=False,
     )
+
+
+# ---------------------------------------------------------------------------------- dynamic layers
+
+_CONTROL = re.compile(r"\blet (layer_control_\w+) = $")
+
+
+def _layer_control(script: str) -> str | None:
+    """The variable of the map's layer control in a rendered script (``let <name> = L.control.layers(``)."""
+    at = script.rfind(" = L.control.layers(")  # a plain search: the script is hundreds of kB
+    if at < 0:
+        return None
+    m = _CONTROL.search(script[max(0, at - 200) : at + 3])
+    return m.group(1) if m else None
+
+
+def feature_groups(r: dict, groups: list[folium.FeatureGroup]) -> str | None:
+    """The script of ``groups`` for :func:`show`'s ``feature_group``: layers added to the map of ``r`` (a
+    :func:`rendered` map) in the browser without rebuilding it, as ``st_folium(feature_group_to_add=...)``
+    builds them, and listed by name in that map's layer control (the previous ones taken out of it).
+
+    Returns ``None`` for no groups (the browser then removes the layers it had added).
+    """
+    if not groups:
+        return None
+    host = folium.Map(tiles=None)  # any map: its id is replaced by the component's map variable
+    parts = [sf._get_feature_group_string(g, map=host, idx=i) for i, g in enumerate(groups)]
+    control = _layer_control(r["script"])
+    if control:
+        names = [f"feature_group_feature_group_{i}" for i in range(len(groups))]
+        adds = "".join(
+            f"c.addOverlay({v}, {json.dumps(g.layer_name)});" for v, g in zip(names, groups, strict=True)
+        )
+        parts.append(
+            f"(function() {{ var c = {control}; var fg = window.feature_group || [];"
+            " fg.forEach(function(l) { c.removeLayer(l); });"
+            f" {adds} window.feature_group = fg.slice(-{len(groups)}); }})();\n"
+        )
+    return "".join(parts)

@@ -27,6 +27,7 @@ from i18n.tables import (
     reports,
     scenarios,
     siting,
+    speed,
     workspace,
 )
 
@@ -54,6 +55,7 @@ _TABLES = (
     import_read,
     import_kinds,
     payload,
+    speed,
 )
 
 

@@ -566,20 +566,26 @@ def community_checklist(
     rows = {}
     unevaluated = []
     index = _agg(model.population, np.zeros(len(model.population), dtype=bool), keys.rename(by)).index
+    # each resident's row in ``index`` (the groups of _agg, missing keys included): one bincount per
+    # requirement instead of a pandas group-by
+    codes = index.get_indexer(keys.to_numpy())
+    group_pop = np.bincount(codes, weights=model.population, minlength=len(index))
     for req, types in evaluable_requirements(model):
         name = "/".join(req)
         if not types:
             unevaluated.append(name)
-            rows[name] = pd.Series(np.nan, index=index)
+            rows[name] = np.full(len(index), np.nan)
             continue
         served = np.zeros(len(model.population), dtype=bool)
         for t in types:
             served |= model.served(t)
-        rows[name] = _agg(model.population, served, keys.rename(by))["served_share"]
+        served_pop = np.bincount(codes, weights=np.where(served, model.population, 0.0), minlength=len(index))
+        rows[name] = np.divide(served_pop, group_pop, out=np.zeros(len(index)), where=group_pop > 0)
     table = pd.DataFrame(rows, index=index)
     evaluated = [c for c in table.columns if c not in unevaluated]
-    missing = table[evaluated] < present_share
-    missing_lists = [[c for c in evaluated if m[c]] for _, m in missing.iterrows()]
+    names = np.array(evaluated, dtype=object)
+    missing = table[evaluated].to_numpy() < present_share
+    missing_lists = [names[m].tolist() for m in missing]
     table.columns = [f"share_{c}" for c in table.columns]
     table["missing"] = missing_lists
     table["missing_count"] = table["missing"].map(len).astype(int)

@@ -196,3 +196,27 @@ def test_own_city_bench_smoke():
     assert p.returncode == 0, p.stdout + p.stderr
     figures = parse_figures(p.stdout)
     assert figures["own_city_seconds"] > 0 and figures["cells"] > 0 and figures["total_population"] > 0
+
+
+def test_browser_bench_smoke():
+    """Cold start, one round of page switches, two what-if clicks (each drawn on the map) and one widget change
+    per page, in Debian chromium (no timing asserts)."""
+    from tests.browser.conftest import CHROMIUM
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("needs Debian chromium (make system-deps)")
+    p = subprocess.run(
+        [sys.executable, "bench/browser_bench.py", "--smoke"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:]
+    figures = parse_figures(p.stdout)
+    for key in ("cold_start_s", "page_switch_p50_s", "page_switch_max_s", "whatif_p50_s", "whatif_p95_s"):
+        assert figures[key] > 0, key
+    for page in ("overview", "coverage", "renewal", "health"):
+        assert figures[f"rerun_{page}_s"] > 0, page
+    assert p.stdout.count("[whatif] click") == 2 and "page errors" not in p.stdout
+    assert p.stdout.strip().splitlines()[-1].startswith("whatif_p95_s=")

@@ -9,6 +9,7 @@ dialect and a DB-API connection; neither overrides SQL of the other.
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from abc import abstractmethod
@@ -49,8 +50,15 @@ from geodata.stores.ledger import import_ledger, ledger_table
 from geodata.stores.records import TRANSITIONS as RECORD_TRANSITIONS
 from geodata.stores.records import evidence_list, evidence_text, validate_record
 
-#: hashed once, so an unknown user name costs the same verification time as a wrong password
-_DUMMY_HASH = hash_password("not-a-real-password")
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Return the hash an unknown user name is checked against (the same work as a wrong password).
+
+    Hashed once, on the first sign-in: hashing is deliberately slow, and at import it delayed every app
+    start by about a second.
+    """
+    return hash_password("not-a-real-password")
 
 
 def _record_cell(field: str, v):
@@ -973,7 +981,7 @@ class SQLProjectStore(ProjectStore):
         )
         if not password_matches(row["pw_hash"] if row else None, password):
             if row is None:
-                password_matches(_DUMMY_HASH, "x" * MIN_PASSWORD)  # same work for unknown names
+                password_matches(_dummy_hash(), "x" * MIN_PASSWORD)  # same work for unknown names
             return None
         if needs_rehash(row["pw_hash"]):
             self._change_account(

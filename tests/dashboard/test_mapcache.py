@@ -97,3 +97,46 @@ def test_cached_builds_once_per_fingerprint():
     assert mapcache.cached(lambda: build("y"), "test_cached", 1) is a and built == ["x"]
     mapcache.cached(lambda: build("z"), "test_cached", 2)
     assert built == ["x", "z"]
+
+
+def test_feature_groups_are_listed_in_the_maps_layer_control():
+    r = mapcache.rendered(_small_map())
+    assert mapcache.feature_groups(r, []) is None  # no groups: the browser removes the ones it added
+    a = folium.FeatureGroup(name='sites "A"')
+    folium.CircleMarker([28.68, 115.86], radius=5, fill_color="#d7191c").add_to(a)
+    b = folium.FeatureGroup(name="catchments")
+    js = mapcache.feature_groups(r, [a, b])
+    # the groups as streamlit-folium builds them, added to the component's map variable
+    assert "map_div.addLayer(feature_group_feature_group_0);" in js
+    assert "map_div.addLayer(feature_group_feature_group_1);" in js
+    assert "#d7191c" in js
+    # listed in the base map's own layer control (the variable of the rendered script), names as JS strings
+    control = mapcache._layer_control(r["script"])
+    assert control and f"let {control} = L.control.layers(" in r["script"]
+    assert f"var c = {control};" in js
+    assert 'c.addOverlay(feature_group_feature_group_0, "sites \\"A\\"");' in js
+    assert 'c.addOverlay(feature_group_feature_group_1, "catchments");' in js
+    assert "fg.slice(-2)" in js  # only the current groups are kept for the next swap
+
+
+def test_feature_groups_without_a_layer_control_only_add_the_layers():
+    m = folium.Map(location=[28.68, 115.86], zoom_start=12, tiles=None)
+    js = mapcache.feature_groups(mapcache.rendered(m), [folium.FeatureGroup(name="x")])
+    assert "map_div.addLayer(feature_group_feature_group_0);" in js and "addOverlay" not in js
+
+
+def test_show_passes_the_feature_groups_and_the_prompt_click(monkeypatch):
+    r = mapcache.rendered(_small_map())
+    js = mapcache.feature_groups(r, [folium.FeatureGroup(name="x")])
+    got = _sent(monkeypatch, lambda: mapcache.show(r, key="k", height=600, returned_objects=["last_clicked"], feature_group=js, prompt_click=True))  # fmt: skip
+    assert got["feature_group"] == js
+    assert got["script"] == r["script"] + mapcache.PROMPT_CLICK and "setComponentValue" in got["script"]
+    plain = _sent(
+        monkeypatch, lambda: mapcache.show(r, key="k", height=600, returned_objects=["last_clicked"])
+    )
+    assert plain["script"] == r["script"] and plain["feature_group"] is None
+    # the component key follows the script sent: the same on every rerun whatever the feature groups
+    again = _sent(monkeypatch, lambda: mapcache.show(r, key="k", height=600, returned_objects=["last_clicked"], prompt_click=True))  # fmt: skip
+    assert again["key"] == got["key"] != plain["key"]
+    with pytest.raises(ValueError, match="last_clicked"):
+        mapcache.show(r, key="k", height=600, returned_objects=["bounds"], prompt_click=True)
