@@ -372,15 +372,23 @@ def coverage_map(
 
     m = mapkit.base_map(basemap=basemap, tianditu_key=tianditu_key)
     city_context(m, ws, lang)
-    comms = ws["communities"].copy()
-    share = comms["community_id"].map(community_share["served_share"]).fillna(0.0)
-    pop = comms["community_id"].map(community_share["population"]).fillna(0.0)
-    comms["share_pct"] = (share * 100).round(1)
-    comms["pop"] = pop.round(0).astype(int).map(lambda v: f"{v:,}")
-    comms["colour"] = [share_colour(s) for s in share]
-    group = folium.FeatureGroup(name=t("cov.layer.communities", lang))
+    # a workspace without 社区 (a new city) is coloured by district: ``community_share`` is then indexed
+    # by district adcode (the page groups by district)
+    by_district = len(ws["communities"]) == 0
+    if by_district:
+        units = ws["districts"].rename(columns={"adcode": "unit_id"})
+        units["name"] = units["name_en" if lang == "en" else "name_zh"]
+    else:
+        units = ws["communities"].rename(columns={"community_id": "unit_id"})
+    share = units["unit_id"].map(community_share["served_share"]).fillna(0.0)
+    pop = units["unit_id"].map(community_share["population"]).fillna(0.0)
+    units["share_pct"] = (share * 100).round(1)
+    units["pop"] = pop.round(0).astype(int).map(lambda v: f"{v:,}")
+    units["colour"] = [share_colour(s) for s in share]
+    unit = "district" if by_district else "community"
+    group = folium.FeatureGroup(name=t(f"cov.layer.{unit}_share", lang))
     CompactGeoJson(
-        comms,
+        units,
         columns=("name", "share_pct", "pop", "colour"),
         style={"color": "#555555", "weight": 0.6, "fillOpacity": 0.55},
         style_props={"fillColor": "colour"},
@@ -388,7 +396,7 @@ def coverage_map(
         max_vertices=AREA_VERTICES,
         tooltip=tooltip(
             ["name", "share_pct", "pop"],
-            [t("col.community", lang), t("col.served_share", lang) + " %", t("col.population", lang)],
+            [t(f"col.{unit}", lang), t("col.served_share", lang) + " %", t("col.population", lang)],
         ),
     ).add_to(group)
     group.add_to(m)
@@ -430,7 +438,7 @@ def coverage_map(
     for layer in extra_layers:
         layer.add_to(m)
     items = SHARE_SCALE.legend_items(lambda lo, hi, _i: f"{lo * 100:.0f}–{hi * 100:.0f}%")
-    mapkit.legend_html(t("cov.legend", lang), [*items, *frame_items]).add_to(m)
+    mapkit.legend_html(t(f"cov.legend.{unit}", lang), [*items, *frame_items]).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     _fit(m, _city_extent(ws))
     return mapkit.finalize(m)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
@@ -158,7 +160,22 @@ def _site_table(per_site: pd.DataFrame, proposed: pd.DataFrame, cat, L: str, mod
         st.rerun()
 
 
-def _whatif_panel(model, selection: str, cat, L: str, result, per_site) -> None:
+@st.cache_data(show_spinner=False, max_entries=8)
+def _form_start(_ws, version: str) -> tuple[float, float]:
+    """Where the coordinate form starts on this workspace (lon, lat, degrees): the median resident (cells,
+    else compounds), else the centre of the districts — so a new city does not start in Nanchang."""
+    import numpy as np
+    import shapely
+
+    for name in ("population_cells", "compounds"):
+        if name in _ws and len(_ws[name]):
+            pts = shapely.centroid(_ws[name].geometry.dropna().to_numpy())
+            return float(np.median(shapely.get_x(pts))), float(np.median(shapely.get_y(pts)))
+    x0, y0, x1, y1 = _ws["districts"].total_bounds
+    return float((x0 + x1) / 2), float((y0 + y1) / 2)
+
+
+def _whatif_panel(model, ws, selection: str, cat, L: str, result, per_site) -> None:
     st.subheader(t("cov.whatif", L))
     if selection.startswith("circle:"):
         st.caption(t("cov.whatif.needs_type", L))
@@ -167,8 +184,9 @@ def _whatif_panel(model, selection: str, cat, L: str, result, per_site) -> None:
     with st.form("cov_add_coords", clear_on_submit=False, border=False):
         st.caption(t("cov.whatif.coords", L))
         c1, c2, c3 = st.columns([1, 1, 0.6])
-        lon = c1.number_input(t("cov.whatif.lon", L), value=115.900, format="%.5f", key="cov_lon")
-        lat = c2.number_input(t("cov.whatif.lat", L), value=28.680, format="%.5f", key="cov_lat")
+        lon0, lat0 = _form_start(ws, f"{ws.path}:{Path(ws.path).stat().st_mtime_ns}")
+        lon = c1.number_input(t("cov.whatif.lon", L), value=round(lon0, 5), format="%.5f", key="cov_lon")
+        lat = c2.number_input(t("cov.whatif.lat", L), value=round(lat0, 5), format="%.5f", key="cov_lat")
         if c3.form_submit_button(t("cov.whatif.add", L)):
             state.add_sites([(lon, lat, selection)])
             st.rerun()
@@ -333,7 +351,9 @@ def _base_map(ws, base, selection: str, opts: dict, L: str):
         base,
         selection,
         lang=L,
-        community_share=share_by(base, selection, by="community_id"),
+        community_share=share_by(
+            base, selection, by="community_id" if len(ws["communities"]) else "district_adcode"
+        ),
         basemap=opts["basemap"],
         tianditu_key=opts["tianditu_key"] or None,
     )
@@ -444,7 +464,7 @@ def render_coverage() -> None:
             prompt_click=True,
         )
     with right:
-        _whatif_panel(model, selection, cat, L, result, per_site)
+        _whatif_panel(model, ws, selection, cat, L, result, per_site)
     if selection.startswith("circle:"):
         _circle_items(shown, ws, selection, L)
     _district_chart(shown, ws, selection, L)

@@ -120,7 +120,10 @@ def test_new_city_to_coverage(city_server, bpage, tmp_path):
     page.get_by_role("link", name="生活圈覆盖").first.click()
     served = page.locator("[data-testid='stMetric']", has_text="已覆盖人口").first
     served.wait_for(timeout=90_000)
-    bpage.map_frame()
+    frame = bpage.map_frame()
+    # no 社区 in a new city: the map is coloured by district and its legend says so
+    frame.get_by_text("区县覆盖率（人口加权）").first.wait_for(timeout=30_000)
+    assert frame.get_by_text("社区覆盖率").count() == 0
     assert _value(served.inner_text()) == f"{SERVED:,}"
     share = page.locator("[data-testid='stMetric']", has_text="覆盖率").first.inner_text()
     assert _value(share) == f"{SERVED / TOTAL * 100:.1f}%"  # 40.8%
