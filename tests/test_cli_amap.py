@@ -11,8 +11,7 @@ import pytest
 
 from geodata.chinacoords import gcj02_to_wgs84
 from geodata.paths import REPO_ROOT
-
-COLS = ["id", "name", "type", "typecode", "address", "location", "pname", "cityname", "adname"]
+from tests.amap_sample import COLS, poi, sample_rows
 
 
 def run(*args, env):
@@ -31,63 +30,7 @@ def _export(path, rows):
     return path
 
 
-ROWS = [
-    [
-        "B01",
-        "青山湖幼儿园",
-        "科教文化服务;学校;幼儿园",
-        "141204",
-        "",
-        "115.9521,28.6843",
-        "江西省",
-        "南昌市",
-        "青山湖区",
-    ],
-    [
-        "B02",
-        "八一小学",
-        "科教文化服务;学校;小学",
-        "141203",
-        "",
-        "115.9421,28.6803",
-        "江西省",
-        "南昌市",
-        "青山湖区",
-    ],
-    [
-        "B03",
-        "某大学",
-        "科教文化服务;学校;高等院校",
-        "141201",
-        "",
-        "115.9621,28.6903",
-        "江西省",
-        "南昌市",
-        "青山湖区",
-    ],
-    [
-        "B04",
-        "另一大学",
-        "科教文化服务;学校;高等院校",
-        "141201",
-        "",
-        "115.9661,28.6913",
-        "江西省",
-        "南昌市",
-        "青山湖区",
-    ],
-    [
-        "B05",
-        "某酒店",
-        "住宿服务;宾馆酒店;宾馆酒店",
-        "100100",
-        "",
-        "115.9561,28.6883",
-        "江西省",
-        "南昌市",
-        "青山湖区",
-    ],
-]
+ROWS = [*sample_rows(), poi("B05", "某酒店", "住宿服务;宾馆酒店;宾馆酒店", "100100", "115.9561,28.6883")]
 
 
 def test_amap_export_import_twice_then_rename(tmp_path, env):

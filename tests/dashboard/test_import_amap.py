@@ -6,54 +6,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geodata.importing.amap import user_typecodes_path
+from tests.amap_sample import COLS, sample_rows
 
-COLS = ["id", "name", "type", "typecode", "address", "location", "pname", "cityname", "adname"]
-ROWS = [
-    [
-        "B01",
-        "青山湖幼儿园",
-        "科教文化服务;学校;幼儿园",
-        "141204",
-        "",
-        "115.9521,28.6843",
-        "江西省",
-        "南昌市",
-        "青山湖区",
-    ],
-    [
-        "B02",
-        "八一小学",
-        "科教文化服务;学校;小学",
-        "141203",
-        "",
-        "115.9421,28.6803",
-        "江西省",
-        "南昌市",
-        "青山湖区",
-    ],
-    [
-        "B03",
-        "某大学",
-        "科教文化服务;学校;高等院校",
-        "141201",
-        "",
-        "115.9621,28.6903",
-        "江西省",
-        "南昌市",
-        "青山湖区",
-    ],
-    [
-        "B04",
-        "另一大学",
-        "科教文化服务;学校;高等院校",
-        "141201",
-        "",
-        "115.9661,28.6913",
-        "江西省",
-        "南昌市",
-        "青山湖区",
-    ],
-]
+ROWS = sample_rows()
 
 SCRIPT = """
 import streamlit as st
