@@ -646,8 +646,16 @@ def overview_map(bnd, ws, catalogue, *, lang: str, extent: str, basemap: str, ti
     items += [("#2b8cbe", t("payload.legend.facility_cells" if dense else "legend.facility", lang), "dot:10")]
     mapkit.legend_html(t("legend.title", lang), items).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
-    _fit(m, shift(bnd.province if extent == "province" else _city_extent(ws)))
+    m.fit_bounds(overview_bounds(bnd, ws, extent=extent, basemap=basemap))
     return mapkit.finalize(m)
+
+
+def overview_bounds(bnd, ws, *, extent: str, basemap: str) -> list[list[float]]:
+    """What the overview map is fitted to for ``extent`` (``province`` or ``city``): ``[[south, west],
+    [north, east]]`` in degrees, on the basemap's datum (GCJ-02 for AMap tiles, like the overlays)."""
+    gdf = mapkit.for_basemap(bnd.province if extent == "province" else _city_extent(ws), basemap)
+    minx, miny, maxx, maxy = gdf.total_bounds
+    return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
 
 
 def _shift_records(records: list[list]) -> list[list]:

@@ -135,6 +135,7 @@ def show(
     width: int = 500,
     feature_group: str | None = None,
     prompt_click: bool = False,
+    view: str | None = None,
 ):
     """Show a map rendered by :func:`rendered` as ``st_folium(fig, key=..., ...)`` would (returns its value).
 
@@ -142,10 +143,16 @@ def show(
     reruns the browser swaps those layers and keeps the map (same component key: no rebuild, no reload).
     ``prompt_click`` (with ``returned_objects=["last_clicked"]`` only) sends a click at once instead of
     after the component's fixed 250 ms debounce (:data:`PROMPT_CLICK`).
+    ``view`` (from :func:`fit_view`) is run in the browser after the map is first drawn and whenever it
+    changes between reruns: one map serves several views (same key: no rebuild, no reload). It travels as
+    the component's ``layer_control`` script, which the component runs exactly then (with ``feature_group``
+    it would run again on every change of the groups, so the two do not go together).
     """
     returned_objects = list(returned_objects)
     if prompt_click and returned_objects != ["last_clicked"]:
         raise ValueError("prompt_click needs returned_objects=['last_clicked']")
+    if view is not None and feature_group is not None:
+        raise ValueError("view and feature_group do not go together")
     defaults = {
         "last_clicked": None,
         "last_object_clicked": None,
@@ -181,13 +188,21 @@ def show(
         center=None,
         feature_group=feature_group,
         return_on_hover=False,
-        layer_control=None,
+        layer_control=view,
         pixelated=False,
         css_links=r["css_links"],
         js_links=r["js_links"],
         on_change=_on_change,
         wrap_longitude=False,
     )
+
+
+def fit_view(bounds) -> str:
+    """The script of :func:`show`'s ``view`` fitting the map to ``bounds`` (``[[south, west], [north, east]]``,
+    degrees) at once, as folium's ``fit_bounds`` without padding does when the map is built."""
+    (s, w), (n, e) = bounds
+    box = json.dumps([[float(s), float(w)], [float(n), float(e)]])
+    return f'window.map.fitBounds({box}, {{"animate": false}});\n'
 
 
 # ---------------------------------------------------------------------------------- dynamic layers

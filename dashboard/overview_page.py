@@ -14,14 +14,15 @@ EXTENTS = ("province", "city")
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _cached_map(lang: str, extent: str, basemap: str, tianditu_key: str, ws_path: str) -> dict:
-    """The overview map rendered once per language, extent, basemap and workspace (see dashboard/mapcache)."""
+def _cached_map(lang: str, basemap: str, tianditu_key: str, ws_path: str) -> dict:
+    """The overview map rendered once per language, basemap and workspace (see dashboard/mapcache); built
+    fitted to the province, the extent chosen is applied in the browser (:func:`mapcache.fit_view`)."""
     fmap = maps.overview_map(
         common.boundaries(),
         common.workspace(ws_path),
         common.catalogue(),
         lang=lang,
-        extent=extent,
+        extent="province",
         basemap=basemap,
         tianditu_key=tianditu_key,
     )
@@ -78,13 +79,15 @@ def render_overview() -> None:
     ]
     for col, (key, value) in zip(cols, metrics):
         col.metric(t(key, L), value)
-    # rendered once per variant and cached (no deep copy or re-render per rerun); one component instance per
-    # map variant: streamlit-folium cannot swap a different map into a live one
+    # rendered once per language and basemap and cached (no deep copy or re-render per rerun); one component
+    # instance per language and basemap (streamlit-folium cannot swap a different map into a live one); the
+    # extent is a fit of the same map in the browser (no new map sent, nothing reloaded)
     mapcache.show(
-        _cached_map(L, extent, opts["basemap"], opts["tianditu_key"], str(ws.path)),
-        key=f"overview_map_{extent}_{L}_{opts['basemap']}",
+        _cached_map(L, opts["basemap"], opts["tianditu_key"], str(ws.path)),
+        key=f"overview_map_{L}_{opts['basemap']}",
         height=640,
         returned_objects=[],
+        view=mapcache.fit_view(maps.overview_bounds(bnd, ws, extent=extent, basemap=opts["basemap"])),
     )
     st.caption(
         t("overview.caption", L) + " " + t("overview.area", L, area=float(area_km2(bnd.province).sum()))

@@ -51,9 +51,19 @@ def test_overview_switches_to_english(app):
 
 
 def test_overview_city_extent(app):
+    before = json.loads(app.get("component_instance")[0].proto.json_args)
     app.radio(key="overview_extent@zh").set_value("city").run()
     assert not app.exception
     assert "leaflet" in _map_html(app).lower()
+    # the same map (same script, same component) fitted to the city in the browser: nothing rebuilt or reloaded
+    after = json.loads(app.get("component_instance")[0].proto.json_args)
+    assert after["script"] == before["script"] and after["key"] == before["key"]
+    assert after["layer_control"] != before["layer_control"]
+    fit = lambda args: json.loads(args["layer_control"].split("fitBounds(")[1].split(", {")[0])  # noqa: E731
+    (s0, w0), (n0, e0) = fit(before)
+    (s1, w1), (n1, e1) = fit(after)
+    assert s0 < 25 and n0 > 29.5 and w0 < 114 and e0 > 118  # Jiangxi
+    assert 28 < s1 < n1 < 29.2 and 115.5 < w1 < e1 < 116.3  # central Nanchang
 
 
 def _page(render: str) -> AppTest:

@@ -140,3 +140,16 @@ def test_show_passes_the_feature_groups_and_the_prompt_click(monkeypatch):
     assert again["key"] == got["key"] != plain["key"]
     with pytest.raises(ValueError, match="last_clicked"):
         mapcache.show(r, key="k", height=600, returned_objects=["bounds"], prompt_click=True)
+
+
+def test_show_passes_the_view_and_fit_view_fits_the_bounds(monkeypatch):
+    r = mapcache.rendered(_small_map())
+    view = mapcache.fit_view([[28.5, 115.7], [28.9, 116.1]])
+    assert view == 'window.map.fitBounds([[28.5, 115.7], [28.9, 116.1]], {"animate": false});\n'
+    got = _sent(monkeypatch, lambda: mapcache.show(r, key="k", height=600, view=view))
+    plain = _sent(monkeypatch, lambda: mapcache.show(r, key="k", height=600))
+    assert got["layer_control"] == view and plain["layer_control"] is None
+    # the view does not change the map: same script, same component key
+    assert got["script"] == plain["script"] and got["key"] == plain["key"]
+    with pytest.raises(ValueError, match="feature_group"):
+        mapcache.show(r, key="k", height=600, view=view, feature_group="x")
