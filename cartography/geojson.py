@@ -24,15 +24,18 @@ import shapely.ops
 
 from layers.crs import ANALYSIS_CRS, DISPLAY_CRS
 
-#: characters html.escape leaves alone that still matter inside a JavaScript template literal
-_JS_TEMPLATE = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+#: characters html.escape leaves alone that still matter inside a JavaScript template literal, and the braces:
+#: branca compiles every rendered element's output again as a Jinja template (``Element(script(...))``), so
+#: ``{{ … }}`` in user text would run on the server (``{{ lipsum.__globals__.os… }}``) or break the map
+_JS_TEMPLATE = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"})
 
 
 def escape_text(value) -> str:
     """User text made safe for HTML and for folium's template-literal tooltips.
 
-    NUL bytes are dropped, ``& < > " '`` escaped as by :func:`html.escape` and `` ` $ \\ `` as numeric
-    character references (so ``${...}`` cannot run inside a template literal); the text reads the same.
+    NUL bytes are dropped, ``& < > " '`` escaped as by :func:`html.escape` and `` ` $ \\ { } `` as numeric
+    character references (so ``${...}`` cannot run inside a template literal, nor ``{{ ... }}`` in the Jinja
+    pass branca makes over rendered map elements); the text reads the same.
 
     Parameters
     ----------

@@ -53,8 +53,26 @@ def _polys(**cols):
 
 
 def test_escape_text_covers_html_and_template_literals():
-    assert escape_text(HOSTILE) == ("&lt;img src=x onerror=window.__xss=1&gt;&#36;{window.__xss=1}&#96;")
+    assert escape_text(HOSTILE) == (
+        "&lt;img src=x onerror=window.__xss=1&gt;&#36;&#123;window.__xss=1&#125;&#96;"
+    )
     assert escape_text("a\\b\x00") == "a&#92;b" and escape_text(None) == ""
+
+
+#: Jinja in user text: branca compiles each rendered element's output again as a template, on the server
+JINJA = "{{ 6*7 }}号院{% if 1 %}X{% endif %}{{ lipsum.__globals__.os.getpid() }}"
+
+
+def test_jinja_in_user_text_is_neither_run_nor_an_error():
+    import os
+
+    gdf = _polys(name=[JINJA, "b"], build_year=[1990, 2015], population=[1, 2])
+    records = label_points(gdf, "name", kind="community")
+    html = _render(
+        compounds_layer(gdf, name="小区", aliases=(JINJA, "年份", "人口")), labels_layer(records, name="标注")
+    )
+    assert "42号院" not in html and str(os.getpid()) not in html
+    assert "&#123;&#123; 6*7 &#125;&#125;号院" in html  # shown as typed: the browser decodes the references
 
 
 def test_tooltip_helper_escapes_field_names_as_aliases():

@@ -93,7 +93,7 @@ def test_user_text_is_still_escaped():
     assert "<img" not in page and "${x}" not in page
     (payload,) = _payloads(page)
     name = decode(payload)["features"][0]["properties"]["name"]
-    assert name.startswith("&lt;img src=x onerror=window.__xss=1&gt;&#36;{x}&#96;")
+    assert name.startswith("&lt;img src=x onerror=window.__xss=1&gt;&#36;&#123;x&#125;&#96;")
 
 
 def test_script_cannot_be_closed_by_the_payload():
