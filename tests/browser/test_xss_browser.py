@@ -25,7 +25,9 @@ REQ = "<img src=http://evil.invalid/h.png>"
 MD = "![m](http://evil.invalid/m.png)"
 TPL = "${window.__xss=2}"
 ALERT = "<svg/onload=alert(1)>"
-HOSTILE = f"{XSS}{REQ}{MD}{TPL}{ALERT}"
+#: folium/branca compile rendered map output as Jinja: evaluated on the server this would print zqzqzq
+JINJA = "{{ 'zq' * 3 }}{% if 1 %}"
+HOSTILE = f"{XSS}{REQ}{MD}{TPL}{ALERT}{JINJA}"
 
 #: open every tooltip of every Leaflet map in this frame (runs each tooltip's content function)
 OPEN_TOOLTIPS = """() => {
@@ -152,6 +154,12 @@ def _assert_clean(bp, where: str) -> None:
         except Exception:
             continue
     assert not [f for f in flags if f is not None], f"{where}: script ran (window.__xss = {flags})"
+    for frame in page.frames:
+        try:
+            html = frame.content()
+        except Exception:  # a frame that went away while we looked
+            continue
+        assert "zqzqzq" not in html, f"{where}: a name was evaluated as a Jinja template on the server"
     assert not bp.dialogs, f"{where}: dialogs opened: {bp.dialogs}"
     assert not bp.external, f"{where}: requests outside localhost: {bp.external[:5]}"
     bp.screenshot(f"xss_{where}")
