@@ -72,48 +72,20 @@ def add_kind_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _population(args, ws, path: Path):
-    from geodata.importing.population import (
-        RASTER_SUFFIXES,
-        TABLE_SUFFIXES,
-        footprint_population,
-        raster_population,
-        read_table,
-        table_population,
-    )
-
-    layers = ws.layers
-    suffix = path.suffix.lower()
-    if suffix in RASTER_SUFFIXES:
-        return raster_population(
-            path,
-            layers["districts"],
-            layers.get("communities"),
-            elderly_share=args.elderly_share,
-            crs=args.crs,
-        )
-    if suffix in TABLE_SUFFIXES:
-        df = read_table(path)
-        return table_population(
-            df,
-            layers["districts"],
-            layers.get("communities"),
-            layers.get("subdistricts"),
-            level=args.level,
-            elderly_share=args.elderly_share,
-            name=path.name,
-        )
     from batch.data import _read_for_cli
+    from geodata.importing.population import population_from
 
-    gdf = _read_for_cli(str(path), args.crs, args.datum, layer=args.layer, sheet=args.sheet).gdf
-    return footprint_population(
-        gdf,
-        layers["districts"],
-        layers.get("communities"),
+    return population_from(
+        path,
+        ws.layers,
+        lambda: _read_for_cli(str(path), args.crs, args.datum, layer=args.layer, sheet=args.sheet).gdf,
+        elderly_share=args.elderly_share,
+        crs=args.crs,
+        level=args.level,
         household_size=args.household_size,
         dwelling_area_m2=args.dwelling_area_m2,
         dwelling_share=args.dwelling_share,
         floors_column=args.floors_field,
-        elderly_share=args.elderly_share,
     )
 
 

@@ -18,14 +18,7 @@ from geodata.errors import DataValidationError
 from geodata.importing import max_upload_bytes, read_any
 from geodata.importing.kinds import KIND_LAYERS, areas_from, commit_layer, relocate_cells, store_kind_upload
 from geodata.importing.kinds import streets_from as _streets_from
-from geodata.importing.population import (
-    RASTER_SUFFIXES,
-    TABLE_SUFFIXES,
-    footprint_population,
-    raster_population,
-    read_table,
-    table_population,
-)
+from geodata.importing.population import RASTER_SUFFIXES, TABLE_SUFFIXES, population_from
 from i18n import t, t_or
 
 KINDS = ("layers", "population", "streets", "communities", "subdistricts")
@@ -53,30 +46,16 @@ def kind_selector(L: str) -> str:
 @st.cache_data(show_spinner=False, max_entries=4)
 def _population(path: str, name: str, ws_path: str, mtime: float, opts: tuple):
     share, level, household, area, dshare = opts
-    layers = common.workspace(ws_path).layers
-    suffix = Path(name).suffix.lower()
-    if suffix in RASTER_SUFFIXES:
-        return raster_population(path, layers["districts"], layers.get("communities"), elderly_share=share)
-    if suffix in TABLE_SUFFIXES:
-        df = read_table(path)
-        return table_population(
-            df,
-            layers["districts"],
-            layers.get("communities"),
-            layers.get("subdistricts"),
-            level=level,
-            elderly_share=share,
-            name=name,
-        )
-    gdf = read_any(path, source=name).gdf
-    return footprint_population(
-        gdf,
-        layers["districts"],
-        layers.get("communities"),
+    return population_from(
+        path,
+        common.workspace(ws_path).layers,
+        lambda: read_any(path, source=name).gdf,
+        name=name,
+        elderly_share=share,
+        level=level,
         household_size=household,
         dwelling_area_m2=area,
         dwelling_share=dshare,
-        elderly_share=share,
     )
 
 

@@ -413,24 +413,6 @@ def store_kind_upload(name: str, raw: bytes) -> Path:
     DataValidationError
         A suffix not allowed, or content over the upload cap.
     """
-    import hashlib
-    from pathlib import PureWindowsPath
+    from geodata.importing.uploads import UPLOAD_SUFFIXES, store_upload
 
-    from geodata.atomic import atomic_write
-    from geodata.importing.safety import file_error, max_upload_bytes
-    from geodata.importing.uploads import store_upload, uploads_dir
-
-    suffix = PureWindowsPath(str(name)).suffix.lower()
-    if suffix not in KIND_UPLOAD_SUFFIXES:
-        return store_upload(name, raw)
-    limit = max_upload_bytes()
-    if len(raw) > limit:
-        raise file_error(
-            str(name),
-            f"the file is {len(raw) / 1e6:,.0f} MB, over the upload limit of {limit / 1e6:,.0f} MB",
-            "split it or raise RENEWAL_MAX_UPLOAD_MB",
-        )
-    path = uploads_dir() / f"{hashlib.sha256(raw).hexdigest()}{suffix}"
-    if not path.exists():
-        atomic_write(path, raw)
-    return path
+    return store_upload(name, raw, suffixes=UPLOAD_SUFFIXES + KIND_UPLOAD_SUFFIXES)

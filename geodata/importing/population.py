@@ -644,3 +644,66 @@ def replace_population(result: PopulationImport, *, workspace: Path, replace: bo
     from geodata.importing.kinds import commit_layer
 
     return commit_layer(result.cells, "population_cells", workspace=workspace, replace=replace)
+
+
+def population_from(
+    path: str | Path,
+    layers: dict,
+    read_footprints,
+    *,
+    name: str | None = None,
+    elderly_share: float | None = None,
+    crs: str | None = None,
+    level: str | None = None,
+    household_size: float | None = None,
+    dwelling_area_m2: float | None = None,
+    dwelling_share: float = 1.0,
+    floors_column: str | None = None,
+) -> PopulationImport:
+    """Read population from a file by its kind: a GeoTIFF raster, a 七普 table, else building footprints.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    layers : dict
+        The workspace layers (``districts``, and ``communities`` / ``subdistricts`` when present).
+    read_footprints : callable
+        ``read_footprints()`` returns the building footprints as a GeoDataFrame (the CLI and the page
+        read vector files their own way: options, upload cap).
+    name : str, optional
+        The name shown to the user; default the file name.
+    elderly_share, crs, level, household_size, dwelling_area_m2, dwelling_share, floors_column
+        As in :func:`raster_population` (``crs``: a raster without one), :func:`table_population`
+        (``level``) and :func:`footprint_population` (the rest).
+
+    Returns
+    -------
+    PopulationImport
+        The cells and the report.
+    """
+    name = name or Path(path).name
+    suffix = Path(name).suffix.lower()
+    districts, communities = layers["districts"], layers.get("communities")
+    if suffix in RASTER_SUFFIXES:
+        return raster_population(path, districts, communities, elderly_share=elderly_share, crs=crs)
+    if suffix in TABLE_SUFFIXES:
+        return table_population(
+            read_table(path),
+            districts,
+            communities,
+            layers.get("subdistricts"),
+            level=level,
+            elderly_share=elderly_share,
+            name=name,
+        )
+    return footprint_population(
+        read_footprints(),
+        districts,
+        communities,
+        household_size=household_size,
+        dwelling_area_m2=dwelling_area_m2,
+        dwelling_share=dwelling_share,
+        floors_column=floors_column,
+        elderly_share=elderly_share,
+    )

@@ -58,7 +58,9 @@ def clean_uploads(keep: Path | None = None, *, max_age_s: float = UPLOAD_TTL_S) 
     return removed
 
 
-def store_upload(name: str, raw: bytes, *, max_bytes: int | None = None) -> Path:
+def store_upload(
+    name: str, raw: bytes, *, max_bytes: int | None = None, suffixes: tuple[str, ...] = UPLOAD_SUFFIXES
+) -> Path:
     """Store an upload's bytes as ``<data dir>/uploads/<sha256><suffix>`` (atomically, once).
 
     Parameters
@@ -70,6 +72,8 @@ def store_upload(name: str, raw: bytes, *, max_bytes: int | None = None) -> Path
     max_bytes : int, optional
         The upload cap in bytes; default :func:`~geodata.importing.safety.max_upload_bytes` (this is
         the web page's path: the cap always applies here).
+    suffixes : tuple of str, default UPLOAD_SUFFIXES
+        The suffixes accepted (e.g. population rasters add ``.tif``).
 
     Returns
     -------
@@ -83,11 +87,11 @@ def store_upload(name: str, raw: bytes, *, max_bytes: int | None = None) -> Path
         When the suffix is not allowed or the content exceeds the upload cap.
     """
     suffix = PureWindowsPath(str(name).replace("\0", "")).suffix.lower()  # splits on both / and \
-    if suffix not in UPLOAD_SUFFIXES:
+    if suffix not in suffixes:
         raise file_error(
             str(name),
             f"files of type {suffix or '(none)'!r} cannot be imported",
-            "use " + ", ".join(UPLOAD_SUFFIXES),
+            "use " + ", ".join(suffixes),
         )
     limit = max_bytes if max_bytes is not None else max_upload_bytes()
     if len(raw) > limit:
