@@ -59,7 +59,7 @@ def _crs_and_datum(result, L: str):
         t("imp.datum", L),
         datums,
         index=datums.index(result.datum_hint or "wgs84"),
-        key="imp_datum",
+        key=f"imp_datum@{L}",
         format_func=lambda d: t(f"datum.{d}", L),
     )
     if result.datum_hint:
@@ -168,7 +168,7 @@ def _report_and_commit(conformed, target: str, categories, L: str, bad_rows: dic
         action = st.radio(
             t("imp.action", L),
             ["repair", "drop", "cancel"],
-            key="imp_action",
+            key=f"imp_action@{L}",
             format_func=lambda a: t(f"action.{a}", L),
         )
     else:
@@ -286,13 +286,13 @@ def render_import() -> None:
     show_bad_rows(result, L)
     gdf = _crs_and_datum(result, L)
     if poi is not None:
-        import_amap.recognised(poi, st.session_state.get("imp_datum", poi.datum), L)
+        import_amap.recognised(poi, st.session_state.get(f"imp_datum@{L}", poi.datum), L)
     _preview(gdf, L, skip=result.bad_rows)  # rows that do not fit the others would zoom the map to the globe
     target = st.radio(
         t("imp.target", L),
         list(TARGETS),
         horizontal=True,
-        key="imp_target",
+        key=f"imp_target@{L}",
         format_func=lambda v: t(f"target.{v}", L),
     )
     if poi is not None and target == "facilities":

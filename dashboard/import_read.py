@@ -33,7 +33,7 @@ def choose_layer_or_sheet(result, reread, L: str):
         layer = st.selectbox(
             t("read.layer_pick", L, n=len(result.layers)),
             result.layers,
-            key="imp_layer",
+            key=f"imp_layer@{L}",
             format_func=lambda n: t("read.layer_item", L, name=n, n=counts.get(n, -1)),
         )
         return reread(layer, None)

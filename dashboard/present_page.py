@@ -154,25 +154,25 @@ def _editor(views: list[dict], cat, L: str) -> None:
         with st.form("pres_add"):
             title = st.text_input(t("pres.view_title", L), key="pres_new_title", max_chars=80)
             kind = st.selectbox(
-                t("pres.kind", L), KINDS, format_func=lambda k: t(f"kind.{k}", L), key="pres_new_kind"
+                t("pres.kind", L), KINDS, format_func=lambda k: t(f"kind.{k}", L), key=f"pres_new_kind@{L}"
             )
             ftype = st.selectbox(
                 t("cov.type", L),
                 list(cat.types),
                 format_func=lambda k: cat.types[k].name(L),
-                key="pres_new_type",
+                key=f"pres_new_type@{L}",
             )
             mode = st.radio(
                 t("cov.mode", L),
                 ["euclidean", "network"],
                 format_func=lambda m: t(f"mode.{m}", L),
-                key="pres_new_mode",
+                key=f"pres_new_mode@{L}",
             )
             colour = st.radio(
                 t("ren.colour_by", L),
                 ["type", "status", "decision", "score"],
                 format_func=lambda v: t(f"ren.colour.{v}", L),
-                key="pres_new_colour",
+                key=f"pres_new_colour@{L}",
             )
             if st.form_submit_button(t("pres.save_view", L)):
                 clean = title.replace("\x00", "").strip()

@@ -94,7 +94,7 @@ def _switch(current: Path, L: str) -> None:
         t("ws.switch", L),
         [str(p) for p in options],
         index=0,
-        key=f"ws_switch:{current}",
+        key=f"ws_switch:{current}:{L}",  # option labels are translated: one widget per language
         format_func=labels.get,
     )
     c2.write("")

@@ -35,7 +35,7 @@ def test_layers_are_offered_with_feature_counts(tmp_path):
     )
     gpd.GeoDataFrame({"名称": ["丙"]}, geometry=[Point(115.9, 28.69)], crs=4326).to_file(path, layer="诊所")
     at = _at(path)
-    box = at.selectbox(key="imp_layer")
+    box = at.selectbox(key="imp_layer@zh")
     assert box.label == "图层（文件共 2 个图层，请选择）" and box.options == [
         "学校（2 个要素）",
         "诊所（1 个要素）",
