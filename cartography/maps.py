@@ -42,8 +42,9 @@ from cartography.colours import (
     share_colour,
 )
 from cartography.compact import CompactGeoJson
-from cartography.geojson import display_geojson, label_points, street_label_points, text_tooltip, tooltip
+from cartography.geojson import display_geojson, label_points, street_label_points, tooltip
 from cartography.layout import belts_layer, circle_layer, city_seats_layer, clusters_layer, seat_labels
+from cartography.whatif import proposed_layer
 from geodata.layout import TIER_EN, TIERS
 from i18n import LABELS as _KEYS
 from i18n import format_value, t
@@ -422,19 +423,7 @@ def coverage_map(
             type_colours={selection: "#1a9850"},
         ).add_to(m)
     if proposed is not None and len(proposed):
-        fg = folium.FeatureGroup(name=t("cov.layer.proposed", lang))
-        for _, r in proposed.iterrows():
-            folium.CircleMarker(
-                [r["lat"], r["lon"]],
-                radius=9,
-                color="#ffffff",
-                weight=2,
-                fill=True,
-                fill_color="#d7191c",
-                fill_opacity=1.0,
-                tooltip=text_tooltip(f"{r['type_label']} ({r['lon']:.5f}, {r['lat']:.5f})"),
-            ).add_to(fg)
-        fg.add_to(m)
+        proposed_layer(proposed, name=t("cov.layer.proposed", lang)).add_to(m)
     for layer in extra_layers:
         layer.add_to(m)
     items = SHARE_SCALE.legend_items(lambda lo, hi, _i: f"{lo * 100:.0f}–{hi * 100:.0f}%")
