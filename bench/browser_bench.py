@@ -157,13 +157,16 @@ def start_app(app_dir: Path, data_dir: str, log) -> tuple[subprocess.Popen, str,
 def go(s: Session, page: str) -> float:
     """Switch to ``page`` through the sidebar; seconds until its title, finished run and drawn map."""
     nav, title = PAGES[page]
-    n = s.finished
+    n, sent = s.finished, len(s.sent)
     t0 = time.perf_counter()
     s.page.get_by_role("link", name=t(nav, "zh")).first.click()
     s.page.get_by_text(t(title, "zh")).first.wait_for(timeout=120_000)
-    s.wait_finished(n + 1)
+    finished = s.wait_finished(n + 1)
     s.map_drawn()
-    return time.perf_counter() - t0
+    done = time.perf_counter()
+    first_sent = next((x for x in s.sent[sent:] if x >= t0), t0)
+    s.last_split = (first_sent - t0, finished - first_sent, done - finished)
+    return done - t0
 
 
 def whatif(s: Session, clicks: int) -> dict[str, list[float]]:
@@ -301,7 +304,12 @@ def main(argv=None) -> int:
             for _ in range(args.rounds):
                 for p in order:
                     switches.append(go(s, p))
-                    print(f"[switch] → {p} {switches[-1]:.3f} s", flush=True)
+                    a, b, c = s.last_split
+                    print(
+                        f"[switch] → {p} {switches[-1]:.3f} s (click→sent {a:.3f}, server run {b:.3f}, "
+                        f"run finished→map drawn {c:.3f})",
+                        flush=True,
+                    )
                     s.wait_quiet()
             go(s, "coverage")
             w = whatif(s, args.clicks)

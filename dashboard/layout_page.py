@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from cartography.charts import cluster_chart
 from cartography.maps import layout_map
-from dashboard import auth, common
+from dashboard import auth, common, mapcache
 from geodata.errors import DataValidationError
 from geodata.layout import load_layout, reset_user_layout, save_layout
 from i18n import t
@@ -71,8 +70,15 @@ def _city_panel(info: dict, layout, ws, L: str) -> None:
     st.dataframe(table, hide_index=True, width="stretch")
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _layout_summary(_bnd, _layout, layout_text: str, L: str):
+    """:func:`layers.layout.layout_summary` once per layout (``layout_text``: its full text) and language;
+    the boundaries are the bundled ones, loaded once per process."""
+    return layout_summary(_bnd.prefectures, _bnd.counties, _layout, lang=L)
+
+
 def _summary(bnd, layout, L: str) -> None:
-    summary = layout_summary(bnd.prefectures, bnd.counties, layout, lang=L)
+    summary = _layout_summary(bnd, layout, str(layout), L)
     shown = pd.DataFrame(
         {
             t("col.kind", L): summary["kind"].map(lambda k: t(f"layout.kind.{k}", L)),
@@ -162,20 +168,24 @@ def render_layout() -> None:
     current = common.kept_value("layout_city", options[0])
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        fmap = layout_map(
-            bnd,
-            layout,
-            lang=L,
-            basemap=opts["basemap"],
-            tianditu_key=opts["tianditu_key"] or None,
-            selected_adcode=current,
-        )
-        returned = st_folium(
-            fmap,
+        # rendered once per layout, language, basemap and selected city (not on every rerun of the page)
+        rendered = mapcache.cached(
+            lambda: layout_map(
+                bnd,
+                layout,
+                lang=L,
+                basemap=opts["basemap"],
+                tianditu_key=opts["tianditu_key"] or None,
+                selected_adcode=current,
+            ),
+            "layout_map", str(layout), L, opts["basemap"], opts["tianditu_key"], int(current),
+        )  # fmt: skip
+        returned = mapcache.show(
+            rendered,
             key=f"layout_map_{L}_{opts['basemap']}_{hash(str(layout))}_{current}",
             height=620,
-            use_container_width=True,
             returned_objects=["last_clicked"],
+            prompt_click=True,
         )
     raw_click = (returned or {}).get("last_clicked")
     clicked = city_from_click(returned, bnd.prefectures)

@@ -20,6 +20,7 @@ import branca
 import folium
 import numpy as np
 import pandas as pd
+import shapely
 import streamlit as st
 import streamlit_folium as sf
 
@@ -37,15 +38,27 @@ def fingerprint(*parts) -> str:
             geo = [c for c in frame.columns if str(frame[c].dtype) == "geometry"]
             plain = frame.drop(columns=geo)
             h.update(repr((list(frame.columns), list(plain.dtypes.astype(str)), frame.shape)).encode())
-            h.update(pd.util.hash_pandas_object(plain.astype(str), index=True).to_numpy().tobytes())
+            h.update(pd.util.hash_pandas_object(frame.index.astype(str)).to_numpy().tobytes())
+            for c in plain.columns:
+                h.update(_column_digest(plain[c]))
             for c in geo:
-                h.update(b"".join(g.wkb if g is not None else b"-" for g in frame[c]))
+                wkb = shapely.to_wkb(np.asarray(frame[c].array, dtype=object))
+                h.update(b"".join(w if w is not None else b"-" for w in wkb))
         elif isinstance(part, np.ndarray):
             h.update(repr((part.dtype.str, part.shape)).encode() + part.tobytes())
         else:
             h.update(repr(part).encode())
         h.update(b"\x00")
     return h.hexdigest()
+
+
+def _column_digest(col: pd.Series) -> bytes:
+    """The row hashes of one column: its values as they are, or as text where they cannot be hashed so
+    (lists, dicts: pandas hashes numbers, strings and missing values only)."""
+    try:
+        return pd.util.hash_pandas_object(col, index=False).to_numpy().tobytes()
+    except TypeError:
+        return pd.util.hash_pandas_object(col.astype(str), index=False).to_numpy().tobytes()
 
 
 def cached(build: Callable[[], folium.Map], *parts) -> dict:

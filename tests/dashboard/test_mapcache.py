@@ -84,6 +84,13 @@ def test_fingerprint_sees_values_geometry_and_order():
     assert fp(g, "zh") != fp(g.iloc[::-1], "zh")
     assert fp(pd.Series([1, 2], index=["a", "b"])) != fp(pd.Series([1, 2], index=["a", "c"]))
     assert fp(("a", "b")) != fp(("ab",))
+    # columns pandas cannot hash as they are (lists, mixed values) are compared as text
+    lists = pd.DataFrame({"evidence": [["a.pdf"], []], "mixed": ["x", 1.5]})
+    assert fp(lists) == fp(lists.copy())
+    assert fp(lists) != fp(lists.assign(evidence=[["a.pdf"], ["b.pdf"]]))
+    assert fp(lists) != fp(lists.assign(mixed=["x", 2.5]))
+    # a missing geometry is not the same as a point
+    assert fp(g.set_geometry([Point(0, 0), None])) != fp(g)
 
 
 def test_cached_builds_once_per_fingerprint():
