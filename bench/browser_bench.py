@@ -291,10 +291,18 @@ def main(argv=None) -> int:
         s = Session(page)
         proc, url, t0 = start_app(args.app_dir, tmp, log)
         try:
+            ready = time.perf_counter() - t0
             page.goto(url, wait_until="domcontentloaded")
+            loaded = time.perf_counter() - t0
             s.map_drawn(timeout_ms=120_000)
             cold = time.perf_counter() - t0
-            print(f"[cold] process start → first map drawn {cold:.2f} s", flush=True)
+            run_s = s.finished_at[0] - t0 if s.finished_at else float("nan")
+            first = (s.sent[0] - t0) if s.sent else float("nan")
+            print(
+                f"[cold] process start → first map drawn {cold:.2f} s (server answering {ready:.2f}, page loaded"
+                f" {loaded:.2f}, first message {first:.2f}, first run finished {run_s:.2f})",
+                flush=True,
+            )
             s.wait_quiet()
             order = ["coverage", "renewal", "health", "layout", "overview"]
             for p in order:  # first visits (cold caches): not counted

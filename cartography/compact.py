@@ -124,6 +124,73 @@ def encode_geometry(geom, precision: int = 5, cursor: list[int] | None = None) -
     raise ValueError(f"cannot draw a {kind} in a compact layer")
 
 
+def encode_geometries(geoms, precision: int = 5) -> list:
+    """Many geometries (EPSG:4326) of one layer in the compact encoding, as :func:`encode_geometry` gives them
+    one after another with one cursor (the first point absolute), with the rounding, the dropping of repeated
+    points and the differences done once for the whole layer (numpy) instead of once per ring.
+
+    Returns
+    -------
+    list
+        Per geometry its encoding, or None for a missing or empty one.
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    out: list = [None] * len(geoms)
+    ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    if not ok.any():
+        return out
+    which = np.flatnonzero(ok)
+    kinds = shapely.get_type_id(geoms[which])  # 0 point, 1 line, 3 polygon, 5 multi-line, 6 multi-polygon
+    bad = ~np.isin(kinds, (0, 1, 3, 5, 6))
+    if bad.any():
+        raise ValueError(f"cannot draw a {geoms[which[bad][0]].geom_type} in a compact layer")
+    parts, part_of = shapely.get_parts(geoms[which], return_index=True)
+    polygonal = shapely.get_type_id(parts) == 3
+    # the "rings" of every part in order: a polygon's exterior then its holes; a line or point is one
+    rings = np.empty(0, dtype=object)
+    ring_of_part = np.empty(0, dtype=np.int64)
+    if polygonal.all():
+        rings, ring_of_part = shapely.get_rings(parts, return_index=True)
+    else:
+        pieces, owners = [], []
+        for k, part in enumerate(parts):  # mixed layers (rare): one part at a time, in order
+            if polygonal[k]:
+                r = shapely.get_rings(part)
+                pieces.extend(r)
+                owners.extend([k] * len(r))
+            else:
+                pieces.append(part)
+                owners.append(k)
+        rings, ring_of_part = np.asarray(pieces, dtype=object), np.asarray(owners, dtype=np.int64)
+    xy, ring_idx = shapely.get_coordinates(rings, return_index=True)
+    q = np.round(xy * 10.0**precision).astype(np.int64)
+    # drop points repeating the one before them in the same ring (left by rounding)
+    keep = np.ones(len(q), dtype=bool)
+    keep[1:] = np.any(q[1:] != q[:-1], axis=1) | (ring_idx[1:] != ring_idx[:-1])
+    q, ring_idx = q[keep], ring_idx[keep]
+    flat = np.diff(q, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)).ravel().tolist()
+    ends = np.cumsum(np.bincount(ring_idx, minlength=len(rings))) * 2
+    starts = np.concatenate(([0], ends[:-1]))
+    ring_lists = [flat[a:b] for a, b in zip(starts.tolist(), ends.tolist())]
+    # nest: rings → parts → geometries
+    part_rings: list[list] = [[] for _ in range(len(parts))]
+    for r, p in zip(ring_lists, ring_of_part.tolist()):
+        part_rings[p].append(r)
+    geom_parts: list[list] = [[] for _ in range(len(which))]
+    for pr, g in zip(part_rings, part_of.tolist()):
+        geom_parts[g].append(pr)
+    for g, kind, ps in zip(which.tolist(), kinds.tolist(), geom_parts):
+        if kind in (0, 1):
+            out[g] = [kind, ps[0][0]]
+        elif kind == 3:
+            out[g] = [2, ps[0]]
+        elif kind == 5:
+            out[g] = [3, [p[0] for p in ps]]
+        else:
+            out[g] = [4, ps]
+    return out
+
+
 def _column(values: list):
     """A property column: plain list, or ``{"d": distinct values, "i": indices}`` when that is shorter."""
     distinct = list(dict.fromkeys(values))
@@ -159,20 +226,15 @@ def encode(features, precision: int = 5) -> dict:
     dict
         ``{"q": 10**precision, "g": [geometry per feature], "p": {column: values}}``.
     """
-    cursor = [0, 0]
     if isinstance(features, gpd.GeoDataFrame):
-        geoms = features.geometry.to_numpy()
-        encoded = [encode_geometry(g, precision, cursor) for g in geoms]
+        encoded = encode_geometries(features.geometry.to_numpy(), precision)
         keep = [i for i, g in enumerate(encoded) if g is not None]
         cols = [c for c in features.columns if c != features.geometry.name]
         props = {c: _column([_plain(v) for v in features[c].to_numpy()[keep]]) if keep else [] for c in cols}
         return {"q": int(10**precision), "g": [encoded[i] for i in keep], "p": props}
-    kept = [
-        (encode_geometry(shapely.geometry.shape(f["geometry"]), precision, cursor), f)
-        for f in features["features"]
-        if f.get("geometry")
-    ]
-    kept = [(g, f) for g, f in kept if g is not None]
+    feats = [f for f in features["features"] if f.get("geometry")]
+    geoms = shapely.from_geojson([json.dumps(f["geometry"]) for f in feats]) if feats else []
+    kept = [(g, f) for g, f in zip(encode_geometries(geoms, precision), feats) if g is not None]
     cols = list(kept[0][1]["properties"]) if kept else []
     props = {c: _column([_plain(f["properties"].get(c)) for _, f in kept]) for c in cols}
     return {"q": int(10**precision), "g": [g for g, _ in kept], "p": props}

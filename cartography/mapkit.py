@@ -48,6 +48,41 @@ LOCAL_ASSETS: dict[str, str | None] = {
     "Control.FullScreen.css": "fullscreen/Control.FullScreen.css",
 }
 
+#: the vendored scripts a map may load, in load order, kept together as one file (``static/vendor/`` +
+#: :data:`SCRIPT_BUNDLE`): streamlit-folium loads a map's scripts one after another, one request each, so
+#: every map shown on a page waited for six round trips; with the bundle it waits for one
+BUNDLED_SCRIPTS = (
+    "leaflet",
+    "jquery",
+    "bootstrap",
+    "awesome_markers",
+    "Control.Fullscreen.js",
+    "markerclusterjs",
+)
+SCRIPT_BUNDLE = "bundle/maps.js"
+
+
+def script_bundle() -> str:
+    """The text of :data:`SCRIPT_BUNDLE`: the :data:`BUNDLED_SCRIPTS` files, each after a comment naming it
+    (its licence is beside it in ``static/vendor``) and ended so the next one starts a new statement."""
+    parts = []
+    for name in BUNDLED_SCRIPTS:
+        rel = LOCAL_ASSETS[name]
+        text = (VENDOR_DIR / rel).read_text(encoding="utf-8")
+        parts.append(f"/* static/vendor/{rel} (licence in its folder) */\n{text.rstrip()}\n;\n")
+    return "".join(parts)
+
+
+def bundled_scripts(js_links: list[str], base_url: str = DEFAULT_ASSET_BASE) -> list[str]:
+    """``js_links`` of a map with the vendored scripts replaced by the one :data:`SCRIPT_BUNDLE` (first,
+    as Leaflet comes first), when every vendored script among them is in it; otherwise as they are."""
+    ours = {f"{base_url}/{LOCAL_ASSETS[n]}" for n in BUNDLED_SCRIPTS}
+    vendored = [u for u in js_links if u.startswith(base_url + "/")]
+    if not vendored or not set(vendored) <= ours:
+        return list(js_links)
+    return [f"{base_url}/{SCRIPT_BUNDLE}", *(u for u in js_links if u not in ours)]
+
+
 BASEMAPS = ("none", "osm", "tianditu", "amap")
 _TIANDITU = "https://t{s}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={{z}}&TILEROW={{y}}&TILECOL={{x}}&tk={key}"
 
@@ -506,3 +541,12 @@ def _script_json(value) -> str:
         .replace("</", "<\\/")
         .replace("<!--", "<\\!--")
     )
+
+
+if (
+    __name__ == "__main__"
+):  # python -m cartography.mapkit: write the script bundle after updating static/vendor
+    out = VENDOR_DIR / SCRIPT_BUNDLE
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(script_bundle(), encoding="utf-8")
+    print(out)

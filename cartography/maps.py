@@ -48,7 +48,6 @@ from cartography.whatif import proposed_layer
 from geodata.layout import TIER_EN, TIERS
 from i18n import LABELS as _KEYS
 from i18n import format_value, t
-from layers.healthcheck import unit_names
 from layers.layout import belt_bands
 
 #: demo-data marker in names ("井柳街道（示例）"): kept in tooltips, dropped from permanent labels (the page
@@ -512,6 +511,8 @@ def graded_units_map(
     polys["label"] = polys["grade"].map(lambda g: t(f"hc.grade.{g}", L))
     unit = rows["unit_of_measure"].iloc[0] if len(rows) else ""
     polys["value_text"] = polys[key].map(rows["value"]).map(lambda v: format_value(v, unit))
+    from layers.healthcheck import unit_names  # here, not at import: the overview opens without scipy
+
     polys["name_text"] = polys[key].map(unit_names(ws.layers, level, L)).fillna("")
     polys["colour"] = polys["grade"].map(GRADE_COLOURS)
     m = mapkit.base_map()

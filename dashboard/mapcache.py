@@ -24,6 +24,8 @@ import shapely
 import streamlit as st
 import streamlit_folium as sf
 
+from cartography import mapkit
+
 
 def fingerprint(*parts) -> str:
     """A digest of everything a map is drawn from: strings, numbers, tuples, arrays and (Geo)DataFrames.
@@ -81,7 +83,8 @@ def rendered(fmap: folium.Map, *, fresh: bool = False) -> dict:
     Returns
     -------
     dict
-        ``script``, ``header``, ``html``, ``id``, ``bounds``, ``zoom``, ``css_links`` and ``js_links``.
+        ``script``, ``header``, ``html``, ``id``, ``bounds``, ``zoom``, ``css_links`` and ``js_links`` (the
+        vendored scripts as one file: :func:`cartography.mapkit.bundled_scripts`).
     """
     fig = fmap if fresh else copy.deepcopy(fmap)
     fig.get_root().render()
@@ -110,7 +113,7 @@ def rendered(fmap: folium.Map, *, fresh: bool = False) -> dict:
         },
         "zoom": fig.options.get("zoom"),
         "css_links": list(dict.fromkeys(css_links)),
-        "js_links": list(dict.fromkeys(js_links)),
+        "js_links": mapkit.bundled_scripts(list(dict.fromkeys(js_links))),
     }
 
 

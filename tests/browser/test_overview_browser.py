@@ -58,7 +58,7 @@ def test_overview_map_draws_offline(app_server, bpage):
     print(f"first map visible after {elapsed:.1f} s")
     assert elapsed < 30  # cold start incl. data load; the warm target (<5 s) is measured in the note
     vendor = [u for u in bpage.requests if "/app/static/vendor/" in u]
-    assert any(u.endswith("leaflet.js") for u in vendor), "Leaflet must come from the vendored copy"
+    assert any(u.endswith("bundle/maps.js") for u in vendor), "Leaflet must come from the vendored copy"
     # hover inside 瑞金市 (赣州): the county and its prefecture, not the province outline on top
     text = hover_tooltip(bpage, frame, 116.03, 25.88)
     assert "瑞金市" in text and "赣州市" in text, text

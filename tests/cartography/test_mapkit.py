@@ -82,3 +82,18 @@ def test_internet_basemaps_are_opt_in():
     assert "tile.openstreetmap" in mapkit.base_map(basemap="osm").get_root().render()
     assert "tk=KEY" in mapkit.base_map(basemap="tianditu", tianditu_key="KEY").get_root().render()
     assert mapkit.basemap_needs_gcj02("amap") and not mapkit.basemap_needs_gcj02("tianditu")
+
+
+def test_script_bundle_is_current_and_replaces_the_vendored_scripts():
+    # the committed bundle is the vendored scripts as they are (regenerate: python -m cartography.mapkit)
+    bundle = mapkit.VENDOR_DIR / mapkit.SCRIPT_BUNDLE
+    assert bundle.read_text(encoding="utf-8") == mapkit.script_bundle()
+    base = mapkit.DEFAULT_ASSET_BASE
+    leaflet, cluster = f"{base}/leaflet/leaflet.js", f"{base}/markercluster/leaflet.markercluster.js"
+    assert mapkit.bundled_scripts([leaflet, cluster, "/x/own.js"]) == [f"{base}/bundle/maps.js", "/x/own.js"]
+    # a vendored script not in the bundle, or no vendored script at all: left as they are
+    assert mapkit.bundled_scripts([leaflet, f"{base}/other/new.js"]) == [leaflet, f"{base}/other/new.js"]
+    assert mapkit.bundled_scripts(["https://cdn.example/leaflet.js"]) == ["https://cdn.example/leaflet.js"]
+    # Leaflet first, every plugin after it
+    text = mapkit.script_bundle()
+    assert text.index("leaflet/leaflet.js") < text.index("markercluster/leaflet.markercluster.js")

@@ -350,3 +350,33 @@ def test_overview_legend_names_the_facility_cells_of_a_dense_city(demo_ws, monke
     monkeypatch.setattr(builders, "MAX_FACILITY_POINTS", 100)
     page = maps.overview_map(bnd, demo_ws, cat, lang="en", extent="city", basemap="none").get_root().render()
     assert t("payload.legend.facility_cells", "en") in page and "L.markerClusterGroup" not in page
+
+
+def test_encode_geometries_is_encode_geometry_one_after_another(demo_ws):
+    from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point, Polygon
+
+    from cartography.compact import encode_geometries
+
+    hole = [(115.1, 28.1), (115.2, 28.1), (115.2, 28.2)]
+    mixed = [
+        None,
+        Point(115.1234567, 28.1),
+        Polygon(),
+        # the second point rounds onto the first and is dropped; the last repeats it across rings: kept
+        LineString([(115.0, 28.0), (115.000001, 28.0), (115.1, 28.1)]),
+        MultiPolygon(
+            [Polygon([(115, 28), (116, 28), (116, 29)], [hole]), Polygon([(117, 28), (118, 28), (118, 29)])]
+        ),
+        MultiLineString([[(115.1, 28.1), (115.0, 28.0)], [(115.2, 28.2), (115.3, 28.3)]]),
+        Polygon([(115.3, 28.3), (116, 28.5), (116, 29)]),
+    ]
+    layers = [
+        mixed,
+        demo_ws["compounds"].to_crs(4326).geometry.to_numpy(),
+        demo_ws["streets"].to_crs(4326).geometry.to_numpy(),
+    ]
+    for geoms in layers:
+        cursor = [0, 0]
+        assert encode_geometries(geoms, 5) == [encode_geometry(g, 5, cursor) for g in geoms]
+    with pytest.raises(ValueError, match="GeometryCollection"):
+        encode_geometries([shapely.GeometryCollection([Point(0, 0)])])

@@ -38,7 +38,7 @@ def test_overview_in_chinese(app):
     html = _map_html(app)
     assert "leaflet" in html.lower()
     assert "cdn.jsdelivr" not in html and "cdnjs" not in html, "map must not reference a CDN"
-    assert "/app/static/vendor/leaflet/leaflet.js" in html
+    assert "/app/static/vendor/bundle/maps.js" in html  # Leaflet and its plugins: vendored, one file
     assert len(app.dataframe) == 1 and len(app.dataframe[0].value) == 6
 
 
@@ -78,7 +78,7 @@ def test_layout_page(demo_gpkg):
     at = _page("dashboard.layout_page.render_layout")
     assert "一圈两带四群" in at.title[0].value
     html = _map_html(at)
-    assert "南昌都市圈" in html and "/app/static/vendor/leaflet/leaflet.js" in html
+    assert "南昌都市圈" in html and "/app/static/vendor/bundle/maps.js" in html
     assert at.subheader[0].value == "南昌市"  # default city panel
     assert any("省会" in m.value for m in at.markdown)
     summary = at.dataframe[-1].value

@@ -65,7 +65,10 @@ def test_the_overview_map_is_sent_unchanged(monkeypatch, demo_ws):
     got = _sent(
         monkeypatch, lambda: mapcache.show(mapcache.rendered(m), key="o", height=640, returned_objects=[])
     )
-    assert got == want and len(got["script"]) > 100_000
+    # the same, but for the vendored scripts: one bundle of them, loaded in one request
+    assert got["js_links"] == ["/app/static/vendor/bundle/maps.js"]
+    assert "/app/static/vendor/leaflet/leaflet.js" in want["js_links"]
+    assert {**got, "js_links": None} == {**want, "js_links": None} and len(got["script"]) > 100_000
 
 
 def test_fingerprint_sees_values_geometry_and_order():
