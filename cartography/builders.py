@@ -16,9 +16,17 @@ from folium.plugins import FastMarkerCluster
 from folium.template import Template
 
 from cartography.colours import PARCEL_TYPE_COLOURS, STREET_STYLES, build_year_colour
-from cartography.compact import CompactGeoJson, budget_tolerance, grid_counts, raster_png, script_json
+from cartography.compact import (
+    CompactGeoJson,
+    budget_tolerance,
+    grid_counts,
+    prepare,
+    raster_png,
+    script_json,
+)
 from cartography.geojson import display_geojson, escape_text, street_lines, tooltip  # noqa: F401 - re-exported
 from cartography.mapkit import MapLabels
+from cartography.memo import derived
 from layers.crs import DISPLAY_CRS
 
 #: coordinate budgets of the vector layers (the demo's layers fit them at the tolerance their maps ask for;
@@ -44,6 +52,7 @@ def boundary_layer(
     extra_fields: tuple[tuple[str, str], ...] = (),
     control: bool = True,
     max_vertices: int | None = BOUNDARY_VERTICES,
+    reuse: bool = False,
 ) -> folium.FeatureGroup:
     """Outline (optionally lightly filled) polygons with a hover name.
 
@@ -67,6 +76,9 @@ def boundary_layer(
         Listed in the layer control.
     max_vertices : int, optional
         Coordinate budget: a larger layer is generalised further (:func:`cartography.compact.budget_tolerance`).
+    reuse : bool
+        ``gdf`` is a loaded layer never changed in place: prepared once while it lives (see
+        :class:`cartography.compact.CompactGeoJson`).
     """
     group = folium.FeatureGroup(name=name, show=show, control=control)
     columns = (name_field, *(f for f, _ in extra_fields)) if interactive else ()
@@ -84,6 +96,7 @@ def boundary_layer(
         name=name,
         tooltip=tooltip(columns, (tooltip_alias, *(a for _, a in extra_fields))) if interactive else None,
         interactive=interactive,
+        reuse=reuse,
     ).add_to(group)
     return group
 
@@ -103,23 +116,30 @@ def streets_layer(
     show: bool = True,
     simplify_m: float = 3.0,
     max_vertices: int | None = STREET_VERTICES,
+    reuse: bool = False,
 ) -> folium.FeatureGroup:
     """The street network as thin grey context lines, arterials thicker (``kind`` column, if any).
 
     Non-interactive: the pointer passes through to the thematic layers. Draw it before them. A network with
-    more than ``max_vertices`` coordinates is generalised further than ``simplify_m`` metres.
+    more than ``max_vertices`` coordinates is generalised further than ``simplify_m`` metres. ``reuse``:
+    ``streets`` is a loaded layer never changed in place, its lines are prepared once while it lives.
     """
     group = folium.FeatureGroup(name=name, show=show)
     if streets.empty:
         return group
-    data = street_lines(streets, simplify_m=budget_tolerance(streets, simplify_m, max_vertices))
-    default = STREET_STYLES[""]
     keys = sorted({k for style in STREET_STYLES.values() for k in style})
-    for f in data["features"]:  # the class style travels with its one feature per class
-        style = STREET_STYLES.get(f["properties"]["kind"], default)
-        f["properties"] = {**f["properties"], **{k: style.get(k) for k in keys}}
+
+    def lines():
+        data = street_lines(streets, simplify_m=budget_tolerance(streets, simplify_m, max_vertices))
+        default = STREET_STYLES[""]
+        for f in data["features"]:  # the class style travels with its one feature per class
+            style = STREET_STYLES.get(f["properties"]["kind"], default)
+            f["properties"] = {**f["properties"], **{k: style.get(k) for k in keys}}
+        return prepare(data)
+
+    # the same streets give the same lines: prepared once per loaded street layer (it never changes in place)
     CompactGeoJson(
-        data,
+        derived(streets, ("streets", simplify_m, max_vertices), lines) if reuse else lines(),
         style={"fill": False},
         style_props={k: k for k in keys},
         interactive=False,
@@ -146,8 +166,12 @@ def compounds_layer(
     max_features: int = MAX_COMPOUNDS,
     cell_aliases: tuple[str, str] | None = None,
     class_labels: tuple[str, str, str] = ("< 2000", "2000–2009", "≥ 2010"),
+    reuse: bool = False,
 ) -> folium.FeatureGroup:
     """Compound polygons coloured by build-year class; tooltip name / build year / population.
+
+    ``reuse``: ``compounds`` is a loaded layer never changed in place, its polygons are prepared once while
+    it lives (the image of a dense layer is drawn each time).
 
     Up to ``max_features`` compounds each polygon is sent with its tooltip. A denser layer (a large city) is
     drawn as one transparent PNG (:func:`cartography.compact.raster_png`, same colours, its size fixed by
@@ -161,9 +185,14 @@ def compounds_layer(
     if len(gdf) > max_features:
         cell_aliases = cell_aliases or (aliases[0], aliases[2])
         return _compound_image(gdf, group, cell_aliases, class_labels)
+    columns = ("name", "build_year", "population", "colour")
+
+    def polygons():
+        return prepare(gdf, columns, 5.0, AREA_VERTICES)
+
     CompactGeoJson(
-        gdf,
-        columns=("name", "build_year", "population", "colour"),
+        derived(compounds, ("compounds", columns), polygons) if reuse else polygons(),
+        columns=columns,
         style={"weight": 0.6, "fillOpacity": 0.55},
         style_props={"color": "colour", "fillColor": "colour"},
         simplify_m=5.0,

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+from typing import NamedTuple
 
 import folium
 import geopandas as gpd
@@ -30,6 +31,7 @@ import shapely
 from jinja2 import Template
 
 from cartography.geojson import display_frame, display_geojson  # noqa: F401 - display_geojson: docs
+from cartography.memo import derived
 from layers.crs import ANALYSIS_CRS, DISPLAY_CRS
 
 #: geometry type codes of the compact encoding
@@ -320,14 +322,43 @@ def budget_tolerance(gdf: gpd.GeoDataFrame, simplify_m: float, max_vertices: int
     return tol
 
 
+class Prepared(NamedTuple):
+    """A layer ready to draw (what :func:`prepare` gives): everything :class:`CompactGeoJson` sends."""
+
+    tolerance_m: float
+    payload_json: str
+    first: tuple  # the first feature, decoded (what folium's tooltip checks the field names against)
+    bounds: list
+
+
+def prepare(
+    gdf,
+    columns: tuple[str, ...] = (),
+    simplify_m: float = 0.0,
+    max_vertices: int | None = None,
+    precision: int = 5,
+) -> Prepared:
+    """``gdf`` (a GeoDataFrame in any CRS, or a FeatureCollection already prepared for display) generalised,
+    encoded and serialised for :class:`CompactGeoJson`; see there for the parameters."""
+    if isinstance(gdf, dict):  # a FeatureCollection already prepared for display (EPSG:4326, escaped)
+        tolerance, fc = simplify_m, gdf
+    else:
+        tolerance = budget_tolerance(gdf, simplify_m, max_vertices)
+        fc = display_frame(gdf, simplify_m=tolerance, precision=precision, columns=columns)
+    payload = encode(fc, precision)
+    first = decode({**payload, "g": payload["g"][:1]})["features"][:1] if payload["g"] else []
+    return Prepared(tolerance, script_json(payload), tuple(first), _bounds(fc))
+
+
 class CompactGeoJson(folium.GeoJson):
     """A folium GeoJson layer sent in the compact encoding, styled in the browser.
 
     Parameters
     ----------
-    gdf : GeoDataFrame or dict
+    gdf : GeoDataFrame, dict or Prepared
         Features in any CRS, or a GeoJSON FeatureCollection already prepared for display (EPSG:4326,
-        text escaped, e.g. by :func:`cartography.geojson.street_lines`).
+        text escaped, e.g. by :func:`cartography.geojson.street_lines`), or what :func:`prepare` made of
+        them.
     columns : tuple of str
         Properties sent (only what the tooltip and the style use); text escaped by :func:`display_geojson`.
     style : dict
@@ -346,6 +377,9 @@ class CompactGeoJson(folium.GeoJson):
         Draw point features as circle markers (``radius`` may come from ``style_props``).
     name, show, control, tooltip, smooth_factor :
         As for :class:`folium.GeoJson`.
+    reuse : bool
+        ``gdf`` is an unchanging source (a loaded workspace or boundary layer, never changed in place):
+        what is prepared from it is kept while it lives and reused by the next map (:mod:`cartography.memo`).
     """
 
     _template = Template(
@@ -390,28 +424,28 @@ class CompactGeoJson(folium.GeoJson):
         tooltip=None,
         smooth_factor: float | None = None,
         points: bool = False,
+        reuse: bool = False,
     ):
         folium.map.Layer.__init__(self, name=name, overlay=True, control=control, show=show)
         self._name = "GeoJson"
-        if isinstance(gdf, dict):  # a FeatureCollection already prepared for display (EPSG:4326, escaped)
-            self.tolerance_m, fc = simplify_m, gdf
+        if isinstance(gdf, Prepared):
+            prep = gdf
+        elif reuse and not isinstance(gdf, dict):
+            key = ("compact", tuple(columns), simplify_m, max_vertices, precision)
+            prep = derived(gdf, key, lambda: prepare(gdf, columns, simplify_m, max_vertices, precision))
         else:
-            self.tolerance_m = budget_tolerance(gdf, simplify_m, max_vertices)
-            fc = display_frame(gdf, simplify_m=self.tolerance_m, precision=precision, columns=columns)
-        self.payload = encode(fc, precision)
+            prep = prepare(gdf, columns, simplify_m, max_vertices, precision)
+        self.tolerance_m = prep.tolerance_m
+        self.payload_json = prep.payload_json
         self.interactive = bool(interactive)
         self.smooth_factor = smooth_factor
         self.points = bool(points)
         self.decoder = DECODER_JS
         self.base_style_json = script_json(style or {})
         self.style_props_json = script_json(style_props or {})
-        self.payload_json = script_json(self.payload)
         # what folium's tooltip checks (the field names of a feature) and the layer's extent
-        first = (
-            decode({**self.payload, "g": self.payload["g"][:1]})["features"][:1] if self.payload["g"] else []
-        )
-        self.data = {"type": "FeatureCollection", "features": first}
-        self._bounds = _bounds(fc)
+        self.data = {"type": "FeatureCollection", "features": list(prep.first)}
+        self._bounds = prep.bounds
         self.style = False
         self.highlight = False
         self.embed = True

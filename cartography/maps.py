@@ -44,6 +44,7 @@ from cartography.colours import (
 from cartography.compact import CompactGeoJson
 from cartography.geojson import display_geojson, label_points, street_label_points, tooltip
 from cartography.layout import belts_layer, circle_layer, city_seats_layer, clusters_layer, seat_labels
+from cartography.memo import derived
 from cartography.whatif import proposed_layer
 from geodata.layout import TIER_EN, TIERS
 from i18n import LABELS as _KEYS
@@ -89,7 +90,11 @@ def province_labels(bnd, lang: str, *, prefectures: bool = True, province: bool 
 def city_labels(ws, lang: str) -> list[list]:
     """Label records of the workspace city: districts (zoom ≥ 10), sub-districts (≥ 12.5), communities
     (≥ 14) and street names where the streets layer has a ``name`` column (≥ 14 for arterials, one label
-    per street name per km)."""
+    per street name per km). Placed once per loaded workspace and language (:mod:`cartography.memo`)."""
+    return list(derived(ws, ("city_labels", lang), lambda: _city_labels(ws, lang)))
+
+
+def _city_labels(ws, lang: str) -> list[list]:
     records = label_points(
         ws["districts"], _name_field(lang), kind="district", min_zoom=DISTRICT_MIN_ZOOM, priority=10
     )
@@ -120,7 +125,7 @@ def _streets(ws, lang: str, shift=None):
     if "streets" not in layers or not len(ws["streets"]):
         return None
     gdf = ws["streets"] if shift is None else shift(ws["streets"])
-    return streets_layer(gdf, name=t("map.layer.streets", lang))
+    return streets_layer(gdf, name=t("map.layer.streets", lang), reuse=True)
 
 
 def _street_legend(ws, lang: str) -> list[tuple]:
@@ -318,6 +323,7 @@ def districts_layer(ws, lang: str, *, interactive: bool = True, shift=None) -> f
         simplify_m=50,
         tooltip_alias=t("col.district", lang),
         interactive=interactive,
+        reuse=True,
     )
 
 
@@ -335,6 +341,7 @@ def subdistricts_layer(ws, lang: str) -> folium.FeatureGroup | None:
         dash="4 3",
         simplify_m=20,
         interactive=False,
+        reuse=True,
     )
 
 
@@ -556,7 +563,12 @@ def overview_map(bnd, ws, catalogue, *, lang: str, extent: str, basemap: str, ti
     m = mapkit.base_map(basemap=basemap, tianditu_key=tianditu_key or None)
     city_context(m, ws, lang, shift=shift)
     pref = bnd.prefectures.set_index("adcode")[field]
-    counties = bnd.counties.assign(prefecture_name=bnd.counties["prefecture_adcode"].map(pref).fillna(""))
+    # one named county frame per language while the boundaries live (so its outlines are prepared once)
+    counties = derived(
+        bnd.counties,
+        ("with_prefecture_name", field),
+        lambda: bnd.counties.assign(prefecture_name=bnd.counties["prefecture_adcode"].map(pref).fillna("")),
+    )
     boundary_layer(
         shift(counties),
         name=t("layer.counties", lang),
@@ -567,6 +579,7 @@ def overview_map(bnd, ws, catalogue, *, lang: str, extent: str, basemap: str, ti
         dash="3 3",
         tooltip_alias=t("layer.counties", lang),
         extra_fields=(("prefecture_name", t("map.tip.prefecture", lang)),),
+        reuse=True,
     ).add_to(m)
     boundary_layer(
         shift(bnd.prefectures),
@@ -576,6 +589,7 @@ def overview_map(bnd, ws, catalogue, *, lang: str, extent: str, basemap: str, ti
         weight=1.6,
         simplify_m=300,
         interactive=False,
+        reuse=True,
     ).add_to(m)
     boundary_layer(
         shift(bnd.province),
@@ -585,6 +599,7 @@ def overview_map(bnd, ws, catalogue, *, lang: str, extent: str, basemap: str, ti
         weight=3,
         simplify_m=300,
         interactive=False,
+        reuse=True,
     ).add_to(m)
     boundary_layer(
         shift(ws["districts"]),
@@ -595,6 +610,7 @@ def overview_map(bnd, ws, catalogue, *, lang: str, extent: str, basemap: str, ti
         fill_opacity=0.03,
         simplify_m=50,
         tooltip_alias=t("col.district", lang),
+        reuse=True,
     ).add_to(m)
     compounds_layer(
         shift(ws["compounds"]),
@@ -602,6 +618,7 @@ def overview_map(bnd, ws, catalogue, *, lang: str, extent: str, basemap: str, ti
         aliases=(t("col.name", lang), t("col.build_year", lang), t("col.population", lang)),
         cell_aliases=(t("payload.cells.count", lang), t("col.population", lang)),
         class_labels=tuple(t(k, lang) for k in BUILD_YEAR_LABELS),
+        reuse=True,
     ).add_to(m)
     type_labels = {k: t(f"ptype.{k}", lang) for k in PARCEL_TYPE_COLOURS}
     parcels_layer(
