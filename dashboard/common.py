@@ -224,6 +224,32 @@ def kept(widget, label: str, *args, key: str, by_language: bool = False, **kwarg
     return value
 
 
+def open_tab(labels: dict, *, key: str):
+    """Tabs of which only the open one is drawn: returns ``(name, container)`` of the open tab.
+
+    ``labels`` maps each tab's stable name to its (translated) label. A click on another tab reruns the page
+    with that tab open, so a page runs the code of one tab, not of all (Streamlit's ``on_change="rerun"``
+    tabs); the open tab is remembered by name under ``_tab:<key>``, so it stays open across page changes,
+    hidden periods and language switches (set that key to open a tab from code or a test).
+    """
+    names = list(labels)
+    shadow, k = f"_tab:{key}", f"{key}@{lang()}"
+    current = st.session_state.get(shadow)
+    if current not in labels:
+        current = names[0]
+    if st.session_state.get(k) != labels[current]:
+        st.session_state[k] = labels[current]
+
+    def remember() -> None:
+        chosen = st.session_state.get(k)
+        for name, label in labels.items():
+            if label == chosen:
+                st.session_state[shadow] = name
+
+    containers = st.tabs(list(labels.values()), key=k, on_change=remember)
+    return current, containers[names.index(current)]
+
+
 def kept_value(key: str, fallback=None):
     """The last value of a :func:`kept` widget (also while it is not drawn)."""
     return st.session_state.get(f"_kept:{key}", fallback)

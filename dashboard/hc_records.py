@@ -56,6 +56,17 @@ def current_records(ws, year: int, scope: str) -> pd.DataFrame:
     return _scope_records(str(ws.path), year, scope, state.store().records(year))
 
 
+def all_current_records(ws, year: int, scopes) -> pd.DataFrame:
+    """:func:`current_records` of every scope in ``scopes``, one after another: the stored records read
+    once, the whole computed once per workspace, year and stored records."""
+    return _all_scope_records(str(ws.path), year, tuple(scopes), state.store().records(year))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _all_scope_records(ws_path: str, year: int, scopes: tuple, stored: pd.DataFrame) -> pd.DataFrame:
+    return pd.concat([_scope_records(ws_path, year, s, stored) for s in scopes], ignore_index=True)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def _scope_records(ws_path: str, year: int, scope: str, stored: pd.DataFrame) -> pd.DataFrame:
     """:func:`layers.records.scope_records`, once per workspace, year, scope and stored records (keyed on
@@ -460,7 +471,7 @@ def render_record_warnings(ws, year: int, L: str) -> list[str]:
     """
     rows, _ = catalogue()
     scopes = _scopes(ws, L)
-    recs = pd.concat([current_records(ws, year, s) for s in scopes], ignore_index=True)
+    recs = all_current_records(ws, year, scopes)
     probs = record_problems(recs, rows)
     with st.expander(t("rec.problems.title", L, n=len(probs)), expanded=False):
         st.caption(t("rec.problems.caption", L))

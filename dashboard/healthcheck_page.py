@@ -305,31 +305,34 @@ def render_healthcheck() -> None:
         format_func=lambda v: t(f"level.{v}", L),
     )
     ev = state.evaluation(str(ws.path), year, level)
-    tabs = st.tabs(
-        [
-            t("hc.tab.eval", L),
-            t("hc.tab.ledger", L),
-            t("hc.tab.review", L),
-            t("hc.tab.defs", L),
-            t("rec.tab", L),
-            t("rec.tab.catalogue", L),
-            t("eq.tab", L),
-        ]
+    # only the open tab runs (a click on another reruns the page with it open)
+    tab, box = common.open_tab(
+        {
+            "eval": t("hc.tab.eval", L),
+            "ledger": t("hc.tab.ledger", L),
+            "review": t("hc.tab.review", L),
+            "defs": t("hc.tab.defs", L),
+            "records": t("rec.tab", L),
+            "catalogue": t("rec.tab.catalogue", L),
+            "equity": t("eq.tab", L),
+        },
+        key="hc_tab",
     )
-    with tabs[0]:
-        _eval_tab(ws, ev, ind, level, L)
-    with tabs[1]:
-        _ledger_tab(ws, ev, ind, level, L)
-    with tabs[2]:
-        _review_tab(ws, ev, ind, year, years, level, L)
-    with tabs[3]:
-        _defs_tab(ind, L)
-    with tabs[4]:
-        hc_records.render_records(ws, year, L)
-    with tabs[5]:
-        hc_records.render_catalogue(L)
-    with tabs[6]:
-        hc_equity.render_equity_tab(ws, year, L)
+    with box:
+        if tab == "ledger":
+            _ledger_tab(ws, ev, ind, level, L)
+        elif tab == "review":
+            _review_tab(ws, ev, ind, year, years, level, L)
+        elif tab == "defs":
+            _defs_tab(ind, L)
+        elif tab == "records":
+            hc_records.render_records(ws, year, L)
+        elif tab == "catalogue":
+            hc_records.render_catalogue(L)
+        elif tab == "equity":
+            hc_equity.render_equity_tab(ws, year, L)
+        else:
+            _eval_tab(ws, ev, ind, level, L)
     names = {d["key"]: d["name_en" if L == "en" else "name_zh"] for d in ind}
     common.save_view_button(
         "health",

@@ -86,8 +86,14 @@ def _weights(L: str) -> dict:
     weights = {}
     cols = st.columns(3)
     for i, key in enumerate(CRITERIA):
-        weights[key] = cols[i % 3].slider(
-            t(f"crit.{key}", L), 0.0, 5.0, float(presets[name].get(key, 0.0)), 0.5, key=f"w_{name}_{key}"
+        weights[key] = common.kept(
+            cols[i % 3].slider,
+            t(f"crit.{key}", L),
+            0.0,
+            5.0,
+            value=float(presets[name].get(key, 0.0)),
+            step=0.5,
+            key=f"w_{name}_{key}",
         )
     if not auth.can_edit():
         return weights
@@ -157,15 +163,15 @@ def _pick_from_click(returned, parcels, options: list[str], state_key: str) -> N
 
 def _top_and_why(ws, crit, scored, table, weights, L: str) -> None:
     parcels = ws["parcels"]
-    n = st.slider(t("ren.top.n", L), 3, 30, 10, key="ren_top_n")
+    n = common.kept(st.slider, t("ren.top.n", L), 3, 30, value=10, key="ren_top_n")
     options = table.index[: max(50, n)].tolist()
     labels = {
         p: f"#{int(r)} · {p} · {nm}"
         for p, r, nm in zip(options, table["rank"].iloc[: len(options)], table["name"])
     }
-    if st.session_state.get("ren_why") not in options:
-        st.session_state["ren_why"] = options[0]
-    pick = st.session_state["ren_why"]
+    pick = st.session_state.get("ren_why", common.kept_value("ren_why"))
+    pick = pick if pick in options else options[0]
+    st.session_state["ren_why"] = pick
     top_ids = table.index[:n]
     top = parcels.set_index("parcel_id").loc[top_ids].reset_index()
     top = top.assign(rank=table["rank"].iloc[:n].to_numpy(), score=table["score"].iloc[:n].to_numpy())
@@ -185,7 +191,9 @@ def _top_and_why(ws, crit, scored, table, weights, L: str) -> None:
         st.caption(t("ren.top.caption", L))
     _pick_from_click(returned, top, options, "ren_why")
     with right:
-        pick = st.selectbox(t("ren.pick_parcel", L), options, key="ren_why", format_func=labels.__getitem__)
+        pick = common.kept(
+            st.selectbox, t("ren.pick_parcel", L), options, key="ren_why", format_func=labels.__getitem__
+        )
         rank = int(table.loc[pick, "rank"])
         st.markdown(
             f"**{t('ren.why', L, rank=rank)}** {t('ren.why.score', L, score=table.loc[pick, 'score'])}"
@@ -306,7 +314,7 @@ def _filters(ws, L: str) -> ParcelFilter:
         format_func=dnames.__getitem__,
     )
     lo, hi = int(p["build_year"].min()), int(p["build_year"].max())
-    years = c[2].slider(t("ren.filter.years", L), lo, hi, (lo, hi), key="f_years")
+    years = _year_range(c[2], t("ren.filter.years", L), lo, hi, key="f_years")
     status = common.kept(
         c[3].multiselect,
         t("ren.filter.status", L),
@@ -325,7 +333,7 @@ def _filters(ws, L: str) -> ParcelFilter:
         placeholder=everything,
         format_func=lambda v: _decision(v, L),
     )
-    srange = c[5].slider(t("ren.filter.score", L), 0.0, 100.0, (0.0, 100.0), key="f_score")
+    srange = common.kept(c[5].slider, t("ren.filter.score", L), 0.0, 100.0, value=(0.0, 100.0), key="f_score")
     return ParcelFilter(tuple(types), tuple(districts), years, tuple(status), tuple(decision), srange)
 
 
@@ -438,11 +446,15 @@ def _parcels_tab(ws, crit, L: str) -> None:
         if not ids:
             st.info(t("ren.none_match", L))
             return
-        if st.session_state.get("ren_parcel") not in ids:
-            st.session_state["ren_parcel"] = ids[0]
+        pid = st.session_state.get("ren_parcel", common.kept_value("ren_parcel"))
+        st.session_state["ren_parcel"] = pid if pid in ids else ids[0]
         names = dict(zip(shown["parcel_id"], shown["name"]))
-        pid = st.selectbox(
-            t("ren.pick_parcel", L), ids, key="ren_parcel", format_func=lambda p: f"{p} · {names[p]}"
+        pid = common.kept(
+            st.selectbox,
+            t("ren.pick_parcel", L),
+            ids,
+            key="ren_parcel",
+            format_func=lambda p: f"{p} · {names[p]}",
         )
         st.subheader(t("ren.detail", L))
         st.dataframe(
@@ -533,6 +545,16 @@ def _ledger_config(L: str) -> dict:
     }
 
 
+def _year_range(col, label: str, lo: int, hi: int, *, key: str) -> tuple[int, int]:
+    """A kept year-range slider from ``lo`` to ``hi``; a range kept from other data (another workspace, a
+    library since edited) that no longer fits is reset to the whole span."""
+    for saved in (st.session_state.get(key), common.kept_value(key)):
+        if saved is not None and not (lo <= saved[0] <= saved[1] <= hi):
+            common.set_kept(key, (lo, hi))
+            break
+    return common.kept(col.slider, label, lo, hi, value=(lo, hi), key=key)
+
+
 def _library_filters(lib: pd.DataFrame, dnames: dict[int, str], L: str) -> dict:
     c = st.columns([2, 2, 2, 3, 3])
     everything = t("ren.filter.all", L)
@@ -566,10 +588,14 @@ def _library_filters(lib: pd.DataFrame, dnames: dict[int, str], L: str) -> dict:
     span = year_span(lib)
     years = None
     if span is not None and span[0] < span[1]:
-        chosen = c[3].slider(t("lib.filter.years", L), span[0], span[1], span, key="lib_f_years")
+        chosen = _year_range(c[3], t("lib.filter.years", L), span[0], span[1], key="lib_f_years")
         years = None if tuple(chosen) == span else tuple(chosen)
-    text = c[4].text_input(
-        t("lib.filter.text", L), key="lib_f_text", placeholder=t("lib.filter.text.hint", L), max_chars=80
+    text = common.kept(
+        c[4].text_input,
+        t("lib.filter.text", L),
+        key="lib_f_text",
+        placeholder=t("lib.filter.text.hint", L),
+        max_chars=80,
     )
     return {
         "statuses": tuple(statuses),
@@ -597,8 +623,8 @@ def _selected_project(shown: pd.DataFrame, event) -> str:
     if row_pick is not None and row_pick != st.session_state.get("_lib_row_applied"):
         st.session_state["lib_pick"] = row_pick
     st.session_state["_lib_row_applied"] = row_pick
-    if st.session_state.get("lib_pick") not in ids:
-        st.session_state["lib_pick"] = ids[0]
+    pick = st.session_state.get("lib_pick", common.kept_value("lib_pick"))
+    st.session_state["lib_pick"] = pick if pick in ids else ids[0]
     return st.session_state["lib_pick"]
 
 
@@ -816,7 +842,9 @@ def _library_tab(ws, L: str) -> None:
     _timeline_chart(shown, L)
     st.subheader(t("lib.edit", L))
     labels = dict(zip(shown["project_id"], shown["project_id"] + " · " + shown["name"].astype(str)))
-    pid = st.selectbox(t("lib.pick", L), list(labels), key="lib_pick", format_func=labels.__getitem__)
+    pid = common.kept(
+        st.selectbox, t("lib.pick", L), list(labels), key="lib_pick", format_func=labels.__getitem__
+    )
     _edit_form(store, store.get(pid), editor, L)
     _history(store, pid, L)
     _exchange(store, editor, L, has_projects=True)
@@ -932,10 +960,19 @@ def render_renewal() -> None:
     if workspace_panel.needs_data(ws, "screening", L):
         return
     crit = state.criteria(str(ws.path))
-    tab1, tab2, tab3 = st.tabs([t("ren.tab.parcels", L), t("ren.tab.screen", L), t("ren.tab.library", L)])
-    with tab2:
-        _screen_tab(ws, crit, L)
-    with tab1:
-        _parcels_tab(ws, crit, L)
-    with tab3:
-        _library_tab(ws, L)
+    # only the open tab runs (a click on another reruns the page with it open)
+    tab, box = common.open_tab(
+        {
+            "parcels": t("ren.tab.parcels", L),
+            "screen": t("ren.tab.screen", L),
+            "library": t("ren.tab.library", L),
+        },
+        key="ren_tab",
+    )
+    with box:
+        if tab == "screen":
+            _screen_tab(ws, crit, L)
+        elif tab == "library":
+            _library_tab(ws, L)
+        else:
+            _parcels_tab(ws, crit, L)

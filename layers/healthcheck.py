@@ -315,7 +315,7 @@ def composite(evaluation: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "score": g["attainment"].mean() * 100,
-            "failing": g["grade"].apply(lambda s: int(s.isin(["yellow", "red"]).sum())),
+            "failing": evaluation["grade"].isin(["yellow", "red"]).groupby(evaluation["unit"]).sum().astype(int),
             "population": g["population"].first(),
         }
     ).sort_values("score")

@@ -9,6 +9,14 @@ from layers.equity import AGE_FACILITY, workspace_equity
 SCRIPT = "from dashboard.healthcheck_page import render_healthcheck\nrender_healthcheck()\n"
 
 
+def _open(at, tab: str):
+    """Open a tab of the page (only the open tab runs) and rerun."""
+    at.session_state["_tab:hc_tab"] = tab
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 @pytest.fixture
 def at(demo_gpkg, tmp_path, monkeypatch):
     monkeypatch.setenv("RENEWAL_DATA_DIR", str(tmp_path))
@@ -16,7 +24,7 @@ def at(demo_gpkg, tmp_path, monkeypatch):
     app.session_state["auth"] = {"name": "tester", "role": "editor", "via": "local"}
     app.run()
     assert not app.exception, app.exception
-    return app
+    return _open(app, "equity")
 
 
 def test_tab_shows_the_engine_figures(at, demo_ws):

@@ -8,6 +8,14 @@ from geodata.stores import open_store
 SCRIPT = "from dashboard.healthcheck_page import render_healthcheck\nrender_healthcheck()\n"
 
 
+def _open(at, tab: str):
+    """Open a tab of the page (only the open tab runs) and rerun."""
+    at.session_state["_tab:hc_tab"] = tab
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def _app(role, tmp_path, monkeypatch):
     monkeypatch.setenv("RENEWAL_DATA_DIR", str(tmp_path))
     app = AppTest.from_string(SCRIPT, default_timeout=240)
@@ -27,7 +35,7 @@ def editor_app(demo_gpkg, tmp_path, monkeypatch):
 
 
 def test_ledger_shows_size_and_predicted_effect(editor_app):
-    at = editor_app
+    at = _open(editor_app, "ledger")
     assert _metric(at, "受影响居民（人）") > 0 and _metric(at, "涉及户数（户）") >= 0
     # a demo problem linked to a 完整社区配套 project: kindergarten coverage of C0063
     pid = "2026|community|C0063|kindergarten_cov"
@@ -46,7 +54,7 @@ def test_ledger_shows_size_and_predicted_effect(editor_app):
 def test_editor_confirms_a_closing(editor_app, demo_gpkg):
     from geodata.workspace import load_workspace
 
-    at = editor_app
+    at = _open(editor_app, "review")
     proposals = _metric(at, "建议销号")
     assert proposals > 0 and _metric(at, "已销号") == 0
     at.text_input(key="loop_note").input("复查达标").run()
@@ -64,7 +72,7 @@ def test_editor_confirms_a_closing(editor_app, demo_gpkg):
 
 
 def test_viewer_sees_no_closing_button(demo_gpkg, tmp_path, monkeypatch):
-    at = _app("viewer", tmp_path, monkeypatch)
+    at = _open(_app("viewer", tmp_path, monkeypatch), "review")
     assert _metric(at, "建议销号") > 0
     keys = {b.key for b in at.button}
     assert "loop_confirm" not in keys and "loop_confirm_all" not in keys and "loop_reopen_btn" not in keys
@@ -74,7 +82,7 @@ def test_viewer_sees_no_closing_button(demo_gpkg, tmp_path, monkeypatch):
 def test_admin_override_needs_a_note(demo_gpkg, tmp_path, monkeypatch):
     from geodata.workspace import load_workspace
 
-    at = _app("admin", tmp_path, monkeypatch)
+    at = _open(_app("admin", tmp_path, monkeypatch), "review")
     at.button(key="loop_override").click().run()  # no note: refused with a message, nothing stored
     assert not at.exception and any("复查未达标" in e.value for e in at.error)
     store = open_store(workspace=load_workspace(demo_gpkg))

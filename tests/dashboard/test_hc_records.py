@@ -8,6 +8,14 @@ SCRIPT = "from dashboard.healthcheck_page import render_healthcheck\nrender_heal
 W = "2026_city_h_structure"  # widget-key stem: year, scope, indicator (+ version)
 
 
+def _open(at, tab: str):
+    """Open a tab of the page (only the open tab runs) and rerun."""
+    at.session_state["_tab:hc_tab"] = tab
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def _app(tmp_path, monkeypatch, role):
     monkeypatch.setenv("RENEWAL_DATA_DIR", str(tmp_path))
     app = AppTest.from_string(SCRIPT, default_timeout=180)
@@ -28,9 +36,10 @@ def _metric(app, label):
 
 
 def test_editor_saves_then_overrides_a_record(demo_gpkg, tmp_path, monkeypatch):
-    at = _app(tmp_path, monkeypatch, "editor")
-    assert _metric(at, "指标数") == 68 and _metric(at, "红色预警") > 0
+    at = _open(_app(tmp_path, monkeypatch, "editor"), "catalogue")
     assert any("本产品可计算 16 项" in m.value for m in at.markdown)  # the catalogue tab's count
+    at = _open(at, "records")
+    assert _metric(at, "指标数") == 68 and _metric(at, "红色预警") > 0
     at.button(key="rec_save").click().run()
     assert not at.exception and any("已保存" in s.value for s in at.success)
     rec = _store(demo_gpkg).record(2026, "h_structure", "city")
@@ -50,7 +59,7 @@ def test_editor_saves_then_overrides_a_record(demo_gpkg, tmp_path, monkeypatch):
 
 
 def test_viewer_sees_no_save_button(tmp_path, monkeypatch):
-    at = _app(tmp_path, monkeypatch, "viewer")
+    at = _open(_app(tmp_path, monkeypatch, "viewer"), "records")
     keys = {b.key for b in at.button}
     assert "rec_save" not in keys and not any(str(k).startswith("rec_status") for k in keys)
     assert any("只读" in i.value for i in at.info)
@@ -90,7 +99,7 @@ def test_a_filled_in_warning_becomes_a_ledger_item_projects_can_address(demo_gpk
         {"value": 5.0, "standard": 0.0, "manual": True, "source_level": "国家", "department": "住建局"},
         editor="tester",
     )
-    at = _app(tmp_path, monkeypatch, "editor")
+    at = _open(_app(tmp_path, monkeypatch, "editor"), "ledger")
     titles = [e.label for e in at.expander]
     assert "指标填报预警（1 条，部门填报的指标）" in titles
     table = next(d.value for d in at.dataframe if "范围" in d.value.columns)

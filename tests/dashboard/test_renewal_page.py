@@ -21,7 +21,7 @@ def fresh_library(tmp_path, monkeypatch):
 def test_demo_starts_with_its_seeded_library(demo_gpkg, tmp_path, monkeypatch):
     monkeypatch.setenv("RENEWAL_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("RENEWAL_DB_URL", raising=False)
-    at = _run()
+    at = _run(tab="library")
     values = {m.label: m.value for m in at.metric}
     assert values["项目数"] == "60"
     from geodata.workspace import load_workspace
@@ -30,11 +30,15 @@ def test_demo_starts_with_its_seeded_library(demo_gpkg, tmp_path, monkeypatch):
     assert len(open_store(workspace=load_workspace(demo_gpkg)).list()) == 60
 
 
-def _run(editor: str | None = "张工", lang: str = "zh", role: str = "editor") -> AppTest:
+def _run(
+    editor: str | None = "张工", lang: str = "zh", role: str = "editor", tab: str = "parcels"
+) -> AppTest:
+    """The page as a planner opens it, on ``tab`` (parcels, screen or library: only the open tab runs)."""
     at = AppTest.from_string(SCRIPT, default_timeout=120)
     if editor:
         at.session_state["auth"] = {"name": editor, "role": role, "via": "password"}
     at.session_state["lang"] = lang
+    at.session_state["_tab:ren_tab"] = tab
     at.run()
     assert not at.exception, at.exception
     return at
@@ -57,7 +61,7 @@ def test_filter_old_compounds_in_one_district(demo_gpkg, fresh_library):
 
 
 def test_weights_change_the_ranking_and_explain_it(demo_gpkg, fresh_library):
-    at = _run()
+    at = _run(tab="screen")
     assert any("为什么排在第 1 位" in m.value for m in at.markdown)  # the default pick is the top parcel
     ranking = next(d.value for d in at.dataframe if "排名" in d.value.columns)
     top_default = ranking.iloc[0]["地块编号"]
@@ -72,14 +76,14 @@ def test_weights_change_the_ranking_and_explain_it(demo_gpkg, fresh_library):
 
 
 def test_promote_edit_reload_history_and_conflict(demo_gpkg, fresh_library):
-    at = _run()
+    at = _run(tab="screen")
     at.button(key="promote_from_screen").click().run()
     assert any("已纳入项目库" in s.value for s in at.success)
     store = open_store()
     proj = store.list().iloc[0]
     pid = proj["project_id"]
     # edit status and budget in the library tab form
-    at = _run()
+    at = _run(tab="library")
     at.selectbox(key="lib_pick").set_value(pid)
     form_boxes = [s for s in at.selectbox if s.label == "状态"]
     form_boxes[0].set_value("立项")
@@ -102,7 +106,7 @@ def test_promote_edit_reload_history_and_conflict(demo_gpkg, fresh_library):
 def test_local_mode_records_the_machines_planner(demo_gpkg, fresh_library, monkeypatch):
     # make run on 127.0.0.1: no sign-in, changes are recorded under the local planner's name
     monkeypatch.setenv("RENEWAL_LOCAL_USER", "王工")
-    at = _run(editor=None)
+    at = _run(editor=None, tab="screen")
     at.button(key="promote_from_screen").click().run()
     pid = open_store().list().iloc[0]["project_id"]
     assert open_store().history(pid)["editor"].tolist() == ["王工"]
@@ -111,15 +115,18 @@ def test_local_mode_records_the_machines_planner(demo_gpkg, fresh_library, monke
 def test_viewer_sees_no_control_that_writes(demo_gpkg, fresh_library):
     store = open_store()
     store.create({"name": "甲项目", "parcel_id": "P0001"}, editor="张工")
-    at = _run(editor="赵工", role="viewer")
-    keys = {b.key for b in at.button}
-    assert "promote_from_screen" not in keys and "lib_undo" not in keys and "ren_save_preset" not in keys
+    screen = _run(editor="赵工", role="viewer", tab="screen")
+    assert not {"promote_from_screen", "ren_save_preset"} & {b.key for b in screen.button}
+    at = _run(editor="赵工", role="viewer", tab="library")
+    assert "lib_undo" not in {b.key for b in at.button}
     assert not [b for b in at.button if str(b.form_id).startswith("edit_")]
     assert any("只读" in i.value for i in at.info)
     assert len(at.get("file_uploader")) == 0, "viewers get no ledger import"
     assert len(open_store().history(store.list().iloc[0]["project_id"])) == 1
-    editor = _run(editor="张工", role="editor")  # the same page for an editor has all of them
-    assert {"promote_from_screen", "lib_undo"} <= {b.key for b in editor.button}
+    # the same page for an editor has all of them
+    assert "promote_from_screen" in {b.key for b in _run(editor="张工", role="editor", tab="screen").button}
+    editor = _run(editor="张工", role="editor", tab="library")
+    assert "lib_undo" in {b.key for b in editor.button}
     assert [b for b in editor.button if str(b.form_id).startswith("edit_")]
     assert len(editor.get("file_uploader")) == 1
 
@@ -134,10 +141,10 @@ def test_two_sessions_on_postgis_no_lost_update(demo_gpkg, fresh_library, pg_url
     PostGISProjectStore(pg_url)
     with psycopg.connect(pg_url, autocommit=True) as con:
         con.execute("TRUNCATE projects, audit, problem_links CASCADE")
-    first = _run("张工")
+    first = _run("张工", tab="screen")
     first.button(key="promote_from_screen").click().run()
     pid = open_store().list().iloc[0]["project_id"]
-    a, b = _run("张工"), _run("李工")  # two sessions load version 1
+    a, b = _run("张工", tab="library"), _run("李工", tab="library")  # two sessions load version 1
     for app, status in ((a, "谋划"), (b, "实施")):
         app.selectbox(key="lib_pick").set_value(pid)
         next(s for s in app.selectbox if s.label == "状态").set_value(status)
@@ -155,7 +162,7 @@ def _table(at, first_column: str) -> pd.DataFrame:
 
 
 def test_why_n_is_sorted_complete_and_against_median_and_first(demo_gpkg, fresh_library):
-    at = _run()
+    at = _run(tab="screen")
     ranking = _table(at, "排名")
     third = ranking.iloc[2]["地块编号"]
     at.selectbox(key="ren_why").set_value(third).run()
@@ -175,7 +182,7 @@ def test_why_n_is_sorted_complete_and_against_median_and_first(demo_gpkg, fresh_
 
 
 def test_top_n_slider_keeps_the_pick_among_candidates(demo_gpkg, fresh_library):
-    at = _run()
+    at = _run(tab="screen")
     at.slider(key="ren_top_n").set_value(5).run()
     assert not at.exception
     assert any("得分最高的 5 个候选地块" in s.value for s in at.subheader)
@@ -188,7 +195,7 @@ def test_exports_are_not_built_on_every_rerun(demo_gpkg, fresh_library, monkeypa
     monkeypatch.setattr(page, "xlsx_bytes", lambda *a, **k: calls.append("xlsx") or b"")
     monkeypatch.setattr(page, "csv_bytes", lambda *a, **k: calls.append("csv") or b"")
     monkeypatch.setattr(page, "geodata_bytes", lambda *a, **k: calls.append("gpkg") or (b"", "", ""))
-    at = _run()
+    at = _run(tab="screen")
     at.slider(key="ren_top_n").set_value(8).run()
     assert not at.exception
     assert calls == []
@@ -227,7 +234,7 @@ def library(demo_gpkg, fresh_library, demo_ws):
 
 
 def test_ledger_filters_count_rows(library):
-    at = _run()
+    at = _run(tab="library")
     ledger = _table(at, "项目编号")
     assert len(ledger) == 6
     at.multiselect(key="lib_f_status@zh").set_value(["实施"]).run()
@@ -240,7 +247,7 @@ def test_ledger_filters_count_rows(library):
 
 
 def test_ledger_in_english_translates_values_and_headers(library):
-    at = _run(lang="en")
+    at = _run(lang="en", tab="library")
     ledger = _table(at, "Project")
     assert set(ledger["Status"]) == {"Candidate", "Planned", "Approved", "Under way", "Completed"}
     assert "Underground pipe networks" in set(ledger["Category"])
@@ -256,7 +263,7 @@ def test_ledger_in_english_translates_values_and_headers(library):
 
 
 def test_budget_summary_by_year(library):
-    at = _run()
+    at = _run(tab="library")
     by_year = next(d.value for d in at.dataframe if d.value.index.name == "年度")
     # project i (budget 1000·(i+1)) runs 2024+i%3 … 2025+i%3, half a year each: 2024 = 500 + 2000
     assert by_year.loc["2024", "合计"] == "2,500.0"
@@ -266,7 +273,7 @@ def test_budget_summary_by_year(library):
 
 def test_history_in_english_is_translated(library):
     approved = open_store().list().set_index("status").loc["立项", "project_id"]
-    at = _run(lang="en")
+    at = _run(lang="en", tab="library")
     at.selectbox(key="lib_pick").set_value(approved).run()
     hist = next(d.value for d in at.dataframe if "Action" in d.value.columns)
     assert set(hist["Action"]) <= {"Created", "Changed"}
@@ -277,7 +284,7 @@ def test_history_in_english_is_translated(library):
 
 
 def test_empty_library_explains_what_to_do(demo_gpkg, fresh_library):
-    at = _run()
+    at = _run(tab="library")
     assert any("项目库还没有项目" in i.value for i in at.info)
     assert not any(d.value.columns[0] == "项目编号" for d in at.dataframe)
 
@@ -290,7 +297,7 @@ def test_a_legacy_1995_project_opens_and_saves(demo_gpkg, fresh_library):
     pid = store.create({"name": "老项目", "start_year": 2001}, editor="张工")["project_id"]
     with sqlite3.connect(fresh_library / "library.sqlite") as con:
         con.execute("UPDATE projects SET start_year = 1995 WHERE project_id = ?", (pid,))
-    at = _run()
+    at = _run(tab="library")
     assert any("1995" in w.value for w in at.warning)
     next(s for s in at.selectbox if s.label == "状态").set_value("谋划")
     next(b for b in at.button if str(b.form_id).startswith("edit_")).click().run()
@@ -301,3 +308,22 @@ def test_a_legacy_1995_project_opens_and_saves(demo_gpkg, fresh_library):
     assert not at.exception and not at.error
     after = open_store().get(pid)
     assert after["status"] == "谋划" and after["start_year"] == 2003 and after["version"] == 2
+
+
+def test_only_the_open_tab_runs_and_its_settings_survive_the_others(demo_gpkg, fresh_library):
+    at = _run(tab="screen")
+    at.slider(key="ren_top_n").set_value(5).run()
+    at.slider(key="w_民生优先_age_years").set_value(4.5).run()
+    assert not any("项目库还没有项目" in i.value for i in at.info), "the library tab's code does not run"
+    at.session_state["_tab:ren_tab"] = "library"
+    at.run()
+    assert any("项目库还没有项目" in i.value for i in at.info)
+    assert not any(s.key == "ren_top_n" for s in at.slider)
+    at.session_state["_tab:ren_tab"] = "screen"
+    at.run()
+    assert at.slider(key="ren_top_n").value == 5 and at.slider(key="w_民生优先_age_years").value == 4.5
+    assert any("得分最高的 5 个候选地块" in s.value for s in at.subheader)
+    at.session_state["lang"] = "en"  # the open tab and the settings survive a language switch too
+    at.run()
+    assert not at.exception and at.slider(key="ren_top_n").value == 5
+    assert any("Top 5" in s.value or " 5 " in s.value for s in at.subheader)
