@@ -278,7 +278,9 @@ def _facility_callback(labels: list[str], colours: list[str]) -> str:
 
 
 class _CompactMarkerCluster(FastMarkerCluster):
-    """folium's FastMarkerCluster with its rows written as compact JSON (no spaces, CJK text as is)."""
+    """folium's FastMarkerCluster with its rows written as compact JSON (no spaces, CJK text as is), whose
+    markers are made when the layer is first shown (a layer hidden by default costs the page nothing until
+    the planner switches it on) and added to the cluster in one call."""
 
     _template = Template(
         """
@@ -287,9 +289,14 @@ class _CompactMarkerCluster(FastMarkerCluster):
                 {{ this.callback }}
                 var data = {{ this.data_json }};
                 var cluster = L.markerClusterGroup({{ this.options|tojavascript }});
-                for (var i = 0; i < data.length; i++) {
-                    callback(data[i]).addTo(cluster);
-                }
+                var made = false;
+                cluster.on("add", function () {
+                    if (made) { return; }
+                    made = true;
+                    var markers = new Array(data.length);
+                    for (var i = 0; i < data.length; i++) { markers[i] = callback(data[i]); }
+                    cluster.addLayers(markers);
+                });
                 cluster.addTo({{ this._parent.get_name() }});
                 return cluster;
             })();

@@ -100,3 +100,27 @@ def test_overview_in_english_city_extent(app_server, bpage, demo_ws):
     assert "Honggutan District" in text, text
     assert "Province" not in text and "Jiangxi" not in text, text
     bpage.screenshot("overview_en_hover_district")
+
+
+def test_hidden_facilities_layer_draws_its_markers_when_switched_on(app_server, bpage, demo_ws):
+    """The facilities layer starts hidden (its markers are made when it is first shown); switched on, every
+    facility is on the map."""
+    bpage.page.goto(app_server, wait_until="domcontentloaded")
+    bpage.map_frame()
+    bpage.page.get_by_text("南昌中心城区（示例城市）").first.click()
+    bpage.page.wait_for_timeout(1000)
+    frame = bpage.map_frame()
+    count = (
+        "() => { let n = -1; window.map.eachLayer(l => { if (l.options && l.options.disableClusteringAtZoom"
+        " && l.getLayers) n = l.getLayers().length; }); return n; }"
+    )
+    assert frame.locator(".leaflet-container").evaluate(count) == -1, "hidden: not on the map"
+    assert frame.locator(".marker-cluster").count() == 0
+    frame.locator(".leaflet-control-layers").first.hover()
+    frame.locator(".leaflet-control-layers-overlays label", has_text="公共服务设施").locator("input").check()
+    frame.locator(".marker-cluster").first.wait_for(timeout=20_000)
+    assert frame.locator(".leaflet-container").evaluate(count) == len(demo_ws["facilities"])
+    show_map(bpage)
+    bpage.page.mouse.move(5, 5)
+    bpage.page.wait_for_timeout(800)
+    bpage.screenshot("overview_zh_facilities_on")

@@ -83,6 +83,9 @@ def test_facilities_layer_one_cluster_with_escaped_names():
     html = _render(facilities_layer(fac, name="设施", type_names={"kindergarten": "幼儿园"}))
     assert "<b>x</b>" not in html and "&lt;b&gt;x" in html
     assert html.count("L.markerClusterGroup") == 1
+    # the markers are made when the layer is first shown, and added in one call (browser test: the overview's
+    # hidden facilities layer, switched on, holds every facility)
+    assert 'cluster.on("add"' in html and "cluster.addLayers(markers)" in html
 
 
 def test_boundary_layer_has_tooltip(compounds):
