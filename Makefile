@@ -13,7 +13,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 ## make run: venv + requirements + demo workspace, then serve the app on http://$(HOST):$(PORT)
 run: setup $(DEMO)
-	$(PY) -m streamlit run app.py --server.address $(HOST) --server.port $(PORT)
+	$(PY) serve.py --server.address $(HOST) --server.port $(PORT)
 
 ## make test: venv + test requirements + Debian chromium/CJK fonts, lint, import contracts, whole suite
 test: setup-dev $(DEMO) system-deps

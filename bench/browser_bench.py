@@ -132,10 +132,11 @@ class Session:
 
 
 def start_app(app_dir: Path, data_dir: str, log) -> tuple[subprocess.Popen, str, float]:
-    """``streamlit run app.py`` in ``app_dir``; returns the process, its URL and its start time."""
+    """``python serve.py`` (what ``make run`` starts: ``streamlit run app.py`` preparing the first view as it
+    starts) in ``app_dir``; returns the process, its URL and its start time."""
     port = _free_port()
     env = dict(os.environ, RENEWAL_DATA_DIR=data_dir, RENEWAL_LOCAL_USER="张工")
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
+    cmd = [sys.executable, "serve.py", "--server.port", str(port)]  # as make run starts it
     cmd += ["--server.address", "127.0.0.1", "--server.headless", "true"]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=app_dir, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from cartography import maps
-from dashboard import common, mapcache
+from dashboard import common, first_view, mapcache
 from i18n import t
 from layers.crs import area_km2
 
@@ -16,16 +16,10 @@ EXTENTS = ("province", "city")
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _cached_map(lang: str, basemap: str, tianditu_key: str, ws_path: str) -> dict:
     """The overview map rendered once per language, basemap and workspace (see dashboard/mapcache); built
-    fitted to the province, the extent chosen is applied in the browser (:func:`mapcache.fit_view`)."""
-    fmap = maps.overview_map(
-        common.boundaries(),
-        common.workspace(ws_path),
-        common.catalogue(),
-        lang=lang,
-        extent="province",
-        basemap=basemap,
-        tianditu_key=tianditu_key,
-    )
+    fitted to the province, the extent chosen is applied in the browser (:func:`mapcache.fit_view`). The
+    first view may have been built as the server started (:mod:`dashboard.first_view`)."""
+    args = (lang, basemap, tianditu_key, ws_path)
+    fmap = first_view.take(args) or first_view.build(*args)
     return mapcache.rendered(fmap, fresh=True)
 
 

@@ -206,7 +206,7 @@ class Cluster:
 
     def _start_replica(self, i: int, port: int) -> None:
         cmd = [
-            sys.executable, "-m", "streamlit", "run", "app.py",
+            sys.executable, "serve.py",  # streamlit run app.py, first view prepared as it starts
             "--server.address", "127.0.0.1",
             "--server.port", str(port),
             "--server.headless", "true",

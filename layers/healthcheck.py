@@ -315,7 +315,11 @@ def composite(evaluation: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "score": g["attainment"].mean() * 100,
-            "failing": evaluation["grade"].isin(["yellow", "red"]).groupby(evaluation["unit"]).sum().astype(int),
+            "failing": evaluation["grade"]
+            .isin(["yellow", "red"])
+            .groupby(evaluation["unit"])
+            .sum()
+            .astype(int),
             "population": g["population"].first(),
         }
     ).sort_values("score")

@@ -40,17 +40,14 @@ def _require_chromium():
 
 
 def start_app(data_dir, log_path, **env_extra):
-    """Start ``streamlit run app.py`` on a free 127.0.0.1 port; return ``(process, base URL, log file)``."""
+    """Start ``python serve.py`` (``streamlit run app.py``, as ``make run``) on a free 127.0.0.1 port; return ``(process, base URL, log file)``."""
     port = _free_port()
     env = dict(os.environ, RENEWAL_DATA_DIR=str(data_dir), **env_extra)
     log = open(log_path, "w")  # noqa: SIM115
     proc = subprocess.Popen(
         [
             sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
+            "serve.py",  # what make run starts: streamlit run app.py, the first view prepared as it starts
             "--server.port",
             str(port),
             "--server.address",
