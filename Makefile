@@ -7,12 +7,14 @@ PORT ?= 8501
 # make run listens on this machine only; HOST=0.0.0.0 serves the LAN (see README → Bureau server mode)
 HOST ?= 127.0.0.1
 DEMO := geodata/demo/nanchang_demo.gpkg
+SOURCES := app.py serve.py cli.py geodata layers cartography reports dashboard i18n batch
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test test-fast lint format setup setup-dev system-deps demo bench clean db serve-cluster
 
 ## make run: venv + requirements + demo workspace, then serve the app on http://$(HOST):$(PORT)
 run: setup $(DEMO)
+	@$(PY) -m compileall -q $(SOURCES) >/dev/null  # bytecode of the app's sources (a faster first start)
 	$(PY) serve.py --server.address $(HOST) --server.port $(PORT)
 
 ## make test: venv + test requirements + Debian chromium/CJK fonts, lint, import contracts, whole suite

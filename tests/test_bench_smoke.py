@@ -137,7 +137,7 @@ def test_results_records_a_bench_and_regenerates_the_readme_table(tmp_path):
 def test_rerun_bench_smoke():
     """Every page runs in AppTest on the demo and one widget change reruns it (one change each, no timing asserts)."""
     p = subprocess.run(
-        [sys.executable, "bench/rerun_bench.py", "--smoke", "--pages", "overview,renewal_pick"],
+        [sys.executable, "bench/rerun_bench.py", "--smoke", "--pages", "overview,renewal"],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
