@@ -9,6 +9,7 @@ by the source's identity and dropped with the source (a weak reference), so noth
 
 from __future__ import annotations
 
+import functools
 import threading
 import weakref
 from collections.abc import Callable, Hashable
@@ -28,7 +29,7 @@ def derived(source: object, key: Hashable, build: Callable[[], T]) -> T:
         entry = _DERIVED.get(i)
         if entry is None or entry[0]() is not source:
             try:
-                ref = weakref.ref(source, lambda _r, i=i: _forget(i, _r))
+                ref = weakref.ref(source, functools.partial(_forget, i))
             except TypeError:
                 return build()
             entry = (ref, {})
@@ -41,8 +42,9 @@ def derived(source: object, key: Hashable, build: Callable[[], T]) -> T:
         return per.setdefault(key, value)
 
 
-def _forget(i: int, ref: weakref.ref) -> None:
-    with _LOCK:
-        entry = _DERIVED.get(i)
+def _forget(i: int, ref: weakref.ref, _derived: dict = _DERIVED, _lock=_LOCK) -> None:
+    # the table and lock are bound here: at interpreter exit the module's names may already be gone
+    with _lock:
+        entry = _derived.get(i)
         if entry is not None and entry[0] is ref:
-            del _DERIVED[i]
+            del _derived[i]

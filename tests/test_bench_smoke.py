@@ -145,8 +145,8 @@ def test_rerun_bench_smoke():
     )
     assert p.returncode == 0, p.stdout[-2000:] + p.stderr[-2000:]
     figures = parse_figures(p.stdout)
-    assert figures["rerun_s_overview"] > 0 and figures["rerun_s_renewal_pick"] > 0
-    assert "[renewal_pick] first run" in p.stdout and "before_rerun_s_" not in p.stdout
+    assert figures["rerun_s_overview"] > 0 and figures["rerun_s_renewal"] > 0
+    assert "[renewal] first run" in p.stdout and "before_rerun_s_" not in p.stdout
 
 
 def test_province_bench_smoke():
