@@ -162,11 +162,14 @@ def _translate_streamlit_chrome(L: str) -> None:
 def sidebar() -> dict:
     """The shell's map settings of this run: ``{"lang", "basemap", "tianditu_key"}`` (widgets: app.py)."""
     L = lang()
-    basemap = st.session_state.get("basemap", settings.default_basemap())
     key = st.session_state.get("tianditu_key") or settings.tianditu_key()
-    if basemap == "tianditu" and not key:
-        basemap = "none"
+    basemap = usable_basemap(st.session_state.get("basemap", settings.default_basemap()), key)
     return {"lang": L, "basemap": basemap, "tianditu_key": key}
+
+
+def usable_basemap(basemap: str, tianditu_key: str) -> str:
+    """The basemap drawn: Tianditu needs the unit's key, without one the offline basemap is drawn."""
+    return "none" if basemap == "tianditu" and not tianditu_key else basemap
 
 
 def editor() -> str:
@@ -248,6 +251,15 @@ def open_tab(labels: dict, *, key: str):
 
     containers = st.tabs(list(labels.values()), key=k, on_change=remember)
     return current, containers[names.index(current)]
+
+
+def kept_pick(key: str, options: list):
+    """The pick of a :func:`kept` select box over ``options`` before it is drawn in this run: its live value,
+    else the one kept while it was not drawn, else (neither among ``options`` any more) the first option;
+    set as the widget's value, so the map and the box drawn later agree."""
+    pick = st.session_state.get(key, kept_value(key))
+    st.session_state[key] = pick if pick in options else options[0]
+    return st.session_state[key]
 
 
 def kept_value(key: str, fallback=None):

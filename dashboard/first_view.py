@@ -21,9 +21,8 @@ from geodata.workspace import workspace_path
 def default_args() -> tuple[str, str, str, str]:
     """``(language, basemap, Tianditu key, workspace path)`` of a first visit, as the overview page reads them
     when a session has chosen nothing."""
-    basemap, key = settings.default_basemap(), settings.tianditu_key()
-    if basemap == "tianditu" and not key:
-        basemap = "none"
+    key = settings.tianditu_key()
+    basemap = common.usable_basemap(settings.default_basemap(), key)
     return settings.default_language(), basemap, key, str(workspace_path())
 
 

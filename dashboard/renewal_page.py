@@ -169,9 +169,7 @@ def _top_and_why(ws, crit, scored, table, weights, L: str) -> None:
         p: f"#{int(r)} · {p} · {nm}"
         for p, r, nm in zip(options, table["rank"].iloc[: len(options)], table["name"])
     }
-    pick = st.session_state.get("ren_why", common.kept_value("ren_why"))
-    pick = pick if pick in options else options[0]
-    st.session_state["ren_why"] = pick
+    pick = common.kept_pick("ren_why", options)
     top_ids = table.index[:n]
     top = parcels.set_index("parcel_id").loc[top_ids].reset_index()
     top = top.assign(rank=table["rank"].iloc[:n].to_numpy(), score=table["score"].iloc[:n].to_numpy())
@@ -446,8 +444,7 @@ def _parcels_tab(ws, crit, L: str) -> None:
         if not ids:
             st.info(t("ren.none_match", L))
             return
-        pid = st.session_state.get("ren_parcel", common.kept_value("ren_parcel"))
-        st.session_state["ren_parcel"] = pid if pid in ids else ids[0]
+        common.kept_pick("ren_parcel", ids)
         names = dict(zip(shown["parcel_id"], shown["name"]))
         pid = common.kept(
             st.selectbox,
@@ -623,9 +620,7 @@ def _selected_project(shown: pd.DataFrame, event) -> str:
     if row_pick is not None and row_pick != st.session_state.get("_lib_row_applied"):
         st.session_state["lib_pick"] = row_pick
     st.session_state["_lib_row_applied"] = row_pick
-    pick = st.session_state.get("lib_pick", common.kept_value("lib_pick"))
-    st.session_state["lib_pick"] = pick if pick in ids else ids[0]
-    return st.session_state["lib_pick"]
+    return common.kept_pick("lib_pick", ids)
 
 
 def _budget_charts(shown: pd.DataFrame, dnames: dict[int, str], L: str) -> None:
