@@ -180,15 +180,18 @@ def compounds_layer(
     labels of the first two rows, default the name and population aliases; ``class_labels``: the three
     classes of the legend, one row each).
     """
-    gdf = compounds.assign(colour=[build_year_colour(int(y)) for y in compounds["build_year"]])
+
+    def coloured():
+        return compounds.assign(colour=[build_year_colour(int(y)) for y in compounds["build_year"]])
+
     group = folium.FeatureGroup(name=name, show=show)
-    if len(gdf) > max_features:
+    if len(compounds) > max_features:
         cell_aliases = cell_aliases or (aliases[0], aliases[2])
-        return _compound_image(gdf, group, cell_aliases, class_labels)
+        return _compound_image(coloured(), group, cell_aliases, class_labels)
     columns = ("name", "build_year", "population", "colour")
 
     def polygons():
-        return prepare(gdf, columns, 5.0, AREA_VERTICES)
+        return prepare(coloured(), columns, 5.0, AREA_VERTICES)
 
     CompactGeoJson(
         derived(compounds, ("compounds", columns), polygons) if reuse else polygons(),

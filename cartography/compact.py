@@ -149,8 +149,6 @@ def encode_geometries(geoms, precision: int = 5) -> list:
     parts, part_of = shapely.get_parts(geoms[which], return_index=True)
     polygonal = shapely.get_type_id(parts) == 3
     # the "rings" of every part in order: a polygon's exterior then its holes; a line or point is one
-    rings = np.empty(0, dtype=object)
-    ring_of_part = np.empty(0, dtype=np.int64)
     if polygonal.all():
         rings, ring_of_part = shapely.get_rings(parts, return_index=True)
     else:

@@ -543,9 +543,8 @@ def _script_json(value) -> str:
     )
 
 
-if (
-    __name__ == "__main__"
-):  # python -m cartography.mapkit: write the script bundle after updating static/vendor
+if __name__ == "__main__":
+    # python -m cartography.mapkit: write the script bundle after updating static/vendor
     out = VENDOR_DIR / SCRIPT_BUNDLE
     out.parent.mkdir(exist_ok=True)
     out.write_text(script_bundle(), encoding="utf-8")

@@ -562,13 +562,13 @@ def overview_map(bnd, ws, catalogue, *, lang: str, extent: str, basemap: str, ti
     field = _name_field(lang)
     m = mapkit.base_map(basemap=basemap, tianditu_key=tianditu_key or None)
     city_context(m, ws, lang, shift=shift)
-    pref = bnd.prefectures.set_index("adcode")[field]
+
+    def named_counties():
+        pref = bnd.prefectures.set_index("adcode")[field]
+        return bnd.counties.assign(prefecture_name=bnd.counties["prefecture_adcode"].map(pref).fillna(""))
+
     # one named county frame per language while the boundaries live (so its outlines are prepared once)
-    counties = derived(
-        bnd.counties,
-        ("with_prefecture_name", field),
-        lambda: bnd.counties.assign(prefecture_name=bnd.counties["prefecture_adcode"].map(pref).fillna("")),
-    )
+    counties = derived(bnd.counties, ("with_prefecture_name", field), named_counties)
     boundary_layer(
         shift(counties),
         name=t("layer.counties", lang),
