@@ -324,9 +324,9 @@ def guarded(render):
     """
 
     @functools.wraps(render)
-    def run() -> None:
+    def run(*args, **kwargs) -> None:
         try:
-            render()
+            render(*args, **kwargs)
         except Exception as exc:
             if _is_control_flow(exc):
                 raise
@@ -335,6 +335,12 @@ def guarded(render):
             st.error(t("error.page", lang(), ref=ref), icon="⚠️")
 
     return run
+
+
+def fragment(render):
+    """``st.fragment`` inside the friendly error boundary: a widget of ``render`` reruns ``render`` alone (with
+    the arguments of its last call), not the page — e.g. the what-if click of the coverage page."""
+    return st.fragment(guarded(render))
 
 
 def save_view_button(kind: str, params: dict, default_title: str, *, key: str) -> None:

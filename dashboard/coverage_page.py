@@ -423,6 +423,25 @@ def render_coverage() -> None:
     if workspace_panel.needs_data(ws, "network" if mode == "network" else "coverage", L):
         return
     model = state.coverage_model(str(ws.path), mode).with_catalogue(cat.with_radii(overrides))
+    _figures_and_map(ws, model, cat, selection, overrides, mode, opts)
+    _method(
+        cat,
+        state.coverage_model(str(ws.path), "euclidean").with_catalogue(cat.with_radii(overrides)),
+        None  # no streets yet: no walking-network comparison
+        if ws["streets"].empty
+        else state.coverage_model(str(ws.path), "network").with_catalogue(cat.with_radii(overrides)),
+        L,
+    )
+
+
+@common.fragment
+def _figures_and_map(ws, model, cat, selection: str, overrides: dict, mode: str, opts: dict) -> None:
+    """Everything a what-if changes: the figures, the map, the what-if panel, the chart and the gaps.
+
+    A fragment: a map click or a what-if widget reruns this part alone (the sidebar, the controls and the
+    method panel stay as they are), with the model of the last full run of the page.
+    """
+    L = opts["lang"]
     map_key = f"cov_map_{L}_{opts['basemap']}_{state.map_epoch('cov')}"
     _take_click(map_key, selection)
     proposed = _proposed_frame(cat, L)
@@ -484,12 +503,4 @@ def render_coverage() -> None:
         "service_gaps.csv",
         "text/csv",
         on_click="ignore",
-    )
-    _method(
-        cat,
-        state.coverage_model(str(ws.path), "euclidean").with_catalogue(cat.with_radii(overrides)),
-        None  # no streets yet: no walking-network comparison
-        if ws["streets"].empty
-        else state.coverage_model(str(ws.path), "network").with_catalogue(cat.with_radii(overrides)),
-        L,
     )

@@ -15,6 +15,12 @@ PROPOSED = (
 )
 
 
+def _metric(page, label: str) -> int:
+    """The number a metric labelled ``label`` shows (thousands separators dropped)."""
+    box = page.locator('[data-testid="stMetric"]', has_text=label).first
+    return int(box.locator('[data-testid="stMetricValue"]').inner_text().replace(",", "").strip())
+
+
 def test_click_adds_what_if_site(app_server, bpage):
     bpage.page.goto(app_server, wait_until="domcontentloaded")
     bpage.map_frame()
@@ -28,11 +34,17 @@ def test_click_adds_what_if_site(app_server, bpage):
     bpage.set_layer(frame, "现有设施", checked=False)
     # a mark in the map's window: it survives only if the click does not rebuild or reload the map
     frame.locator(".leaflet-container").evaluate("() => { window.__kept = 42; }")
+    served_before = _metric(bpage.page, "已覆盖人口")
     t0 = time.perf_counter()
-    _click_lonlat(bpage, frame, 115.87, 28.66)  # clear of the layer control
+    # where about 8,000 residents have no kindergarten within 300 m (clear of the layer control)
+    _click_lonlat(bpage, frame, 115.8768, 28.6728)
     bpage.page.get_by_text("情景新增覆盖人口").first.wait_for(timeout=30_000)
     elapsed = time.perf_counter() - t0
     print(f"what-if shown {elapsed:.2f} s after the click")
+    # the headline moved by what the panel says the site newly serves (an addition loses no one)
+    newly = _metric(bpage.page, "情景新增覆盖人口")
+    assert newly > 0 and _metric(bpage.page, "情景失去覆盖人口") == 0
+    assert _metric(bpage.page, "已覆盖人口") == served_before + newly
     frame = bpage.map_frame()
     frame.get_by_text("拟新增设施（情景）").first.wait_for(state="attached", timeout=60_000)
     # the proposed site is drawn (one red dot) on the same map object, listed in its layer control
@@ -46,6 +58,12 @@ def test_click_adds_what_if_site(app_server, bpage):
     while frame.locator(".leaflet-container").evaluate(PROPOSED) != 2 and time.perf_counter() < deadline:
         bpage.page.wait_for_timeout(100)
     assert frame.locator(".leaflet-container").evaluate(PROPOSED) == 2
+    deadline = time.perf_counter() + 30
+    while _metric(bpage.page, "已覆盖人口") == served_before + newly and time.perf_counter() < deadline:
+        bpage.page.wait_for_timeout(100)
+    # a second kindergarten serves at least the first's residents again; the headline follows the panel
+    newly2 = _metric(bpage.page, "情景新增覆盖人口")
+    assert newly2 > newly and _metric(bpage.page, "已覆盖人口") == served_before + newly2
     assert frame.locator(".leaflet-container").evaluate("() => window.__kept") == 42
     assert frame.locator(".leaflet-control-layers-overlays").inner_text().count("拟新增设施（情景）") == 1
     bpage.page.wait_for_timeout(1500)
