@@ -26,8 +26,8 @@ from cartography.compact import (
 )
 from cartography.geojson import display_geojson, escape_text, street_lines, tooltip  # noqa: F401 - re-exported
 from cartography.mapkit import MapLabels
-from cartography.memo import derived
 from layers.crs import DISPLAY_CRS
+from layers.memo import derived
 
 #: coordinate budgets of the vector layers (the demo's layers fit them at the tolerance their maps ask for;
 #: a larger city is generalised further, so what the browser receives does not grow with the city)

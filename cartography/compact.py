@@ -31,8 +31,8 @@ import shapely
 from jinja2 import Template
 
 from cartography.geojson import display_frame, display_geojson  # noqa: F401 - display_geojson: docs
-from cartography.memo import derived
 from layers.crs import ANALYSIS_CRS, DISPLAY_CRS
+from layers.memo import derived
 
 #: geometry type codes of the compact encoding
 _TYPES = {"Point": 0, "LineString": 1, "Polygon": 2, "MultiLineString": 3, "MultiPolygon": 4}
@@ -377,7 +377,7 @@ class CompactGeoJson(folium.GeoJson):
         As for :class:`folium.GeoJson`.
     reuse : bool
         ``gdf`` is an unchanging source (a loaded workspace or boundary layer, never changed in place):
-        what is prepared from it is kept while it lives and reused by the next map (:mod:`cartography.memo`).
+        what is prepared from it is kept while it lives and reused by the next map (:mod:`layers.memo`).
     """
 
     _template = Template(

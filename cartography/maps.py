@@ -44,12 +44,12 @@ from cartography.colours import (
 from cartography.compact import CompactGeoJson
 from cartography.geojson import display_geojson, label_points, street_label_points, tooltip
 from cartography.layout import belts_layer, circle_layer, city_seats_layer, clusters_layer, seat_labels
-from cartography.memo import derived
 from cartography.whatif import proposed_layer
 from geodata.layout import TIER_EN, TIERS
 from i18n import LABELS as _KEYS
 from i18n import format_value, t
 from layers.layout import belt_bands
+from layers.memo import derived
 
 #: demo-data marker in names ("井柳街道（示例）"): kept in tooltips, dropped from permanent labels (the page
 #: and the export title already say 示例数据), so 300 labels do not each repeat it
@@ -90,7 +90,7 @@ def province_labels(bnd, lang: str, *, prefectures: bool = True, province: bool 
 def city_labels(ws, lang: str) -> list[list]:
     """Label records of the workspace city: districts (zoom ≥ 10), sub-districts (≥ 12.5), communities
     (≥ 14) and street names where the streets layer has a ``name`` column (≥ 14 for arterials, one label
-    per street name per km). Placed once per loaded workspace and language (:mod:`cartography.memo`)."""
+    per street name per km). Placed once per loaded workspace and language (:mod:`layers.memo`)."""
     return list(derived(ws, ("city_labels", lang), lambda: _city_labels(ws, lang)))
 
 

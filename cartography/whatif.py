@@ -9,8 +9,9 @@ import pandas as pd
 import shapely
 
 from cartography.colours import share_colour
-from cartography.geojson import display_geojson, text_tooltip, tooltip
+from cartography.geojson import display_geojson, escape_text, text_tooltip, tooltip
 from layers.crs import DISPLAY_CRS
+from layers.memo import derived
 
 #: one colour per proposed site (cycled), distinct from the served-share scale
 SITE_COLOURS = ("#7b3294", "#008837", "#e66101", "#0571b0", "#ca0020", "#4d4d4d")
@@ -125,23 +126,26 @@ def changed_share_layer(
     group = folium.FeatureGroup(name=name)
     old = before["served_share"].reindex(after.index).fillna(0.0)
     changed = after.index[(after["served_share"] - old).abs() > 1e-12]
-    comms = communities[communities["community_id"].isin(changed)]
-    if comms.empty:
+    if not len(changed):
         return group
-    share = comms["community_id"].map(after["served_share"]).fillna(0.0)
-    was = comms["community_id"].map(old).fillna(0.0)
-    gdf = gpd.GeoDataFrame(
-        {
-            "name": comms["name"].to_numpy(),
-            "change": [f"{a * 100:.1f} → {b * 100:.1f}" for a, b in zip(was, share, strict=True)],
-            "pop": [f"{v:,.0f}" for v in comms["community_id"].map(after["population"]).fillna(0.0)],
-            "colour": [share_colour(s) for s in share],
-        },
-        geometry=comms.geometry.to_numpy(),
-        crs=comms.crs,
-    )
+    changed = set(changed)
+    features = []
+    for cid, name_text, geometry in community_outlines(communities):
+        if cid not in changed:
+            continue
+        share, was = float(after.at[cid, "served_share"]), float(old.at[cid])
+        pop = after.at[cid, "population"]
+        props = {
+            "name": name_text,
+            "change": escape_text(f"{was * 100:.1f} → {share * 100:.1f}"),
+            "pop": escape_text(f"{0.0 if pd.isna(pop) else pop:,.0f}"),
+            "colour": share_colour(share),
+        }
+        features.append({"type": "Feature", "properties": props, "geometry": geometry})
+    if not features:
+        return group
     folium.GeoJson(
-        display_geojson(gdf, simplify_m=10, columns=("name", "change", "pop", "colour")),
+        {"type": "FeatureCollection", "features": features},
         style_function=lambda f: {
             "color": "#222222",
             "weight": 1.4,
@@ -151,3 +155,19 @@ def changed_share_layer(
         tooltip=tooltip(("name", "change", "pop"), aliases),
     ).add_to(group)
     return group
+
+
+def community_outlines(communities: gpd.GeoDataFrame) -> list[tuple]:
+    """Each community's ``(community_id, escaped name, display outline)`` in row order, the outline simplified
+    10 m, in EPSG:4326 and rounded to 5 decimals as :func:`cartography.geojson.display_geojson` writes it.
+    Prepared once per communities layer (:mod:`layers.memo`): a what-if click only picks the communities
+    it changed."""
+
+    def build():
+        gj = display_geojson(communities, simplify_m=10, columns=("name",))
+        return [
+            (cid, f["properties"]["name"], f["geometry"])
+            for cid, f in zip(communities["community_id"], gj["features"], strict=True)
+        ]
+
+    return derived(communities, ("community_outlines", 10, 5), build)

@@ -24,6 +24,7 @@ from scipy.spatial import cKDTree
 
 from geodata.catalogue import Catalogue
 from layers.crs import require_metric
+from layers.memo import derived
 
 MODES = ("euclidean", "network")
 #: default population-weighted share above which a community "has" a facility type
@@ -415,13 +416,39 @@ def build_model(
 # ------------------------------------------------------------------------------------------ aggregates
 
 
-def _agg(pop: np.ndarray, served: np.ndarray, keys: pd.Series | None) -> pd.DataFrame:
-    df = pd.DataFrame({"population": pop, "served_pop": np.where(served, pop, 0.0)})
-    if keys is None:
-        out = df.sum().to_frame().T
+def _group_codes(groups: pd.DataFrame, by: str) -> tuple[np.ndarray, pd.Index]:
+    """Return each resident's position among the groups of ``groups[by]``, and those groups.
+
+    The groups are what a pandas group-by gives (sorted, a missing key last). Derived once per groups table
+    (a model and its what-ifs share it), so a summary is a weighted count per group instead of a group-by.
+    """
+
+    def build():
+        keys = groups[by].to_numpy()
+        index = pd.Series(np.zeros(len(keys))).groupby(keys, dropna=False).sum().index.rename(by)
+        codes = index.get_indexer(keys)
+        missing = pd.isna(keys)
+        if missing.any():  # None and NaN keys are the one missing group (the index finds NaN, not None)
+            codes[missing] = np.flatnonzero(index.isna())[0]
+        return codes, index
+
+    return derived(groups, ("group_codes", by), build)
+
+
+def _agg(pop: np.ndarray, served: np.ndarray, groups: pd.DataFrame | None, by: str | None) -> pd.DataFrame:
+    """Residents and residents served in total (``by`` None: one row) or per group of ``groups[by]``."""
+    served_pop = np.where(served, pop, 0.0)
+    if by is None:
+        out = pd.DataFrame({"population": [float(pop.sum())], "served_pop": [float(served_pop.sum())]})
     else:
-        out = df.groupby(keys.to_numpy(), dropna=False).sum()
-        out.index.name = keys.name
+        codes, index = _group_codes(groups, by)
+        out = pd.DataFrame(
+            {
+                "population": np.bincount(codes, weights=pop, minlength=len(index)),
+                "served_pop": np.bincount(codes, weights=served_pop, minlength=len(index)),
+            },
+            index=index.copy(),  # its own (a caller may rename it)
+        )
     out["unserved_pop"] = out["population"] - out["served_pop"]
     out["served_share"] = np.divide(
         out["served_pop"], out["population"], out=np.zeros(len(out)), where=out["population"].to_numpy() > 0
@@ -453,10 +480,9 @@ def type_summary(model: CoverageModel, *, by: str | None = None) -> pd.DataFrame
     ValueError
         If the model has no facility types.
     """
-    keys = model.groups[by].rename(by) if by else None
     frames = []
     for t in model.distance_m:
-        a = _agg(model.population, model.served(t), keys).reset_index(drop=by is None)
+        a = _agg(model.population, model.served(t), model.groups, by).reset_index(drop=by is None)
         a.insert(0 if by is None else 1, "type", t)
         a["radius_m"] = model.radius_m(t)
         frames.append(a)
@@ -490,12 +516,11 @@ def circle_summary(model: CoverageModel, *, by: str | None = None) -> pd.DataFra
     ValueError
         If no circle has a type computed in the model.
     """
-    keys = model.groups[by].rename(by) if by else None
     frames = []
     for circle in ("5min", "10min", "15min"):
         if not [t for t in model.catalogue.circle_types(circle) if t in model.distance_m]:
             continue
-        a = _agg(model.population, model.circle_served(circle), keys).reset_index(drop=by is None)
+        a = _agg(model.population, model.circle_served(circle), model.groups, by).reset_index(drop=by is None)
         a.insert(0 if by is None else 1, "circle", circle)
         frames.append(a)
     out = pd.concat(frames, ignore_index=True)
@@ -562,13 +587,11 @@ def community_checklist(
     KeyError
         If ``by`` is not a group column of the model.
     """
-    keys = model.groups[by]
     rows = {}
     unevaluated = []
-    index = _agg(model.population, np.zeros(len(model.population), dtype=bool), keys.rename(by)).index
-    # each resident's row in ``index`` (the groups of _agg, missing keys included): one bincount per
-    # requirement instead of a pandas group-by
-    codes = index.get_indexer(keys.to_numpy())
+    # each resident's row in ``index`` (missing keys included): one bincount per requirement
+    codes, index = _group_codes(model.groups, by)
+    index = index.copy()
     group_pop = np.bincount(codes, weights=model.population, minlength=len(index))
     for req, types in evaluable_requirements(model):
         name = "/".join(req)
@@ -660,9 +683,8 @@ def gap_ranking(
         If ``by`` is not a group column or ``ftype`` was not computed in the model.
     """
     checklist = community_checklist(model, by=by, present_share=present_share)
-    keys = model.groups[by].rename(by)
     lacking = (~model.served(ftype)) if ftype else resident_missing_count(model) > 0
-    agg = _agg(model.population, ~lacking, keys)
+    agg = _agg(model.population, ~lacking, model.groups, by)
     out = checklist.join(agg[["population", "unserved_pop"]], how="left")
     weight = np.maximum(out["missing_count"], 1 if ftype else 0) if ftype else out["missing_count"]
     out["gap_score"] = out["unserved_pop"] * weight
@@ -924,7 +946,7 @@ def share_by(model: CoverageModel, selection: str, *, by: str) -> pd.DataFrame:
     KeyError
         If ``by`` is not a group column of the model.
     """
-    return _agg(model.population, served_for(model, selection), model.groups[by].rename(by))
+    return _agg(model.population, served_for(model, selection), model.groups, by)
 
 
 def headline(model: CoverageModel, selection: str) -> dict:
@@ -948,7 +970,7 @@ def headline(model: CoverageModel, selection: str) -> dict:
     ValueError
         If the selection is unknown to the model.
     """
-    row = _agg(model.population, served_for(model, selection), None).iloc[0]
+    row = _agg(model.population, served_for(model, selection), None, None).iloc[0]
     return {k: float(row[k]) for k in ("population", "served_pop", "unserved_pop", "served_share")} | {
         "mode": model.mode
     }

@@ -58,3 +58,24 @@ def test_changed_share_layer_empty_when_nothing_changes():
     )
     group = changed_share_layer(_communities(), before, before.copy(), name="变化", aliases=("a", "b", "c"))
     assert '"type": "Feature"' not in _html(group)
+
+
+def test_changed_share_layer_outlines_are_display_geojson_prepared_once():
+    """The changed communities are drawn with the outlines display_geojson writes (simplified, EPSG:4326,
+    rounded, name escaped), prepared once per communities layer and picked per click."""
+    from cartography.geojson import display_geojson
+    from cartography.whatif import community_outlines
+
+    comms = _communities()
+    before = pd.DataFrame(
+        {"served_share": [0.2, 0.5, 0.9], "population": [1000, 2000, 500]}, index=["A", "B", "C"]
+    )
+    after = before.assign(served_share=[0.4, 0.5, 0.95])  # A and C change
+    group = changed_share_layer(comms, before, after, name="变化", aliases=("a", "b", "c"))
+    (layer,) = group._children.values()
+    expected = display_geojson(comms.iloc[[0, 2]], simplify_m=10, columns=("name",))["features"]
+    got = layer.data["features"]
+    assert [f["geometry"] for f in got] == [f["geometry"] for f in expected]
+    assert [f["properties"]["name"] for f in got] == ["甲社区", "丙社区"]
+    assert [f["properties"]["change"] for f in got] == ["20.0 → 40.0", "90.0 → 95.0"]
+    assert community_outlines(comms) is community_outlines(comms)

@@ -237,3 +237,32 @@ def test_network_mode_and_overstatement():
 def test_network_mode_requires_network():
     with pytest.raises(ValueError, match="street network"):
         build_model(RES, FAC, catalogue=CAT, mode="network")
+
+
+def test_group_sums_match_a_group_by_with_missing_and_mixed_keys():
+    """_agg's per-group sums (weighted counts over group positions derived once) are a pandas group-by's:
+    sorted groups, None and NaN one missing group last, empty text its own group."""
+    from layers.coverage import _agg, _group_codes
+
+    keys = np.array(["b", "a", None, "c", "a", np.nan, ""], dtype=object)
+    groups = pd.DataFrame({"k": keys})
+    pop = np.array([10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0])
+    served = np.array([True, False, True, True, True, False, False])
+    out = _agg(pop, served, groups, "k")
+    assert list(out.index[:-1]) == ["", "a", "b", "c"] and pd.isna(out.index[-1]) and out.index.name == "k"
+    # by hand: "" 70 (0 served), a 20+50 (50), b 10 (10), c 40 (40), missing 30+60 (30)
+    assert out["population"].tolist() == [70.0, 70.0, 10.0, 40.0, 90.0]
+    assert out["served_pop"].tolist() == [0.0, 50.0, 10.0, 40.0, 30.0]
+    assert out["served_share"].tolist() == pytest.approx([0.0, 50 / 70, 1.0, 1.0, 30 / 90])
+    expected = (
+        pd.DataFrame({"population": pop, "served_pop": np.where(served, pop, 0.0)})
+        .groupby(keys, dropna=False)
+        .sum()
+    )
+    assert out[["population", "served_pop"]].to_numpy().tolist() == expected.to_numpy().tolist()
+    # derived once per groups table; renaming a result's index does not touch the next one
+    assert _group_codes(groups, "k")[0] is _group_codes(groups, "k")[0]
+    out.index.name = "renamed"
+    assert _agg(pop, served, groups, "k").index.name == "k"
+    total = _agg(pop, served, None, None)
+    assert total["population"].tolist() == [280.0] and total["served_pop"].tolist() == [130.0]

@@ -1,10 +1,12 @@
-"""What a map builder derives from an unchanging source (a loaded workspace, a layer of it, the boundaries),
-derived once while that source lives.
+"""What is derived from an unchanging source, derived once while that source lives.
 
+The sources: a loaded workspace, a layer of it, the boundaries, a coverage model's resident groups.
 Workspaces and boundaries are loaded once and never changed in place (an edit or an import loads a new
 workspace object), so the street lines, outlines and labels prepared for one map serve every later map of
-the same workspace: a coverage radius or a language switch no longer prepares them again. Entries are held
-by the source's identity and dropped with the source (a weak reference), so nothing outlives the data.
+the same workspace: a coverage radius or a language switch no longer prepares them again. The residents'
+group positions serve every summary of a model and of its what-ifs (they share the groups table). Entries
+are held by the source's identity and dropped with the source (a weak reference), so nothing outlives the
+data.
 """
 
 from __future__ import annotations
@@ -22,8 +24,11 @@ _LOCK = threading.Lock()
 
 
 def derived(source: object, key: Hashable, build: Callable[[], T]) -> T:
-    """``build()`` once per live ``source`` object and ``key`` (which must name every other input of
-    ``build``); a source that cannot be weakly referenced is not remembered (built every time)."""
+    """Return ``build()``, built once per live ``source`` object and ``key``.
+
+    ``key`` must name every other input of ``build``; a source that cannot be weakly referenced is not
+    remembered (built every time).
+    """
     i = id(source)
     with _LOCK:
         entry = _DERIVED.get(i)

@@ -1,11 +1,11 @@
-"""cartography.memo: derived once per live source and key, forgotten with the source."""
+"""layers.memo: derived once per live source and key, forgotten with the source."""
 
 import gc
 
 import geopandas as gpd
 from shapely.geometry import Point
 
-from cartography import memo
+from layers import memo
 
 
 def _frame():
