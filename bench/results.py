@@ -68,7 +68,9 @@ WHAT = {
     "payload_bench": "map HTML per page (overview, coverage, renewal, 城市体检) on the demo and a 10× tiled demo; settle in chromium",
     "browser_bench": (
         "in the browser (Playwright + chromium, 1920×1080, demo): cold start → first map, warm page switches, "
-        "what-if map click → new figures and site drawn (10 clicks), rerun after one widget change per page"
+        "what-if map click → new figures and site drawn (10 clicks; whatif_p50/p95 read with the page's own "
+        "clock from the mouse press, whatif_observed as polled from the bench), rerun after one widget change "
+        "per page"
     ),
     "rerun_bench": (
         "page rerun after one widget change on the demo (AppTest, server side; median and slowest of 4 changes), "

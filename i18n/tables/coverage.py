@@ -55,7 +55,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "cov.whatif.needs_type": ("情景模拟需选择单类设施。", "Pick one facility type for what-if."),
     "cov.export.gaps_xlsx": ("导出缺口表（XLSX）", "Export gap table (XLSX)"),
     "cov.export.gaps_csv": ("导出缺口表（CSV）", "Export gap table (CSV)"),
-    "cov.export.sites": ("导出情景设施（CSV）", "Export scenario sites (CSV)"),
+    "cov.export.sites": ("导出情景设施（CSV）", "Export sites (CSV)"),
     "cov.method": ("方法说明：半径、依据与距离方式", "Method: radii, sources and distance mode"),
     "cov.method.text": (
         "居住人口以100米网格中心点表示（人口加权）；与最近设施的距离≤服务半径即为覆盖（含等于）。社区某类设施覆盖人口占比≥50%视为“具备”该项（完整社区核查）。生活圈覆盖要求该圈全部设施类型均在半径内。直线距离为理想上限；步行路网距离更接近实际：街道在交叉处打断连通（桥梁、隧道及不同层级道路不与下方道路相连，只在端点相接），居民和设施各自垂直投影到最近的街道路段，距离=垂直接入距离+沿路段到路口+路网最短路径+路口沿路段到设施投影点+设施垂直接入距离（同一路段上直接沿路段计算；多处设施取最短者）。",
