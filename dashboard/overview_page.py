@@ -87,4 +87,8 @@ def render_overview() -> None:
         t("overview.caption", L) + " " + t("overview.area", L, area=float(area_km2(bnd.province).sum()))
     )
     st.subheader(t("overview.city_table", L))
-    st.dataframe(district_table(ws, L), hide_index=True, width="stretch")
+    # a static table (six districts): the interactive grid's scripts would load while the first map draws
+    table = district_table(ws, L)
+    area = t("col.area_km2", L)
+    counts = {c: "{:,}" for c in table.columns[2:]}
+    st.table(table.style.format({area: "{:,.1f}", **counts}), hide_index=True)

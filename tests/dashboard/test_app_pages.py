@@ -39,7 +39,9 @@ def test_overview_in_chinese(app):
     assert "leaflet" in html.lower()
     assert "cdn.jsdelivr" not in html and "cdnjs" not in html, "map must not reference a CDN"
     assert "/app/static/vendor/bundle/maps.js" in html  # Leaflet and its plugins: vendored, one file
-    assert len(app.dataframe) == 1 and len(app.dataframe[0].value) == 6
+    # the six districts in a static table, each with its compounds and residents
+    (table,) = app.table
+    assert len(table.value) == 6 and (table.value["小区数"] > 0).all() and (table.value["人口"] > 0).all()
 
 
 def test_overview_switches_to_english(app):
