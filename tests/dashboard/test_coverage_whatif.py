@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.coverage_page import new_click
 from dashboard.state import SCENARIO_KEY
+from i18n import t
 
 MAP_KEY = "cov_map_zh_none_0"  # language, basemap, map generation
 
@@ -98,3 +99,23 @@ def test_a_removal_counts_in_the_run_it_is_made(demo_gpkg):
     values = {m.label: m.value for m in at.metric}
     lost = float(values["情景失去覆盖人口"].replace(",", ""))
     assert lost > 0 and float(values["已覆盖人口"].replace(",", "")) == served - lost
+
+
+def test_an_error_in_the_what_if_part_is_explained_not_shown(demo_gpkg, monkeypatch):
+    """The what-if part is a fragment (a click reruns it alone) inside the same error boundary as a page: an
+    unexpected error there is a message with a reference, the rest of the page still drawn."""
+    import dashboard.coverage_page as page
+
+    def broken(*_a, **_k):
+        raise RuntimeError("boom <img src=x onerror=alert(1)>")
+
+    at = _page()
+    monkeypatch.setattr(page, "_gap_table", broken)
+    at.session_state[MAP_KEY] = {"last_clicked": {"lat": 28.66, "lng": 115.87}}
+    at.run()
+    assert not at.exception, at.exception
+    (err,) = at.error
+    assert "参考编号" in err.value
+    assert "boom" not in err.value and "Traceback" not in err.value
+    # the method panel after the fragment is still there
+    assert [e.label for e in at.expander] == [t("cov.method", "zh")]
