@@ -187,8 +187,9 @@ def go(s: Session, page: str) -> float:
     return done - t0
 
 
-#: in the page: the time (epoch ms, the page's clock) of the first DOM change showing the caption of the
-#: last site with a text other than ``before`` (its figures come before it in the same run)
+#: in the page: the time (epoch ms, the page's clock) of the animation frame painting the first DOM change
+#: that shows the caption of the last site with a text other than ``before`` (its figures come before it in
+#: the same run)
 WATCH_FIGURES = """([prefix, before]) => {
   window.__ra_figures = null;
   const xp = `//*[starts-with(normalize-space(.), '${prefix}')`
@@ -197,8 +198,9 @@ WATCH_FIGURES = """([prefix, before]) => {
     const el = document.evaluate(xp, document.body, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null)
       .singleNodeValue;
     if (el && el.textContent !== before) {
-      window.__ra_figures = performance.timeOrigin + performance.now();
       obs.disconnect();
+      // the frame that paints it (as the map's time below)
+      requestAnimationFrame(() => { window.__ra_figures = performance.timeOrigin + performance.now(); });
     }
   });
   obs.observe(document.body, {subtree: true, childList: true, characterData: true});
@@ -252,7 +254,10 @@ def whatif(s: Session, clicks: int) -> dict[str, list[float]]:
         # only two page variables are read while waiting (no DOM queries competing with the page)
         while not (s.page.evaluate("window.__ra_figures") and leaflet.evaluate("() => window.__ra_drawn")):
             if time.perf_counter() - t0 > 60:
-                raise SystemExit(f"what-if click {k + 1}: no new figures and {k + 1} sites within 60 s")
+                raise SystemExit(
+                    f"what-if click {k + 1}: no new figures and {k + 1} sites within 60 s (or the map frame was"
+                    " replaced: a click must update the map, not rebuild it)"
+                )
             s.page.wait_for_timeout(10)
         observed = time.perf_counter()
         figures = s.page.evaluate("window.__ra_figures")

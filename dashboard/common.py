@@ -339,8 +339,22 @@ def guarded(render):
 
 def fragment(render):
     """``st.fragment`` inside the friendly error boundary: a widget of ``render`` reruns ``render`` alone (with
-    the arguments of its last call), not the page — e.g. the what-if click of the coverage page."""
-    return st.fragment(guarded(render))
+    the arguments of its last call), not the page — e.g. the what-if click of the coverage page.
+
+    A rerun of the part alone skips the shell and its sign-in gate, so the part checks the session itself:
+    signed out since the page was drawn (or a click racing the sign-out), it draws nothing.
+    """
+    safe = guarded(render)
+
+    @functools.wraps(render)
+    def run(*args, **kwargs) -> None:
+        from dashboard import auth
+
+        if auth.current_user() is None:
+            return
+        safe(*args, **kwargs)
+
+    return st.fragment(run)
 
 
 def save_view_button(kind: str, params: dict, default_title: str, *, key: str) -> None:

@@ -430,6 +430,7 @@ def _group_codes(groups: pd.DataFrame, by: str) -> tuple[np.ndarray, pd.Index]:
         missing = pd.isna(keys)
         if missing.any():  # None and NaN keys are the one missing group (the index finds NaN, not None)
             codes[missing] = np.flatnonzero(index.isna())[0]
+        codes.flags.writeable = False  # shared by every caller (and session) of this groups table
         return codes, index
 
     return derived(groups, ("group_codes", by), build)

@@ -44,6 +44,26 @@ def test_overview_in_chinese(app):
     assert len(table.value) == 6 and (table.value["小区数"] > 0).all() and (table.value["人口"] > 0).all()
 
 
+def test_overview_district_names_are_inert_in_the_table(demo_gpkg, monkeypatch):
+    """The district table is drawn as markdown cells: an imported name cannot pull an image or make a link."""
+    import dashboard.overview_page as page
+
+    real = page.district_table
+
+    def hostile(ws, lang):
+        table = real(ws, lang)
+        table.iloc[0, 0] = "![x](http://evil.example/x.png) <img src=x onerror=alert(1)>"
+        return table
+
+    monkeypatch.setattr(page, "district_table", hostile)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    (table,) = at.table
+    cell = table.value.iloc[0, 0]
+    assert cell.startswith("\\!\\[x\\]") and "\\<img" in cell
+
+
 def test_overview_switches_to_english(app):
     app.sidebar.radio(key="lang").set_value("en").run()
     assert not app.exception

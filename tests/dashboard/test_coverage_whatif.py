@@ -119,3 +119,29 @@ def test_an_error_in_the_what_if_part_is_explained_not_shown(demo_gpkg, monkeypa
     assert "boom" not in err.value and "Traceback" not in err.value
     # the method panel after the fragment is still there
     assert [e.label for e in at.expander] == [t("cov.method", "zh")]
+
+
+FRAGMENT_APP = """
+import streamlit as st
+from dashboard import common
+
+@common.fragment
+def part():
+    st.write("residents by community")
+
+part()
+"""
+
+
+def test_a_fragment_draws_nothing_for_a_signed_out_session(monkeypatch):
+    """A part rerun alone skips the shell's sign-in gate: it checks the session itself."""
+    monkeypatch.setenv("RENEWAL_LOGIN", "required")
+    at = AppTest.from_string(FRAGMENT_APP, default_timeout=30)
+    at.run()
+    assert not at.exception and not [m.value for m in at.markdown]  # nobody signed in: nothing drawn
+    at.session_state["auth"] = {"name": "tester", "role": "viewer", "via": "password"}
+    at.run()
+    assert [m.value for m in at.markdown] == ["residents by community"]
+    del at.session_state["auth"]  # signed out
+    at.run()
+    assert not [m.value for m in at.markdown]
