@@ -36,6 +36,8 @@ TEMPLATE = Path(__file__).resolve().parent / "nginx" / "renewal.conf.template"
 MAX_UPLOAD_MB = 200
 ROUTE_COOKIE = "ra_route"
 REPLICA_HEADER = "X-Renewal-Replica"
+#: nginx closes an idle connection to a replica after this, before the replica's server does (uvicorn: 5 s)
+UPSTREAM_KEEPALIVE_S = 4
 
 
 def nginx_binary() -> str | None:
@@ -78,8 +80,11 @@ def render_nginx_conf(
     for i, p in enumerate(ports):
         # its own replica first; the others only when it is down (its sessions start afresh there)
         backups = "".join(f"        server 127.0.0.1:{q} backup;\n" for j, q in enumerate(ports) if j != i)
+        # idle connections kept for reuse are closed by nginx before the replica's server (uvicorn) closes them
+        # (after 5 s): otherwise a request sent on one the replica is closing fails and goes to a backup
         upstreams.append(
-            f"    upstream renewal_{route(i)} {{\n        server 127.0.0.1:{p};\n{backups}        keepalive 16;\n    }}"
+            f"    upstream renewal_{route(i)} {{\n        server 127.0.0.1:{p};\n{backups}"
+            f"        keepalive 16;\n        keepalive_timeout {UPSTREAM_KEEPALIVE_S}s;\n    }}"
         )
     user = "user www-data www-data;" if os.geteuid() == 0 else ""
     values = {
