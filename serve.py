@@ -4,8 +4,9 @@ and prepares the first view (data loaded, overview map rendered) while the first
 Streamlit runs the app's code only when a browser connects; a server that has just started would make the
 first planner wait for the data to load and the overview map to render. Here that work starts as soon as
 the server runs (not before: it would only slow the server's own start), in a background thread of the same
-process (the caches it fills are the ones the pages read), so it overlaps the browser loading the page. ``make run``, the replicas of ``deploy/cluster.py`` and the
-browser benchmark start the app this way; the app itself is the same with ``streamlit run app.py``.
+process (the caches it fills are the ones the pages read), so it overlaps the browser loading the page.
+``make run``, the replicas of ``deploy/cluster.py`` and the browser benchmark start the app this way; the app
+itself is the same with ``streamlit run app.py``.
 """
 
 from __future__ import annotations

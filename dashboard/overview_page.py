@@ -7,7 +7,6 @@ import streamlit as st
 
 from cartography import maps
 from dashboard import common, first_view, mapcache
-from dashboard.common import md_escape
 from i18n import t
 from layers.crs import area_km2
 
@@ -91,7 +90,8 @@ def render_overview() -> None:
     # a static table (six districts): the interactive grid's scripts would load while the first map draws
     table = district_table(ws, L)
     name = table.columns[0]
-    table[name] = table[name].map(md_escape)  # st.table renders cells as markdown; names can be imported
-    area = t("col.area_km2", L)
-    counts = {c: "{:,}" for c in table.columns[2:]}
-    st.table(table.style.format({area: "{:,.1f}", **counts}), hide_index=True)
+    table[name] = table[name].map(
+        common.md_escape
+    )  # st.table renders cells as markdown; names can be imported
+    counts = {c: "{:,}" for c in table.select_dtypes("integer").columns}
+    st.table(table.style.format({t("col.area_km2", L): "{:,.1f}", **counts}), hide_index=True)

@@ -13,7 +13,6 @@ Login: this topology requires it (``RENEWAL_LOGIN=required`` on every replica). 
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -22,11 +21,12 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from deploy.cluster import REPLICA_HEADER, Cluster, nginx_binary, route
+from deploy.cluster import REPLICA_HEADER, Cluster, route
 from geodata.paths import DEMO_GPKG, REPO_ROOT
 from geodata.stores import PostGISProjectStore, seed_demo_library
 from tests.browser.conftest import BrowserPage, _require_chromium
 from tests.geodata.stores.conftest import fresh_postgis
+from tests.server.conftest import require_nginx
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
 
@@ -65,10 +65,7 @@ def pick(page, label: str, text: str) -> None:
 
 @pytest.fixture
 def cluster(pg_url, tmp_path):
-    if not nginx_binary():
-        if os.environ.get("CI"):
-            pytest.fail("nginx is missing: `make test` installs it (apt-get install nginx)")
-        pytest.skip("nginx not installed (make system-deps installs it)")
+    require_nginx()
     _require_chromium()
     fresh_postgis(pg_url)  # the session's PostGIS: other tests leave projects and accounts behind
     for name, password in USERS.items():

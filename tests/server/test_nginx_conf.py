@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import subprocess
 
-import pytest
 import uvicorn
 
-from deploy.cluster import UPSTREAM_KEEPALIVE_S, nginx_binary, render_nginx_conf
+from deploy.cluster import UPSTREAM_KEEPALIVE_S, render_nginx_conf
+from tests.server.conftest import require_nginx
 
 
 def test_nginx_drops_idle_replica_connections_before_the_replica_does(tmp_path):
@@ -17,15 +17,12 @@ def test_nginx_drops_idle_replica_connections_before_the_replica_does(tmp_path):
     for sub in ("logs", "tmp"):
         (tmp_path / sub).mkdir()
     conf = render_nginx_conf([18501, 18502], listen_port=18500, run_dir=tmp_path)
-    upstreams = [b for b in conf.split("upstream renewal_")[1:]]
+    upstreams = conf.split("upstream renewal_")[1:]
     assert len(upstreams) == 2
     for block in upstreams:
         block = block.split("}")[0]
         assert "keepalive 16;" in block and f"keepalive_timeout {UPSTREAM_KEEPALIVE_S}s;" in block
-    try:
-        binary = nginx_binary()
-    except Exception as exc:  # noqa: BLE001
-        pytest.skip(f"nginx not installed: {exc}")
+    binary = require_nginx()
     path = tmp_path / "nginx.conf"
     path.write_text(conf, encoding="utf-8")
     out = subprocess.run([binary, "-t", "-p", str(tmp_path), "-c", str(path)], capture_output=True, text=True)
