@@ -90,8 +90,7 @@ def render_overview() -> None:
     # a static table (six districts): the interactive grid's scripts would load while the first map draws
     table = district_table(ws, L)
     name = table.columns[0]
-    table[name] = table[name].map(
-        common.md_escape
-    )  # st.table renders cells as markdown; names can be imported
+    # st.table renders cells as markdown, and district names can be imported
+    table[name] = table[name].map(common.md_escape)
     counts = {c: "{:,}" for c in table.select_dtypes("integer").columns}
     st.table(table.style.format({t("col.area_km2", L): "{:,.1f}", **counts}), hide_index=True)
